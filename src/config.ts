@@ -1,0 +1,286 @@
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { isPlainObject, locateJsonKey } from './util.js';
+
+/** A person credited for the feed or a post. */
+export interface Author {
+  readonly name: string;
+  readonly email?: string;
+  readonly url?: string;
+}
+
+/** Output file names, relative to the output folder. */
+export interface OutputNames {
+  readonly rss: string;
+  readonly atom: string;
+  readonly json: string;
+}
+
+/** The configuration as a user may write it: everything optional, nothing trusted. */
+export type UserConfig = Record<string, unknown>;
+
+/** The configuration every later stage sees: validated, defaults applied. */
+export interface ResolvedConfig {
+  readonly title: string;
+  /** Absolute http(s) URL of the site root, always ending in `/`. */
+  readonly url: string;
+  readonly description: string;
+  /** Canonical BCP 47 tag. */
+  readonly language: string;
+  readonly author: Author;
+  /** IANA zone used for dates written without an offset. */
+  readonly timeZone: string;
+  /** How many items each feed carries; `null` for all. */
+  readonly limit: number | null;
+  readonly output: OutputNames;
+  readonly icon?: string;
+  readonly logo?: string;
+  readonly copyright?: string;
+  /** Longest summary, in characters, before a warning. */
+  readonly summaryLength: number;
+  /** Trusted authors: keep raw HTML in posts exactly as written (no sanitizing). */
+  readonly allowRawHtml: boolean;
+}
+
+/** Values from the command line and environment, which win over the config file. */
+export interface ConfigOverrides {
+  readonly url?: string;
+}
+
+/** Where the config came from, so problems can point at it. */
+export interface ConfigSource {
+  /** Path shown in diagnostics, e.g. `package.json`. */
+  readonly file: string;
+  /** The raw JSON text, to find line numbers of keys. */
+  readonly text: string;
+  /** The `feedwright` object (or the whole file for a dedicated config file). */
+  readonly data: unknown;
+  /** Path of keys leading to `data` inside the file, e.g. `['feedwright']`. */
+  readonly keyPath: readonly string[];
+}
+
+export const DEFAULTS = {
+  title: 'My feed',
+  description: '',
+  language: 'en',
+  timeZone: 'UTC',
+  limit: null,
+  output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' },
+  summaryLength: 300,
+  allowRawHtml: false,
+} as const;
+
+const KNOWN_KEYS = [
+  'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml',
+] as const;
+
+export interface ConfigResult {
+  readonly config?: ResolvedConfig;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Validate the user's configuration once; everything downstream trusts the result. */
+export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides = {}): ConfigResult {
+  const problems: Diagnostic[] = [];
+  const at = (key: string): Position | undefined => locateJsonKey(source.text, [...source.keyPath, key]);
+  const fail = (key: string, code: string, message: string): void => {
+    problems.push(diagnostic(source.file, 'error', code, message, at(key)));
+  };
+  const data = source.data ?? {};
+  if (!isPlainObject(data)) {
+    problems.push(diagnostic(source.file, 'error', 'config-type', `the feedwright config must be an object, found ${describe(data)}`));
+    return { diagnostics: problems };
+  }
+  for (const key of Object.keys(data)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
+      fail(key, 'config-unknown-key', `unknown config key "${key}"; known keys: ${KNOWN_KEYS.join(', ')}`);
+    }
+  }
+
+  const str = (key: string, fallback: string): string => {
+    const v = data[key];
+    if (v === undefined) return fallback;
+    if (typeof v === 'string') return v;
+    fail(key, 'config-type', `"${key}" must be a string, found ${describe(v)}`);
+    return fallback;
+  };
+  const optStr = (key: string): string | undefined => {
+    const v = data[key];
+    if (v === undefined || typeof v === 'string') return v;
+    fail(key, 'config-type', `"${key}" must be a string, found ${describe(v)}`);
+    return undefined;
+  };
+
+  const title = str('title', DEFAULTS.title);
+  const description = str('description', DEFAULTS.description);
+  const rawUrl = overrides.url ?? optStr('url');
+  let url = 'http://localhost/';
+  if (rawUrl === undefined) {
+    fail('url', 'config-missing-url', 'the site URL is missing: set "url" in the feedwright config (e.g. "https://example.com/blog/"), pass --site-url or set FEEDWRIGHT_SITE_URL');
+  } else {
+    const parsed = parseSiteUrl(rawUrl);
+    if (typeof parsed === 'string') url = parsed;
+    else fail('url', 'config-url', `${overrides.url !== undefined ? 'the site URL override' : '"url"'} ${parsed.problem}, found "${rawUrl}"`);
+  }
+
+  let language: string = DEFAULTS.language;
+  const rawLanguage = optStr('language');
+  if (rawLanguage !== undefined) {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(rawLanguage);
+      if (canonical === undefined) throw new RangeError('empty');
+      language = canonical;
+    } catch {
+      fail('language', 'config-language', `"language" must be a BCP 47 language tag such as "en" or "pt-BR", found "${rawLanguage}"`);
+    }
+  }
+
+  let timeZone: string = DEFAULTS.timeZone;
+  const rawZone = optStr('timeZone');
+  if (rawZone !== undefined) {
+    if (isTimeZone(rawZone)) timeZone = rawZone;
+    else fail('timeZone', 'config-time-zone', `"timeZone" must be an IANA time zone such as "UTC" or "Europe/Paris", found "${rawZone}"`);
+  }
+
+  let limit: number | null = DEFAULTS.limit;
+  if (data.limit !== undefined && data.limit !== null) {
+    if (typeof data.limit === 'number' && Number.isInteger(data.limit) && data.limit > 0) limit = data.limit;
+    else fail('limit', 'config-limit', `"limit" must be a positive whole number (or null for all posts), found ${describe(data.limit)}`);
+  }
+
+  let summaryLength: number = DEFAULTS.summaryLength;
+  if (data.summaryLength !== undefined) {
+    if (typeof data.summaryLength === 'number' && Number.isInteger(data.summaryLength) && data.summaryLength > 0) summaryLength = data.summaryLength;
+    else fail('summaryLength', 'config-type', `"summaryLength" must be a positive whole number, found ${describe(data.summaryLength)}`);
+  }
+
+  let allowRawHtml: boolean = DEFAULTS.allowRawHtml;
+  if (data.allowRawHtml !== undefined) {
+    if (typeof data.allowRawHtml === 'boolean') allowRawHtml = data.allowRawHtml;
+    else fail('allowRawHtml', 'config-type', `"allowRawHtml" must be true or false, found ${describe(data.allowRawHtml)}`);
+  }
+
+  const author = resolveAuthor(data.author, title, (code, message) => fail('author', code, message));
+  const output = resolveOutput(data.output, (code, message) => fail('output', code, message));
+  const icon = resolveAssetUrl(optStr('icon'), url, (m) => fail('icon', 'config-url', `"icon" ${m}`));
+  const logo = resolveAssetUrl(optStr('logo'), url, (m) => fail('logo', 'config-url', `"logo" ${m}`));
+  const copyright = optStr('copyright');
+
+  if (problems.length > 0) return { diagnostics: problems };
+  return {
+    diagnostics: [],
+    config: {
+      title, url, description, language, author, timeZone, limit, output, summaryLength, allowRawHtml,
+      ...(icon !== undefined && { icon }),
+      ...(logo !== undefined && { logo }),
+      ...(copyright !== undefined && { copyright }),
+    },
+  };
+}
+
+/** An absolute http(s) URL, normalised to end with `/`; or why not. */
+export function parseSiteUrl(raw: string): string | { problem: string } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return { problem: 'must be an absolute URL starting with https:// or http://' };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { problem: 'must use https:// or http://' };
+  if (u.search || u.hash) return { problem: 'must not carry a query or fragment' };
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.href;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Report = (code: string, message: string) => void;
+
+/** Accepts `"Name"`, `"Name <mail@example.com>"` or `{name, email?, url?}`. */
+export function parseAuthor(value: unknown): Author | string {
+  if (typeof value === 'string') {
+    const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
+    const name = (m ? m[1] : value)?.trim() ?? '';
+    if (name === '') return 'an author needs a non-empty name';
+    return m?.[2] ? { name, email: m[2] } : { name };
+  }
+  if (!isPlainObject(value)) return `an author must be a name or {name, email, url}, found ${describe(value)}`;
+  const { name, email, url, ...rest } = value;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) return `unknown author field "${extra[0]}"; known fields: name, email, url`;
+  if (typeof name !== 'string' || name.trim() === '') return `an author needs a non-empty "name", found ${describe(name)}`;
+  if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
+    return `author "email" must look like name@example.com, found ${describe(email)}`;
+  }
+  if (url !== undefined) {
+    const parsed = typeof url === 'string' ? parseSiteUrl(url) : { problem: 'must be a string' };
+    if (typeof parsed !== 'string') return `author "url" ${parsed.problem}, found ${describe(url)}`;
+  }
+  return {
+    name: name.trim(),
+    ...(typeof email === 'string' && { email }),
+    ...(typeof url === 'string' && { url: new URL(url).href }),
+  };
+}
+
+function resolveAuthor(value: unknown, title: string, report: Report): Author {
+  if (value === undefined) return { name: title };
+  const parsed = parseAuthor(value);
+  if (typeof parsed === 'string') {
+    report('config-author', parsed);
+    return { name: title };
+  }
+  return parsed;
+}
+
+function resolveOutput(value: unknown, report: Report): OutputNames {
+  if (value === undefined) return DEFAULTS.output;
+  if (!isPlainObject(value)) {
+    report('config-type', `"output" must be an object like {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}, found ${describe(value)}`);
+    return DEFAULTS.output;
+  }
+  const out: Record<keyof OutputNames, string> = { ...DEFAULTS.output };
+  for (const [key, name] of Object.entries(value)) {
+    if (key !== 'rss' && key !== 'atom' && key !== 'json') {
+      report('config-unknown-key', `unknown output "${key}"; known outputs: rss, atom, json`);
+    } else if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.includes('..')) {
+      report('config-output', `output "${key}" must be a plain file name like "rss.xml", found ${describe(name)}`);
+    } else {
+      out[key] = name;
+    }
+  }
+  if (new Set(Object.values(out)).size !== 3) report('config-output', 'the three outputs must have different file names');
+  return out;
+}
+
+function resolveAssetUrl(value: string | undefined, base: string, report: (message: string) => void): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const u = new URL(value, base);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return u.href;
+  } catch {
+    // fall through to the report
+  }
+  report(`must be an http(s) URL or a path relative to the site URL, found "${value}"`);
+  return undefined;
+}
+
+/** A short description of a value's type for messages: `a number (42)`. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string': return `text ("${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
+    case 'number': return `a number (${value})`;
+    case 'boolean': return `${value}`;
+    case 'object': return 'a mapping';
+    default: return typeof value;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Author } from '../config.js';
+import { toRfc3339 } from '../dates.js';
+import type { Post } from '../post.js';
+import type { Site } from '../site.js';
+import { GENERATOR } from '../version.js';
+import { attributes, el } from '../xml.js';
+
+/** Atom 1.0 (RFC 4287). */
+export function atom(site: Site): string {
+  const { config } = site;
+  const self = new URL(config.output.atom, config.url).href;
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom"${attributes({ 'xml:lang': config.language })}>`,
+    `  ${el('id', config.url)}`,
+    `  ${el('title', config.title, { type: 'text' })}`,
+  ];
+  if (config.description) lines.push(`  ${el('subtitle', config.description, { type: 'text' })}`);
+  lines.push(
+    `  ${el('updated', toRfc3339(site.updated))}`,
+    `  <link${attributes({ rel: 'alternate', type: 'text/html', href: config.url })}/>`,
+    `  <link${attributes({ rel: 'self', type: 'application/atom+xml', href: self })}/>`,
+    person('author', config.author, '  '),
+    `  ${el('generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version })}`,
+  );
+  if (config.icon) lines.push(`  ${el('icon', config.icon)}`);
+  if (config.logo) lines.push(`  ${el('logo', config.logo)}`);
+  if (config.copyright) lines.push(`  ${el('rights', config.copyright, { type: 'text' })}`);
+  for (const post of site.items) lines.push(entry(post));
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}
+
+function entry(post: Post): string {
+  const lines = [
+    '  <entry>',
+    `    ${el('id', post.id)}`,
+    `    ${el('title', post.title, { type: 'text' })}`,
+    `    <link${attributes({ rel: 'alternate', type: 'text/html', href: post.url })}/>`,
+    `    ${el('published', toRfc3339(post.date))}`,
+    `    ${el('updated', toRfc3339(post.updated))}`,
+  ];
+  for (const a of post.authors) lines.push(person('author', a, '    '));
+  for (const tag of post.tags) lines.push(`    <category${attributes({ term: tag })}/>`);
+  lines.push(`    ${el('summary', post.summary, { type: 'text' })}`);
+  lines.push(`    ${el('content', post.html, { type: 'html' })}`);
+  lines.push('  </entry>');
+  return lines.join('\n');
+}
+
+function person(tag: string, a: Author, indent: string): string {
+  const parts = [el('name', a.name)];
+  if (a.email) parts.push(el('email', a.email));
+  if (a.url) parts.push(el('uri', a.url));
+  return `${indent}<${tag}>${parts.join('')}</${tag}>`;
+}

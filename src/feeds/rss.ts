@@ -1,0 +1,58 @@
+import type { Author } from '../config.js';
+import { toRfc822 } from '../dates.js';
+import type { Post } from '../post.js';
+import type { Site } from '../site.js';
+import { GENERATOR } from '../version.js';
+import { attributes, cdata, el } from '../xml.js';
+
+/** RSS 2.0 following the RSS Advisory Board's Best Practices Profile. */
+export function rss(site: Site): string {
+  const { config } = site;
+  const self = new URL(config.output.rss, config.url).href;
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '  <channel>',
+    `    ${el('title', config.title)}`,
+    `    ${el('link', config.url)}`,
+    `    ${el('description', config.description || config.title)}`,
+    `    <atom:link${attributes({ href: self, rel: 'self', type: 'application/rss+xml' })}/>`,
+    `    ${el('language', config.language)}`,
+  ];
+  if (config.copyright) lines.push(`    ${el('copyright', config.copyright)}`);
+  if (config.author.email) lines.push(`    ${el('managingEditor', mailbox(config.author))}`);
+  if (site.posts.length > 0) {
+    lines.push(`    ${el('pubDate', toRfc822(site.posts[0]?.date ?? 0))}`);
+    lines.push(`    ${el('lastBuildDate', toRfc822(site.updated))}`);
+  }
+  lines.push(`    ${el('generator', `${GENERATOR.name} ${GENERATOR.version}`)}`);
+  lines.push(`    ${el('docs', 'https://www.rssboard.org/rss-specification')}`);
+  const image = config.logo ?? config.icon;
+  if (image) {
+    lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', config.title)}`, `      ${el('link', config.url)}`, '    </image>');
+  }
+  for (const post of site.items) lines.push(item(post));
+  lines.push('  </channel>', '</rss>', '');
+  return lines.join('\n');
+}
+
+function item(post: Post): string {
+  const lines = [
+    '    <item>',
+    `      ${el('title', post.title)}`,
+    `      ${el('link', post.url)}`,
+    `      ${el('guid', post.id, { isPermaLink: post.id === post.url ? 'true' : 'false' })}`,
+    `      ${el('pubDate', toRfc822(post.date))}`,
+  ];
+  for (const a of post.authors) lines.push(`      ${el('dc:creator', a.name)}`);
+  for (const tag of post.tags) lines.push(`      ${el('category', tag)}`);
+  lines.push(`      ${el('description', post.summary)}`);
+  lines.push(`      <content:encoded>${cdata(post.html)}</content:encoded>`);
+  lines.push('    </item>');
+  return lines.join('\n');
+}
+
+/** RSS wants `mail@example.com (Name)` where it asks for a person. */
+function mailbox(author: Author): string {
+  return `${author.email} (${author.name})`;
+}

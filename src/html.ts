@@ -1,0 +1,109 @@
+import { Parser } from 'htmlparser2';
+import sanitizeHtml from 'sanitize-html';
+
+/**
+ * Post HTML goes through one real HTML parser pass (sanitize-html on htmlparser2) that both removes active
+ * content and makes every URL absolute against the post's own URL, so feed readers resolve them.
+ */
+
+const URL_ATTRIBUTES = ['href', 'src', 'cite', 'poster', 'data', 'action', 'longdesc', 'background'];
+
+const SAFE_TAGS = [
+  ...sanitizeHtml.defaults.allowedTags,
+  'img', 'picture', 'source', 'figure', 'figcaption', 'video', 'audio', 'track', 'details', 'summary',
+  'del', 'ins', 's', 'sup', 'sub', 'kbd', 'mark', 'input', 'dl', 'dt', 'dd', 'abbr', 'time', 'h1', 'h2',
+];
+
+const SAFE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: SAFE_TAGS,
+  allowedAttributes: {
+    '*': ['id', 'title', 'lang', 'dir'],
+    a: ['href', 'name', 'rel', 'hreflang', 'type'],
+    img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding'],
+    source: ['src', 'srcset', 'sizes', 'type', 'media'],
+    video: ['src', 'poster', 'controls', 'width', 'height', 'preload', 'loop', 'muted', 'playsinline'],
+    audio: ['src', 'controls', 'preload', 'loop', 'muted'],
+    track: ['src', 'kind', 'srclang', 'label', 'default'],
+    input: ['type', 'checked', 'disabled'],
+    code: ['class'], pre: ['class'], span: ['class'], div: ['class'],
+    ol: ['start', 'reversed', 'type'], li: ['value'],
+    td: ['align', 'colspan', 'rowspan'], th: ['align', 'colspan', 'rowspan', 'scope'],
+    blockquote: ['cite'], q: ['cite'], del: ['cite', 'datetime'], ins: ['cite', 'datetime'], time: ['datetime'],
+    abbr: ['title'], details: ['open'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  allowedSchemesByTag: { img: ['http', 'https', 'data'] },
+  allowProtocolRelative: true,
+  // Only disabled checkboxes (GFM task lists) survive as inputs.
+  exclusiveFilter: (frame) => frame.tag === 'input' && (frame.attribs.type !== 'checkbox' || frame.attribs.disabled === undefined),
+};
+
+const RAW_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: false,
+  allowedAttributes: false,
+  allowVulnerableTags: true,
+  allowedSchemes: ['http', 'https', 'mailto', 'tel', 'data', 'javascript', 'ftp'],
+};
+
+/** Sanitize (unless `trusted`) and resolve every relative URL in `html` against `base`. */
+export function finishHtml(html: string, base: string, trusted: boolean): string {
+  const baseUrl = new URL(base);
+  return sanitizeHtml(html, {
+    ...(trusted ? RAW_OPTIONS : SAFE_OPTIONS),
+    transformTags: {
+      '*': (tagName, attribs) => {
+        const out: Record<string, string> = {};
+        for (const [name, value] of Object.entries(attribs)) {
+          if (URL_ATTRIBUTES.includes(name)) out[name] = absoluteUrl(value, baseUrl);
+          else if (name === 'srcset') out[name] = absoluteSrcset(value, baseUrl);
+          else out[name] = value;
+        }
+        return { tagName, attribs: out };
+      },
+    },
+  });
+}
+
+/** Resolve a possibly relative URL; leaves absolute URLs and unparsable values alone. */
+export function absoluteUrl(value: string, base: URL): string {
+  const trimmed = value.trim();
+  if (trimmed === '' || /^[a-z][a-z0-9+.-]*:/i.test(trimmed)) return value;
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return value;
+  }
+}
+
+function absoluteSrcset(value: string, base: URL): string {
+  return value
+    .split(/,\s+/)
+    .map((candidate) => {
+      const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
+      return [absoluteUrl(url, base), ...descriptor].join(' ');
+    })
+    .join(', ');
+}
+
+/** Visible text of an HTML fragment, entities decoded and white space collapsed. */
+export function htmlToText(html: string): string {
+  let text = '';
+  let skip = 0;
+  const parser = new Parser({
+    onopentagname(name) {
+      if (name === 'script' || name === 'style') skip++;
+    },
+    onclosetag(name) {
+      if (name === 'script' || name === 'style') skip--;
+      else if (BLOCKS.has(name)) text += ' ';
+    },
+    ontext(data) {
+      if (skip === 0) text += data;
+    },
+  }, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const BLOCKS = new Set(['p', 'div', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'td', 'th']);

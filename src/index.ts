@@ -1,0 +1,9 @@
+/** Public API: build feeds from code. */
+export { build, render, type BuildOptions, type BuildResult } from './build.js';
+export { main, type Io } from './cli.js';
+export { resolveConfig, type Author, type ResolvedConfig, type ConfigSource } from './config.js';
+export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
+export { loadConfigSource } from './load-config.js';
+export type { Post } from './post.js';
+export type { Site } from './site.js';
+export { writeOutput, type OutputFile } from './write.js';

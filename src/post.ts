@@ -1,0 +1,222 @@
+import { describe, parseAuthor, type Author, type ResolvedConfig } from './config.js';
+import { parseDate } from './dates.js';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import type { ParsedSource } from './frontmatter.js';
+import { finishHtml, htmlToText } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import { didYouMean } from './util.js';
+
+/** A validated, rendered post: every later stage trusts these fields. */
+export interface Post {
+  /** Source path, for messages. */
+  readonly source: string;
+  /** NFC, URL-safe, unique. */
+  readonly slug: string;
+  /** Permanent id: the permalink unless front matter `id` overrides it. Always an absolute URI. */
+  readonly id: string;
+  /** Absolute permalink, `<site>/posts/<slug>/`. */
+  readonly url: string;
+  readonly title: string;
+  /** Publication instant, ms since the epoch. */
+  readonly date: number;
+  /** Last substantive change; equals `date` when the post was never updated. */
+  readonly updated: number;
+  /** Plain text. */
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly authors: readonly Author[];
+  /** Sanitized HTML with absolute URLs. */
+  readonly html: string;
+  /** Absolute cover image URL. */
+  readonly image?: string;
+  readonly draft: boolean;
+}
+
+export const FRONT_MATTER_KEYS = [
+  'title', 'date', 'updated', 'slug', 'summary', 'tags', 'author', 'authors', 'draft', 'id', 'image',
+] as const;
+
+const SAFE_SLUG = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
+
+/** Turn a parsed source into a Post, or explain every problem with it. */
+export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post; diagnostics: Diagnostic[] } {
+  const { file, data, keys } = src;
+  const problems: Diagnostic[] = [];
+  const where = (key: string): Position => keys.get(key) ?? { line: 1, column: 1 };
+  const error = (key: string, code: string, message: string): void => {
+    problems.push(diagnostic(file.path, 'error', code, message, where(key)));
+  };
+  const warn = (key: string, code: string, message: string, at?: Position): void => {
+    problems.push(diagnostic(file.path, 'warning', code, message, at ?? where(key)));
+  };
+
+  for (const key of Object.keys(data)) {
+    if (!(FRONT_MATTER_KEYS as readonly string[]).includes(key)) {
+      const guess = didYouMean(key, FRONT_MATTER_KEYS);
+      warn(key, 'unknown-key', `unknown front-matter key "${key}"${guess ? `; did you mean "${guess}"?` : `; known keys: ${FRONT_MATTER_KEYS.join(', ')}`}`);
+    }
+  }
+
+  const title = requiredText(data.title, 'title', error);
+
+  let date: number | undefined;
+  if (data.date === undefined || data.date === null) {
+    error('date', 'missing-date', 'missing "date": add e.g. "date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00"');
+  } else {
+    date = readDate(data.date, 'date', config, error, warn);
+  }
+  let updated: number | undefined;
+  if (data.updated !== undefined && data.updated !== null) {
+    updated = readDate(data.updated, 'updated', config, error, warn);
+    if (updated !== undefined && date !== undefined && updated < date) {
+      warn('updated', 'updated-before-date', '"updated" is earlier than "date"; readers will show the later of the two as the change date');
+    }
+  }
+
+  const slug = readSlug(data.slug, file.stem, error);
+  const url = new URL(`posts/${slug}/`, config.url).href;
+
+  let id = url;
+  if (data.id !== undefined) {
+    if (typeof data.id === 'string' && isAbsoluteUri(data.id)) id = data.id.trim();
+    else error('id', 'invalid-id', `"id" must be a permanent absolute URI such as "https://example.com/old/path/" or "tag:example.com,2024:post-1", found ${describe(data.id)}`);
+  }
+
+  const tags = readTags(data.tags, error);
+  const authors = readAuthors(data, config, error);
+
+  let draft = false;
+  if (data.draft !== undefined && data.draft !== null) {
+    if (typeof data.draft === 'boolean') draft = data.draft;
+    else error('draft', 'wrong-type', `"draft" must be true or false, found ${describe(data.draft)}`);
+  }
+
+  let image: string | undefined;
+  if (data.image !== undefined && data.image !== null) {
+    image = typeof data.image === 'string' ? resolveUrl(data.image, url) : undefined;
+    if (image === undefined) error('image', 'invalid-image', `"image" must be an http(s) URL or a path relative to the post, found ${describe(data.image)}`);
+  }
+
+  let summaryText: string | undefined;
+  if (data.summary !== undefined && data.summary !== null) {
+    if (typeof data.summary === 'string') summaryText = data.summary.replace(/\s+/g, ' ').trim();
+    else error('summary', 'wrong-type', `"summary" must be text, found ${describe(data.summary)}`);
+  }
+
+  if (src.body.trim() === '') {
+    warn('body', 'empty-body', 'the post has no body text; feeds will carry only its title and summary', { line: src.bodyLine, column: 1 });
+  }
+  if (problems.some((p) => p.severity === 'error') || title === undefined || date === undefined) {
+    return { diagnostics: problems };
+  }
+
+  const rendered = renderMarkdown(src.body);
+  const html = finishHtml(rendered.html, url, config.allowRawHtml);
+  const summary = summaryText ?? htmlToText(rendered.excerptHtml);
+  if (summary.length > config.summaryLength) {
+    warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
+      keys.get('summary') ?? { line: src.bodyLine, column: 1 });
+  }
+  return {
+    diagnostics: problems,
+    post: {
+      source: file.path, slug, id, url, title, date, updated: Math.max(updated ?? date, date), summary, tags, authors, html, draft,
+      ...(image !== undefined && { image }),
+    },
+  };
+}
+
+type Report = (key: string, code: string, message: string) => void;
+
+function requiredText(value: unknown, key: string, error: Report): string | undefined {
+  if (value === undefined || value === null) {
+    error(key, `missing-${key}`, `missing "${key}": add a line such as "${key}: My first post" to the front matter`);
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; put it in quotes to keep it as written, e.g. ${key}: "${String(value)}"`);
+    return undefined;
+  }
+  const text = value.replace(/\s+/g, ' ').trim();
+  if (text === '') error(key, `missing-${key}`, `"${key}" is empty; give the post a ${key}`);
+  return text === '' ? undefined : text;
+}
+
+function readDate(value: unknown, key: string, config: ResolvedConfig, error: Report, warn: Report): number | undefined {
+  if (typeof value !== 'string') {
+    error(key, 'invalid-date', `"${key}" must be a date such as 2024-01-31 or 2024-01-31T09:00:00+01:00, found ${describe(value)}`);
+    return undefined;
+  }
+  const parsed = parseDate(value, config.timeZone);
+  if ('problem' in parsed) {
+    error(key, 'invalid-date', `"${key}" is not a real date: "${value}": ${parsed.problem}`);
+    return undefined;
+  }
+  if (parsed.hasTime && !parsed.hasOffset) {
+    warn(key, 'date-without-offset', `"${key}" ${value} has no UTC offset; it was read in the configured time zone ${config.timeZone}. Add "Z" or an offset such as "+01:00" to be explicit`);
+  }
+  return parsed.ms;
+}
+
+function readSlug(value: unknown, stem: string, error: Report): string {
+  const fromFile = value === undefined || value === null;
+  if (!fromFile && typeof value !== 'string') {
+    error('slug', 'invalid-slug', `"slug" must be text, found ${describe(value)}`);
+    return stem;
+  }
+  const slug = (fromFile ? stem : String(value)).normalize('NFC');
+  if (!SAFE_SLUG.test(slug) || slug.includes('..')) {
+    error('slug', 'invalid-slug', `${fromFile ? 'the slug taken from the file name' : '"slug"'} "${slug}" is not safe in a URL path: use letters, digits, "-", "_", "." and "~", with no "/", "\\", ".." or leading dot`);
+  }
+  return slug;
+}
+
+function readTags(value: unknown, error: Report): string[] {
+  if (value === undefined || value === null) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some((t) => typeof t !== 'string' && typeof t !== 'number')) {
+    error('tags', 'wrong-type', `"tags" must be a list of words such as [film, news], found ${describe(value)}`);
+    return [];
+  }
+  const tags = list.map((t) => String(t).replace(/\s+/g, ' ').trim().normalize('NFC')).filter((t) => t !== '');
+  return [...new Set(tags)];
+}
+
+function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedConfig, error: Report): Author[] {
+  if (data.author !== undefined && data.authors !== undefined) {
+    error('authors', 'wrong-type', 'use either "author" or "authors", not both');
+    return [config.author];
+  }
+  const key = data.authors !== undefined ? 'authors' : 'author';
+  const raw = data[key];
+  if (raw === undefined || raw === null) return [config.author];
+  const list = key === 'authors' && Array.isArray(raw) ? raw : [raw];
+  const authors: Author[] = [];
+  for (const item of list) {
+    const parsed = parseAuthor(item);
+    if (typeof parsed === 'string') error(key, 'invalid-author', `"${key}": ${parsed}`);
+    else authors.push(parsed);
+  }
+  if (list.length === 0) error(key, 'invalid-author', `"${key}" is an empty list; leave it out to use the site's author`);
+  return authors;
+}
+
+function isAbsoluteUri(value: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value.trim())) return false;
+  try {
+    new URL(value.trim());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resolveUrl(value: string, base: string): string | undefined {
+  try {
+    const u = new URL(value.trim(), base);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
