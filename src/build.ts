@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { atom } from './feeds/atom.js';
+import { mainFeed } from './feeds/doc.js';
 import { jsonFeed } from './feeds/json.js';
 import { rss } from './feeds/rss.js';
 import { parseFrontMatter } from './frontmatter.js';
@@ -54,11 +55,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
 /** Serialize the site: three feeds, the pages and the stylesheet. */
 export function render(site: Site): OutputFile[] {
-  const { output } = site.config;
+  const feed = mainFeed(site);
   return [
-    { path: output.rss, contents: rss(site) },
-    { path: output.atom, contents: atom(site) },
-    { path: output.json, contents: jsonFeed(site) },
+    { path: feed.paths.rss, contents: rss(feed) },
+    { path: feed.paths.atom, contents: atom(feed) },
+    { path: feed.paths.json, contents: jsonFeed(feed) },
     { path: 'index.html', contents: indexPage(site) },
     { path: 'style.css', contents: STYLESHEET },
     ...site.posts.map((post) => ({ path: `posts/${post.slug}/index.html`, contents: postPage(site, post) })),

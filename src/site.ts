@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from './config.js';
+import { newestUpdate } from './feeds/doc.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { Post } from './post.js';
 import { compareStrings } from './util.js';
@@ -33,7 +34,7 @@ export function buildSite(all: readonly Post[], config: ResolvedConfig, options:
     .filter((p) => (options.drafts || !p.draft) && (options.future || p.date <= options.now))
     .sort(comparePosts);
   const items = config.limit === null ? posts : posts.slice(0, config.limit);
-  const updated = posts.reduce((max, p) => Math.max(max, p.updated), 0);
+  const updated = newestUpdate(posts);
   return { site: { config, posts, items, updated }, diagnostics };
 }
 

@@ -1,24 +1,24 @@
 import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
-import type { Site } from '../site.js';
+import { feedUrl, type FeedDoc } from './doc.js';
 import { GENERATOR } from '../version.js';
 import { attributes, el } from '../xml.js';
 
 /** Atom 1.0 (RFC 4287). */
-export function atom(site: Site): string {
-  const { config } = site;
-  const self = new URL(config.output.atom, config.url).href;
+export function atom(doc: FeedDoc): string {
+  const { config } = doc;
+  const self = feedUrl(doc, 'atom');
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom"${attributes({ 'xml:lang': config.language })}>`,
-    `  ${el('id', config.url)}`,
-    `  ${el('title', config.title, { type: 'text' })}`,
+    `  ${el('id', doc.id)}`,
+    `  ${el('title', doc.title, { type: 'text' })}`,
   ];
-  if (config.description) lines.push(`  ${el('subtitle', config.description, { type: 'text' })}`);
+  if (doc.description) lines.push(`  ${el('subtitle', doc.description, { type: 'text' })}`);
   lines.push(
-    `  ${el('updated', toRfc3339(site.updated))}`,
-    `  <link${attributes({ rel: 'alternate', type: 'text/html', href: config.url })}/>`,
+    `  ${el('updated', toRfc3339(doc.updated))}`,
+    `  <link${attributes({ rel: 'alternate', type: 'text/html', href: doc.homeUrl })}/>`,
     `  <link${attributes({ rel: 'self', type: 'application/atom+xml', href: self })}/>`,
     person('author', config.author, '  '),
     `  ${el('generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version })}`,
@@ -26,7 +26,7 @@ export function atom(site: Site): string {
   if (config.icon) lines.push(`  ${el('icon', config.icon)}`);
   if (config.logo) lines.push(`  ${el('logo', config.logo)}`);
   if (config.copyright) lines.push(`  ${el('rights', config.copyright, { type: 'text' })}`);
-  for (const post of site.items) lines.push(entry(post));
+  for (const post of doc.items) lines.push(entry(post));
   lines.push('</feed>', '');
   return lines.join('\n');
 }

@@ -1,24 +1,24 @@
 import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
-import type { Site } from '../site.js';
+import { feedUrl, type FeedDoc } from './doc.js';
 import { xmlSafe } from '../xml.js';
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
-export function jsonFeed(site: Site): string {
-  const { config } = site;
+export function jsonFeed(doc: FeedDoc): string {
+  const { config } = doc;
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: config.title,
-    home_page_url: config.url,
-    feed_url: new URL(config.output.json, config.url).href,
-    ...(config.description && { description: config.description }),
+    title: doc.title,
+    home_page_url: doc.homeUrl,
+    feed_url: feedUrl(doc, 'json'),
+    ...(doc.description && { description: doc.description }),
     // JSON Feed's `icon` is the large square image (Atom's logo); its `favicon` is the small one (Atom's icon).
     ...(config.logo && { icon: config.logo }),
     ...(config.icon && { favicon: config.icon }),
     language: config.language,
     authors: [author(config.author)],
-    items: site.items.map(item),
+    items: doc.items.map(item),
   };
   // Strings go through the same clean-up as XML so all three feeds carry the same text.
   return `${JSON.stringify(feed, (_key, value: unknown) => (typeof value === 'string' ? xmlSafe(value) : value), 2)}\n`;

@@ -1,37 +1,38 @@
 import type { Author } from '../config.js';
 import { toRfc822 } from '../dates.js';
 import type { Post } from '../post.js';
-import type { Site } from '../site.js';
+import { feedUrl, type FeedDoc } from './doc.js';
 import { GENERATOR } from '../version.js';
 import { attributes, cdata, el } from '../xml.js';
 
 /** RSS 2.0 following the RSS Advisory Board's Best Practices Profile. */
-export function rss(site: Site): string {
-  const { config } = site;
-  const self = new URL(config.output.rss, config.url).href;
+export function rss(doc: FeedDoc): string {
+  const { config } = doc;
+  const self = feedUrl(doc, 'rss');
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
     '  <channel>',
-    `    ${el('title', config.title)}`,
-    `    ${el('link', config.url)}`,
-    `    ${el('description', config.description || config.title)}`,
+    `    ${el('title', doc.title)}`,
+    `    ${el('link', doc.homeUrl)}`,
+    `    ${el('description', doc.description || doc.title)}`,
     `    <atom:link${attributes({ href: self, rel: 'self', type: 'application/rss+xml' })}/>`,
     `    ${el('language', config.language)}`,
   ];
   if (config.copyright) lines.push(`    ${el('copyright', config.copyright)}`);
   if (config.author.email) lines.push(`    ${el('managingEditor', mailbox(config.author))}`);
-  if (site.posts.length > 0) {
-    lines.push(`    ${el('pubDate', toRfc822(site.posts[0]?.date ?? 0))}`);
-    lines.push(`    ${el('lastBuildDate', toRfc822(site.updated))}`);
+  const newest = doc.items.reduce((max, p) => Math.max(max, p.date), -Infinity);
+  if (doc.items.length > 0) {
+    lines.push(`    ${el('pubDate', toRfc822(newest))}`);
+    lines.push(`    ${el('lastBuildDate', toRfc822(doc.updated))}`);
   }
   lines.push(`    ${el('generator', `${GENERATOR.name} ${GENERATOR.version}`)}`);
   lines.push(`    ${el('docs', 'https://www.rssboard.org/rss-specification')}`);
   const image = config.logo ?? config.icon;
   if (image) {
-    lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', config.title)}`, `      ${el('link', config.url)}`, '    </image>');
+    lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', doc.title)}`, `      ${el('link', doc.homeUrl)}`, '    </image>');
   }
-  for (const post of site.items) lines.push(item(post));
+  for (const post of doc.items) lines.push(item(post));
   lines.push('  </channel>', '</rss>', '');
   return lines.join('\n');
 }
