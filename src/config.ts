@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { resolvePodcast, type PodcastConfig } from './podcast/config.js';
 import { isPlainObject, locateJsonKey } from './util.js';
 
 /** A person credited for the feed or a post. */
@@ -39,6 +40,8 @@ export interface ResolvedConfig {
   readonly summaryLength: number;
   /** Trusted authors: keep raw HTML in posts exactly as written (no sanitizing). */
   readonly allowRawHtml: boolean;
+  /** Podcast mode: the RSS feed gains the itunes: and podcast: tags directories require. */
+  readonly podcast?: PodcastConfig;
 }
 
 /** Values from the command line and environment, which win over the config file. */
@@ -71,7 +74,7 @@ export const DEFAULTS = {
 
 const KNOWN_KEYS = [
   'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
-  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast',
 ] as const;
 
 export interface ConfigResult {
@@ -165,6 +168,11 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   const icon = resolveAssetUrl(optStr('icon'), url, (m) => fail('icon', 'config-url', `"icon" ${m}`));
   const logo = resolveAssetUrl(optStr('logo'), url, (m) => fail('logo', 'config-url', `"logo" ${m}`));
   const copyright = optStr('copyright');
+  const podcast = data.podcast === undefined ? undefined : resolvePodcast(
+    data.podcast,
+    { siteUrl: url, rssUrl: new URL(output.rss, url).href, author },
+    (path, code, message) => problems.push(diagnostic(source.file, 'error', code, message, locateJsonKey(source.text, [...source.keyPath, 'podcast', ...path]))),
+  );
 
   if (problems.length > 0) return { diagnostics: problems };
   return {
@@ -174,6 +182,7 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
       ...(icon !== undefined && { icon }),
       ...(logo !== undefined && { logo }),
       ...(copyright !== undefined && { copyright }),
+      ...(podcast !== undefined && { podcast }),
     },
   };
 }

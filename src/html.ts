@@ -45,8 +45,15 @@ const RAW_OPTIONS: sanitizeHtml.IOptions = {
   allowedSchemes: ['http', 'https', 'mailto', 'tel', 'data', 'javascript', 'ftp'],
 };
 
-/** Sanitize (unless `trusted`) and resolve every relative URL in `html` against `base`. */
-export function finishHtml(html: string, base: string, trusted: boolean): string {
+/** Pixel sizes of known local images, keyed by absolute URL. */
+export type ImageSizeLookup = ReadonlyMap<string, { readonly width: number; readonly height: number }>;
+
+/**
+ * Sanitize (unless `trusted`) and resolve every relative URL in `html` against `base`. In the same pass,
+ * an `<img>` whose absolute `src` is in `sizes` and that has neither `width` nor `height` gets both, so
+ * pages and feed readers reserve its space before it loads.
+ */
+export function finishHtml(html: string, base: string, trusted: boolean, sizes: ImageSizeLookup = new Map()): string {
   const baseUrl = new URL(base);
   return sanitizeHtml(html, {
     ...(trusted ? RAW_OPTIONS : SAFE_OPTIONS),
@@ -57,6 +64,11 @@ export function finishHtml(html: string, base: string, trusted: boolean): string
           if (URL_ATTRIBUTES.includes(name)) out[name] = absoluteUrl(value, baseUrl);
           else if (name === 'srcset') out[name] = absoluteSrcset(value, baseUrl);
           else out[name] = value;
+        }
+        const size = tagName === 'img' && out.src !== undefined ? sizes.get(out.src) : undefined;
+        if (size && out.width === undefined && out.height === undefined) {
+          out.width = String(size.width);
+          out.height = String(size.height);
         }
         return { tagName, attribs: out };
       },

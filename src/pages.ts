@@ -89,19 +89,57 @@ export function postPage(site: Site, post: Post): string {
     `<meta property="og:title" content="${h(post.title)}">`,
     `<meta property="og:description" content="${h(post.summary)}">`,
     `<meta property="og:url" content="${h(post.url)}">`,
-    ...(post.image ? [`<meta property="og:image" content="${h(post.image)}">`] : []),
+    ...(post.image ? [`<meta property="og:image" content="${h(post.image)}">`, ...ogImageDetails(post)] : []),
   ].join('\n    ');
   const body = `      <article>
         <header>
           <h1>${h(post.title)}</h1>
           <p class="meta"><time datetime="${h(toIsoDay(post.date, config.timeZone))}">${h(toDisplayDate(post.date, config.timeZone, config.language))}</time>${updated} · by ${authors}</p>
         </header>
-        <div class="content">
+${attachmentsHtml(post)}        <div class="content">
 ${post.html}
         </div>${tags}
       </article>
       <p><a href="${h(config.url)}">← All posts</a></p>`;
   return layout(config, { title: `${post.title} · ${config.title}`, description: post.summary, canonical: post.url, body, og });
+}
+
+/** Open Graph image type and size, when the cover is a file in the post bundle. */
+function ogImageDetails(post: Post): string[] {
+  const info = post.imageInfo;
+  if (!info) return [];
+  return [
+    ...(info.type ? [`<meta property="og:image:type" content="${h(info.type)}">`] : []),
+    ...(info.width !== undefined && info.height !== undefined
+      ? [`<meta property="og:image:width" content="${info.width}">`, `<meta property="og:image:height" content="${info.height}">`]
+      : []),
+  ];
+}
+
+/** A player for each audio or video attachment, and a download link for every attachment. */
+function attachmentsHtml(post: Post): string {
+  if (!post.attachments) return '';
+  return post.attachments.map((a) => {
+    const kind = a.type.startsWith('audio/') ? 'audio' : a.type.startsWith('video/') ? 'video' : undefined;
+    const player = kind ? `<${kind} controls preload="none" src="${h(a.url)}"></${kind}>\n          ` : '';
+    const label = a.title ?? (kind ? `Download the ${kind}` : 'Download');
+    return `        <figure class="attachment">
+          ${player}<figcaption><a href="${h(a.url)}" type="${h(a.type)}">${h(label)}</a> (${h(a.type)}, ${formatBytes(a.length)})</figcaption>
+        </figure>
+`;
+  }).join('');
+}
+
+function formatBytes(n: number): string {
+  if (n < 1000) return `${n} bytes`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = n / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** A small stylesheet: readable measure, system fonts, dark mode, nothing external. */
@@ -116,6 +154,7 @@ header.site { padding: 0.5rem 0 1.5rem; }
 .posts { list-style: none; padding: 0; }
 .posts h2 { margin-bottom: 0.25rem; }
 img, video { max-width: 100%; height: auto; }
+audio { width: 100%; }
 pre { overflow-x: auto; padding: 0.75rem; background: color-mix(in srgb, var(--fg) 8%, transparent); border-radius: 4px; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid color-mix(in srgb, var(--fg) 25%, transparent); padding: 0.25rem 0.5rem; text-align: left; }

@@ -4,6 +4,7 @@ import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { ParsedSource } from './frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { MEDIA_KEYS, readPostMedia, type Attachment, type EpisodeInfo, type ImageInfo } from './post-media.js';
 import { didYouMean } from './util.js';
 
 /** A validated, rendered post: every later stage trusts these fields. */
@@ -29,11 +30,18 @@ export interface Post {
   readonly html: string;
   /** Absolute cover image URL. */
   readonly image?: string;
+  /** Media type, size and pixel size of the cover image, when it is a file in the post bundle. */
+  readonly imageInfo?: ImageInfo;
+  /** Files attached with `enclosure`, `audio` or `video`, in that order; absent when there are none. */
+  readonly attachments?: readonly Attachment[];
+  /** Podcast episode details given in the front matter. */
+  readonly episode?: EpisodeInfo;
   readonly draft: boolean;
 }
 
 export const FRONT_MATTER_KEYS = [
   'title', 'date', 'updated', 'slug', 'summary', 'tags', 'author', 'authors', 'draft', 'id', 'image',
+  ...MEDIA_KEYS,
 ] as const;
 
 const SAFE_SLUG = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
@@ -91,11 +99,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
     else error('draft', 'wrong-type', `"draft" must be true or false, found ${describe(data.draft)}`);
   }
 
-  let image: string | undefined;
-  if (data.image !== undefined && data.image !== null) {
-    image = typeof data.image === 'string' ? resolveUrl(data.image, url) : undefined;
-    if (image === undefined) error('image', 'invalid-image', `"image" must be an http(s) URL or a path relative to the post, found ${describe(data.image)}`);
-  }
+  const media = readPostMedia({ data, postUrl: url, source: file.path, assets: file.assets, podcast: config.podcast !== undefined }, error, warn);
 
   let summaryText: string | undefined;
   if (data.summary !== undefined && data.summary !== null) {
@@ -111,7 +115,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
   }
 
   const rendered = renderMarkdown(src.body);
-  const html = finishHtml(rendered.html, url, config.allowRawHtml);
+  const html = finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes);
   const summary = summaryText ?? htmlToText(rendered.excerptHtml);
   if (summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
@@ -121,7 +125,10 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
     diagnostics: problems,
     post: {
       source: file.path, slug, id, url, title, date, updated: Math.max(updated ?? date, date), summary, tags, authors, html, draft,
-      ...(image !== undefined && { image }),
+      ...(media.image !== undefined && { image: media.image }),
+      ...(media.imageInfo !== undefined && { imageInfo: media.imageInfo }),
+      ...(media.attachments.length > 0 && { attachments: media.attachments }),
+      ...(media.episode !== undefined && { episode: media.episode }),
     },
   };
 }
@@ -210,13 +217,3 @@ function isAbsoluteUri(value: string): boolean {
     return false;
   }
 }
-
-function resolveUrl(value: string, base: string): string | undefined {
-  try {
-    const u = new URL(value.trim(), base);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-

@@ -1,6 +1,8 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { describeAssets, type AssetInfo } from './media-info.js';
 import { compareStrings } from './util.js';
 
 /** One post's source text, decoded and normalised. */
@@ -11,6 +13,11 @@ export interface SourceFile {
   readonly stem: string;
   /** Text with BOM removed, CRLF turned into LF, and characters XML 1.0 forbids removed. */
   readonly text: string;
+  /**
+   * For a bundle (`posts/<slug>/index.md`): the files beside `index.md` with their sizes, media types and
+   * image dimensions, gathered here so that `toPost` stays pure. Undefined for a single-file post.
+   */
+  readonly assets?: readonly AssetInfo[];
 }
 
 export interface SourcesResult {
@@ -35,7 +42,7 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
       : `cannot read the posts folder: ${(error as Error).message}`));
     return { files: [], diagnostics };
   }
-  const candidates: { rel: string; stem: string }[] = [];
+  const candidates: { rel: string; stem: string; bundle?: string }[] = [];
   for (const entry of entries) {
     const name = entry.name.normalize('NFC');
     if (entry.isFile() && name.toLowerCase().endsWith('.md') && !name.startsWith('.')) {
@@ -44,19 +51,24 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
       const index = join(dir, entry.name, 'index.md');
       try {
         await access(index);
-        candidates.push({ rel: `${entry.name}/index.md`, stem: name });
+        candidates.push({ rel: `${entry.name}/index.md`, stem: name, bundle: entry.name });
       } catch {
         // a folder without index.md is not a post bundle
       }
     }
   }
   candidates.sort((a, b) => compareStrings(a.rel.normalize('NFC'), b.rel.normalize('NFC')));
-  const files = await Promise.all(candidates.map(async ({ rel, stem }) => {
+  const files = await Promise.all(candidates.map(async ({ rel, stem, bundle }) => {
     const shown = `${shownDir}/${rel.normalize('NFC')}`;
     const bytes = await readFile(join(dir, rel));
     const decoded = decodeSource(bytes, shown);
     diagnostics.push(...decoded.diagnostics);
-    return decoded.text === undefined ? undefined : { path: shown, stem: stripDatePrefix(stem), text: decoded.text };
+    if (decoded.text === undefined) return undefined;
+    const file: SourceFile = { path: shown, stem: stripDatePrefix(stem), text: decoded.text };
+    if (bundle === undefined) return file;
+    const listed = await listBundleAssets(join(dir, bundle), `${shownDir}/${bundle.normalize('NFC')}`);
+    diagnostics.push(...listed.diagnostics);
+    return { ...file, assets: await describeAssets(listed.assets) };
   }));
   return { files: files.filter((f): f is SourceFile => f !== undefined), diagnostics };
 }

@@ -2,6 +2,7 @@ import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
 import { feedUrl, type FeedDoc } from './doc.js';
+import { atomMedia, mediaNamespace } from './media.js';
 import { GENERATOR } from '../version.js';
 import { attributes, el } from '../xml.js';
 
@@ -11,7 +12,7 @@ export function atom(doc: FeedDoc): string {
   const self = feedUrl(doc, 'atom');
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<feed xmlns="http://www.w3.org/2005/Atom"${attributes({ 'xml:lang': config.language })}>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom"${mediaNamespace(doc, 'atom')}${attributes({ 'xml:lang': config.language })}>`,
     `  ${el('id', doc.id)}`,
     `  ${el('title', doc.title, { type: 'text' })}`,
   ];
@@ -44,6 +45,7 @@ function entry(post: Post): string {
   for (const tag of post.tags) lines.push(`    <category${attributes({ term: tag })}/>`);
   lines.push(`    ${el('summary', post.summary, { type: 'text' })}`);
   lines.push(`    ${el('content', post.html, { type: 'html' })}`);
+  lines.push(...atomMedia(post, '    '));
   lines.push('  </entry>');
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
 import { feedUrl, type FeedDoc } from './doc.js';
+import { jsonAttachments } from './media.js';
 import { xmlSafe } from '../xml.js';
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
@@ -25,6 +26,7 @@ export function jsonFeed(doc: FeedDoc): string {
 }
 
 function item(post: Post): object {
+  const attachments = jsonAttachments(post);
   return {
     id: post.id,
     url: post.url,
@@ -36,6 +38,7 @@ function item(post: Post): object {
     date_modified: toRfc3339(post.updated),
     authors: post.authors.map(author),
     ...(post.tags.length > 0 && { tags: post.tags }),
+    ...(attachments && { attachments }),
   };
 }
 

@@ -2,6 +2,8 @@ import type { Author } from '../config.js';
 import { toRfc822 } from '../dates.js';
 import type { Post } from '../post.js';
 import { feedUrl, type FeedDoc } from './doc.js';
+import { mediaNamespace, rssMedia } from './media.js';
+import { podcastChannel, podcastItem, podcastNamespaces } from './podcast.js';
 import { GENERATOR } from '../version.js';
 import { attributes, cdata, el } from '../xml.js';
 
@@ -11,7 +13,7 @@ export function rss(doc: FeedDoc): string {
   const self = feedUrl(doc, 'rss');
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(config.podcast)}>`,
     '  <channel>',
     `    ${el('title', doc.title)}`,
     `    ${el('link', doc.homeUrl)}`,
@@ -32,12 +34,13 @@ export function rss(doc: FeedDoc): string {
   if (image) {
     lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', doc.title)}`, `      ${el('link', doc.homeUrl)}`, '    </image>');
   }
-  for (const post of doc.items) lines.push(item(post));
+  if (config.podcast) lines.push(...podcastChannel(config.podcast, '    '));
+  for (const post of doc.items) lines.push(item(post, config.podcast !== undefined));
   lines.push('  </channel>', '</rss>', '');
   return lines.join('\n');
 }
 
-function item(post: Post): string {
+function item(post: Post, podcast: boolean): string {
   const lines = [
     '    <item>',
     `      ${el('title', post.title)}`,
@@ -49,6 +52,8 @@ function item(post: Post): string {
   for (const tag of post.tags) lines.push(`      ${el('category', tag)}`);
   lines.push(`      ${el('description', post.summary)}`);
   lines.push(`      <content:encoded>${cdata(post.html)}</content:encoded>`);
+  lines.push(...rssMedia(post, '      '));
+  if (podcast) lines.push(...podcastItem(post, '      '));
   lines.push('    </item>');
   return lines.join('\n');
 }

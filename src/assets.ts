@@ -1,0 +1,86 @@
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { compareStrings } from './util.js';
+
+/**
+ * Asset discovery for post bundles (`posts/<slug>/index.md` plus the files beside it). One small module so
+ * that copying assets to `dist/posts/<slug>/` and reading their sizes for enclosures and images agree on
+ * exactly which files belong to a bundle.
+ */
+
+/** One file beside a bundle's `index.md`. */
+export interface BundleAsset {
+  /** Path inside the bundle, `/`-separated and NFC (e.g. `audio/episode-1.mp3`): the URL path below the post. */
+  readonly path: string;
+  /** Absolute path on disk (for copying; never put it in output). */
+  readonly file: string;
+  /** Size in bytes. */
+  readonly size: number;
+}
+
+export interface BundleAssetsResult {
+  /** Sorted by `path`, so nothing depends on directory order. */
+  readonly assets: BundleAsset[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Every file in a bundle folder and its subfolders, except `index.md` and dot-files. Symbolic links are
+ * followed only when they resolve inside the bundle (a link to `/etc/passwd` or to a sibling post is left out,
+ * with a warning), and linked folders are not descended into, so the walk always ends.
+ * @param bundleDir absolute path of the bundle folder
+ * @param shownDir how that folder is named in messages (e.g. `posts/episode-1`)
+ */
+export async function listBundleAssets(bundleDir: string, shownDir: string): Promise<BundleAssetsResult> {
+  const assets: BundleAsset[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let root: string;
+  try {
+    root = await realpath(bundleDir);
+  } catch {
+    return { assets, diagnostics };
+  }
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push(diagnostic(prefix === '' ? shownDir : `${shownDir}/${prefix.slice(0, -1)}`, 'warning', 'asset-read',
+        `cannot list this folder of the post bundle: ${(error as Error).message}; its files are not published`));
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const rel = `${prefix}${entry.name.normalize('NFC')}`;
+      if (prefix === '' && rel === 'index.md') continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        await walk(full, `${rel}/`);
+      } else if (entry.isFile()) {
+        assets.push({ path: rel, file: full, size: (await lstat(full)).size });
+      } else if (entry.isSymbolicLink()) {
+        const target = await realpath(full).catch(() => undefined);
+        const inside = target !== undefined && isInside(root, target);
+        const info = target === undefined ? undefined : await stat(target).catch(() => undefined);
+        if (inside && info?.isFile()) {
+          assets.push({ path: rel, file: target, size: info.size });
+        } else if (!inside) {
+          diagnostics.push(diagnostic(`${shownDir}/${rel}`, 'warning', 'asset-outside-bundle',
+            target === undefined
+              ? 'this symbolic link points nowhere; it is not published'
+              : 'this symbolic link points outside the post bundle; it is not published (copy the file into the bundle instead)'));
+        }
+      }
+    }
+  };
+  await walk(bundleDir, '');
+  assets.sort((a, b) => compareStrings(a.path, b.path));
+  return { assets, diagnostics };
+}
+
+/** Whether `target` lies below `root` (both real paths). */
+function isInside(root: string, target: string): boolean {
+  const r = relative(root, target);
+  return r !== '' && !isAbsolute(r) && r !== '..' && !r.startsWith(`..${sep}`);
+}

@@ -1,0 +1,74 @@
+import { open } from 'node:fs/promises';
+import { imageSize } from 'image-size';
+import mime from 'mime';
+import type { BundleAsset } from './assets.js';
+
+/**
+ * What the build knows about a bundle file without reading it whole: its real byte length, its media type
+ * (from the `mime` library, which knows `.mp3` is audio/mpeg, `.m4a` audio/mp4 and `.jpg` image/jpeg) and,
+ * for images, the pixel size read from the file header. Plain data, so `toPost` stays a pure function of it.
+ */
+export interface AssetInfo {
+  /** Path inside the bundle, `/`-separated, NFC. */
+  readonly path: string;
+  /** Size in bytes, from the file system. */
+  readonly size: number;
+  /** Media type, when the extension is a known one. */
+  readonly type?: string;
+  /** Display width and height in CSS pixels (EXIF rotation applied), for images whose header could be read. */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** The media type registered for a file name's extension (case-insensitive), or undefined. */
+export function mediaType(name: string): string | undefined {
+  return mime.getType(name) ?? undefined;
+}
+
+/** Look up types and image sizes for a bundle's files. */
+export async function describeAssets(assets: readonly BundleAsset[]): Promise<AssetInfo[]> {
+  return Promise.all(assets.map(async (asset): Promise<AssetInfo> => {
+    const type = mediaType(asset.path);
+    const info: AssetInfo = { path: asset.path, size: asset.size, ...(type !== undefined && { type }) };
+    if (type === undefined || !type.startsWith('image/') || asset.size === 0) return info;
+    const size = await readImageSize(asset.file, asset.size);
+    return size ? { ...info, ...size } : info;
+  }));
+}
+
+// Most formats state their size in the first few hundred bytes; a JPEG's frame header can sit behind a large
+// EXIF block (embedded thumbnail), so try a small read first and a larger one only when that was not enough.
+const FIRST_READ = 64 * 1024;
+const MAX_READ = 512 * 1024;
+
+/** Width and height from the file header, or undefined when the format is unknown or the header is damaged. */
+export async function readImageSize(file: string, size: number): Promise<{ width: number; height: number } | undefined> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    for (const limit of [FIRST_READ, MAX_READ]) {
+      const length = Math.min(size, limit);
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      const result = measure(buffer.subarray(0, bytesRead));
+      if (result) return result;
+      if (size <= limit) break;
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+function measure(bytes: Uint8Array): { width: number; height: number } | undefined {
+  let result;
+  try {
+    result = imageSize(bytes);
+  } catch {
+    return undefined;
+  }
+  const { width, height, orientation } = result;
+  if (!(width > 0 && height > 0)) return undefined;
+  // EXIF orientations 5–8 are rotated by a quarter turn: browsers show the image with the sides swapped.
+  return orientation !== undefined && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
+}
