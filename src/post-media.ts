@@ -12,7 +12,10 @@ import { isPlainObject } from './util.js';
 
 export const MEDIA_KEYS = ['enclosure', 'audio', 'video', 'duration', 'episode', 'season', 'episodeType', 'explicit'] as const;
 
-/** A file attached to a post: RSS `enclosure`, Atom `link rel="enclosure"`, JSON Feed `attachments`. */
+/**
+ * A file attached to a post: RSS `enclosure` (the first one only), Atom `link rel="enclosure"`, JSON Feed
+ * `attachments`. Posts list `audio`, then `video`, then `enclosure` files.
+ */
 export interface Attachment {
   /** Absolute URL. */
   readonly url: string;
@@ -118,7 +121,8 @@ export function readPostMedia(input: MediaInput, error: MediaReport, warn: Media
   }
 
   const attachments: Attachment[] = [];
-  for (const key of ['enclosure', 'audio', 'video'] as const) {
+  // Audio and video first: RSS carries only the first attachment, and for a podcast that must be the episode.
+  for (const key of ['audio', 'video', 'enclosure'] as const) {
     const raw = data[key];
     if (raw === undefined || raw === null) continue;
     for (const entry of Array.isArray(raw) ? raw : [raw]) {

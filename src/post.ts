@@ -32,7 +32,7 @@ export interface Post {
   readonly image?: string;
   /** Media type, size and pixel size of the cover image, when it is a file in the post bundle. */
   readonly imageInfo?: ImageInfo;
-  /** Files attached with `enclosure`, `audio` or `video`, in that order; absent when there are none. */
+  /** Files attached with `audio`, `video` or `enclosure`, in that order; absent when there are none. */
   readonly attachments?: readonly Attachment[];
   /** Podcast episode details given in the front matter. */
   readonly episode?: EpisodeInfo;
