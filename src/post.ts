@@ -4,7 +4,9 @@ import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { ParsedSource } from './frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { MEDIA_KEYS, readPostMedia, type Attachment, type EpisodeInfo, type ImageInfo } from './post-media.js';
+import type { Attachment } from './media/attachment.js';
+import { MEDIA_KEYS, readPostMedia, type ImageInfo } from './media/front-matter.js';
+import type { EpisodeInfo } from './podcast/episode.js';
 import { didYouMean } from './util.js';
 
 /** A validated, rendered post: every later stage trusts these fields. */

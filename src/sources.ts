@@ -2,7 +2,7 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { describeAssets, type AssetInfo } from './media-info.js';
+import { describeAssets, type AssetInfo } from './media/info.js';
 import { compareStrings } from './util.js';
 
 /** One post's source text, decoded and normalised. */

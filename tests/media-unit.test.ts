@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBundleAssets } from '../src/assets.js';
 import { finishHtml } from '../src/html.js';
-import { describeAssets, mediaType } from '../src/media-info.js';
+import { describeAssets, mediaType } from '../src/media/info.js';
 import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/podcast/guid.js';
-import { parseDuration } from '../src/post-media.js';
+import { parseDuration } from '../src/media/attachment.js';
 import { jpegHeader, mp3, png, wav } from './helpers/media-files.js';
 import { makeProject } from './helpers/project.js';
 

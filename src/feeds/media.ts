@@ -1,5 +1,5 @@
 import type { Post } from '../post.js';
-import type { Attachment } from '../post-media.js';
+import type { Attachment } from '../media/attachment.js';
 import { attributes } from '../xml.js';
 import type { FeedDoc } from './doc.js';
 

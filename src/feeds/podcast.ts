@@ -1,6 +1,6 @@
 import type { PodcastConfig } from '../podcast/config.js';
 import type { Post } from '../post.js';
-import { mediaType } from '../media-info.js';
+import { mediaType } from '../media/info.js';
 import { attributes, el } from '../xml.js';
 
 /**

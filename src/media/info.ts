@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { imageSize } from 'image-size';
 import mime from 'mime';
-import type { BundleAsset } from './assets.js';
+import type { BundleAsset } from '../assets.js';
 
 /**
  * What the build knows about a bundle file without reading it whole: its real byte length, its media type
