@@ -1,7 +1,8 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBundleAssets } from '../src/assets.js';
+import { resolveConfig } from '../src/config.js';
 import { finishHtml } from '../src/html.js';
 import { describeAssets, mediaType } from '../src/media/info.js';
 import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/podcast/guid.js';
@@ -120,5 +121,19 @@ describe('image sizes in the content', () => {
 
   it('work for trusted raw HTML too', () => {
     expect(finishHtml('<img src="./pic.png" alt="A">', base, true, sizes)).toBe(`<img src="${base}pic.png" alt="A" width="64" height="48" />`);
+  });
+});
+
+describe('the README', () => {
+  it('shows a podcast config that is valid, with the guid feedwright would derive for it', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Podcasts'));
+    const block = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const text = `{${block}}`;
+    const data = (JSON.parse(text) as { feedwright: Record<string, unknown> }).feedwright;
+    const { config, diagnostics } = resolveConfig({ file: 'README.md', text, data, keyPath: ['feedwright'] });
+    expect(diagnostics).toEqual([]);
+    expect(config?.podcast?.guid).toBe(podcastGuid('https://example.com/podcast/rss.xml'));
+    expect(config?.podcast?.categories).toEqual([{ category: 'Society & Culture', subcategory: 'Documentary' }, { category: 'History' }]);
   });
 });

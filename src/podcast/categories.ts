@@ -1,3 +1,5 @@
+import { didYouMean } from '../util.js';
+
 /**
  * Apple Podcasts categories and subcategories, as `<itunes:category text="…">` must spell them
  * (https://podcasters.apple.com/support/1691-apple-podcasts-categories, the list in use since 2019).
@@ -23,3 +25,44 @@ export const APPLE_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   'True Crime': [],
   'TV & Film': ['After Shows', 'Film History', 'Film Interviews', 'Film Reviews', 'TV Reviews'],
 };
+
+/** One Apple Podcasts category, optionally narrowed to one of its subcategories. */
+export interface PodcastCategory {
+  readonly category: string;
+  readonly subcategory?: string;
+}
+
+/** `"Technology"`, `"Society & Culture > Documentary"`, or a list of those. */
+export function readCategories(value: unknown, fail: (message: string) => undefined): PodcastCategory[] | undefined {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.some((c) => typeof c !== 'string')) {
+    return fail(`podcast "category" must be an Apple Podcasts category such as "Technology" or "Society & Culture > Documentary", or a list of them, found ${Array.isArray(value) ? 'a list with something other than text' : JSON.stringify(value) ?? 'nothing'}`);
+  }
+  const out: PodcastCategory[] = [];
+  for (const text of list as string[]) {
+    const [main = '', sub, ...more] = text.split('>').map((s) => s.trim());
+    if (more.length > 0) return fail(`podcast category "${text}" has more than one ">": write "Category" or "Category > Subcategory"`);
+    const category = exact(main, Object.keys(APPLE_CATEGORIES));
+    if (category === undefined) {
+      const guess = didYouMean(main, Object.keys(APPLE_CATEGORIES));
+      return fail(`"${main}" is not an Apple Podcasts category${guess ? `; did you mean "${guess}"?` : `; the categories are: ${Object.keys(APPLE_CATEGORIES).join(', ')}`}`);
+    }
+    if (sub === undefined) {
+      out.push({ category });
+      continue;
+    }
+    const subs = APPLE_CATEGORIES[category] ?? [];
+    const subcategory = exact(sub, subs);
+    if (subcategory === undefined) {
+      const guess = didYouMean(sub, subs);
+      return fail(`"${sub}" is not a subcategory of "${category}"${guess ? `; did you mean "${guess}"?` : subs.length > 0 ? `; its subcategories are: ${subs.join(', ')}` : '; it has no subcategories'}`);
+    }
+    out.push({ category, subcategory });
+  }
+  return out;
+}
+
+/** The list's own spelling of `name`, matched without regard to case ("tv & film" → "TV & Film"). */
+function exact(name: string, names: readonly string[]): string | undefined {
+  return names.find((n) => n.toLowerCase() === name.toLowerCase());
+}

@@ -1,12 +1,6 @@
-import { isPlainObject, didYouMean } from '../util.js';
-import { APPLE_CATEGORIES } from './categories.js';
+import { didYouMean, isPlainObject } from '../util.js';
+import { readCategories, type PodcastCategory } from './categories.js';
 import { podcastGuid, UUID } from './guid.js';
-
-/** One Apple Podcasts category, optionally narrowed to one of its subcategories. */
-export interface PodcastCategory {
-  readonly category: string;
-  readonly subcategory?: string;
-}
 
 /** Podcast mode, validated: every field Apple Podcasts and Podcast Index need is present. */
 export interface PodcastConfig {
@@ -112,41 +106,6 @@ function readOwner(value: unknown, ctx: PodcastContext, fail: (path: readonly st
     return fail(['owner'], 'podcast-missing-field', `podcast "owner" needs an "email" such as "jane@example.com", found ${kind(email)}`);
   }
   return { name: name.trim(), email };
-}
-
-/** `"Technology"`, `"Society & Culture > Documentary"`, or a list of those. */
-function readCategories(value: unknown, fail: (message: string) => undefined): PodcastCategory[] | undefined {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.some((c) => typeof c !== 'string')) {
-    return fail(`podcast "category" must be an Apple Podcasts category such as "Technology" or "Society & Culture > Documentary", or a list of them, found ${kind(value)}`);
-  }
-  const out: PodcastCategory[] = [];
-  for (const text of list as string[]) {
-    const [main = '', sub, ...more] = text.split('>').map((s) => s.trim());
-    if (more.length > 0) return fail(`podcast category "${text}" has more than one ">": write "Category" or "Category > Subcategory"`);
-    const category = exact(main, Object.keys(APPLE_CATEGORIES));
-    if (category === undefined) {
-      const guess = didYouMean(main, Object.keys(APPLE_CATEGORIES));
-      return fail(`"${main}" is not an Apple Podcasts category${guess ? `; did you mean "${guess}"?` : `; the categories are: ${Object.keys(APPLE_CATEGORIES).join(', ')}`}`);
-    }
-    if (sub === undefined) {
-      out.push({ category });
-      continue;
-    }
-    const subs = APPLE_CATEGORIES[category] ?? [];
-    const subcategory = exact(sub, subs);
-    if (subcategory === undefined) {
-      const guess = didYouMean(sub, subs);
-      return fail(`"${sub}" is not a subcategory of "${category}"${guess ? `; did you mean "${guess}"?` : subs.length > 0 ? `; its subcategories are: ${subs.join(', ')}` : '; it has no subcategories'}`);
-    }
-    out.push({ category, subcategory });
-  }
-  return out;
-}
-
-/** The list's own spelling of `name`, matched without regard to case ("tv & film" → "TV & Film"). */
-function exact(name: string, names: readonly string[]): string | undefined {
-  return names.find((n) => n.toLowerCase() === name.toLowerCase());
 }
 
 function resolveImage(value: unknown, base: string): string | undefined {
