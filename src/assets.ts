@@ -35,12 +35,8 @@ export interface BundleAssetsResult {
 export async function listBundleAssets(bundleDir: string, shownDir: string): Promise<BundleAssetsResult> {
   const assets: BundleAsset[] = [];
   const diagnostics: Diagnostic[] = [];
-  let root: string;
-  try {
-    root = await realpath(bundleDir);
-  } catch {
-    return { assets, diagnostics };
-  }
+  // Resolved only when a link needs checking: most bundles have none, and every file-system call costs.
+  let root: Promise<string> | undefined;
   const walk = async (dir: string, prefix: string): Promise<void> => {
     let entries;
     try {
@@ -61,7 +57,8 @@ export async function listBundleAssets(bundleDir: string, shownDir: string): Pro
         assets.push({ path: rel, file: full, size: (await lstat(full)).size });
       } else if (entry.isSymbolicLink()) {
         const target = await realpath(full).catch(() => undefined);
-        const inside = target !== undefined && isInside(root, target);
+        root ??= realpath(bundleDir);
+        const inside = target !== undefined && isInside(await root, target);
         const info = target === undefined ? undefined : await stat(target).catch(() => undefined);
         if (inside && info?.isFile()) {
           assets.push({ path: rel, file: target, size: info.size });

@@ -25,28 +25,29 @@ export function mediaType(name: string): string | undefined {
   return mime.getType(name) ?? undefined;
 }
 
-/** Look up types and image sizes for a bundle's files. */
+/** Look up types and image sizes for a bundle's files (one file at a time: callers run bundles side by side). */
 export async function describeAssets(assets: readonly BundleAsset[]): Promise<AssetInfo[]> {
-  return Promise.all(assets.map(async (asset): Promise<AssetInfo> => {
+  const out: AssetInfo[] = [];
+  for (const asset of assets) {
     const type = mediaType(asset.path);
     const info: AssetInfo = { path: asset.path, size: asset.size, ...(type !== undefined && { type }) };
-    if (type === undefined || !type.startsWith('image/') || asset.size === 0) return info;
-    const size = await readImageSize(asset.file, asset.size);
-    return size ? { ...info, ...size } : info;
-  }));
+    const size = type?.startsWith('image/') && asset.size > 0 ? await readImageSize(asset.file, asset.size) : undefined;
+    out.push(size ? { ...info, ...size } : info);
+  }
+  return out;
 }
 
 // Most formats state their size in the first few hundred bytes; a JPEG's frame header can sit behind a large
-// EXIF block (embedded thumbnail), so try a small read first and a larger one only when that was not enough.
-const FIRST_READ = 64 * 1024;
-const MAX_READ = 512 * 1024;
+// EXIF block (embedded thumbnail), so read a little first and more only when that was not enough. Bytes read
+// are what costs (1,000 images: 20 ms reading 4 KB each, 570 ms reading 64 KB each, on the CI machine).
+const READS = [4 * 1024, 64 * 1024, 512 * 1024];
 
 /** Width and height from the file header, or undefined when the format is unknown or the header is damaged. */
 export async function readImageSize(file: string, size: number): Promise<{ width: number; height: number } | undefined> {
   const handle = await open(file, 'r').catch(() => undefined);
   if (!handle) return undefined;
   try {
-    for (const limit of [FIRST_READ, MAX_READ]) {
+    for (const limit of READS) {
       const length = Math.min(size, limit);
       const buffer = new Uint8Array(length);
       const { bytesRead } = await handle.read(buffer, 0, length, 0);
@@ -72,3 +73,4 @@ function measure(bytes: Uint8Array): { width: number; height: number } | undefin
   // EXIF orientations 5–8 are rotated by a quarter turn: browsers show the image with the sides swapped.
   return orientation !== undefined && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
 }
+
