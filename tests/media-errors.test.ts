@@ -48,7 +48,7 @@ describe('enclosures', () => {
 
   it('a remote file with length takes its type from the name, or from "type"', async () => {
     const { code, err, root } = await run({
-      'posts/a.md': post('audio: {url: "https://cdn.example.com/a.m4a", length: 500}'),
+      'posts/a.md': post('audio: {url: "https://cdn.example.com/a.m4a", length: 500}\nimage: https://cdn.example.com/cover.webp'),
       'posts/b.md': post('enclosure: {url: "https://cdn.example.com/b?id=1", length: 9, type: application/pdf}').replace('A post', 'B post'),
     });
     expect(err).toBe('');
@@ -56,6 +56,11 @@ describe('enclosures', () => {
     const rss = await readFile(join(root, 'dist/rss.xml'), 'utf8');
     expect(rss).toContain('<enclosure url="https://cdn.example.com/a.m4a" length="500" type="audio/mp4"/>');
     expect(rss).toContain('<enclosure url="https://cdn.example.com/b?id=1" length="9" type="application/pdf"/>');
+    // a remote cover is carried as it is, in every format and on the page
+    expect(rss).toContain('<media:thumbnail url="https://cdn.example.com/cover.webp"/>');
+    expect(await readFile(join(root, 'dist/atom.xml'), 'utf8')).toContain('<media:content url="https://cdn.example.com/cover.webp" medium="image"/>');
+    expect(await readFile(join(root, 'dist/feed.json'), 'utf8')).toContain('"image": "https://cdn.example.com/cover.webp"');
+    expect(await readFile(join(root, 'dist/posts/a/index.html'), 'utf8')).toContain('<meta property="og:image" content="https://cdn.example.com/cover.webp">');
   });
 
   it('a remote file of unknown type without "type" is an error', async () => {

@@ -7,6 +7,7 @@ import { finishHtml } from '../src/html.js';
 import { describeAssets, mediaType } from '../src/media/info.js';
 import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/podcast/guid.js';
 import { parseDuration } from '../src/media/attachment.js';
+import { limiter } from '../src/util.js';
 import { jpegHeader, mp3, png, wav } from './helpers/media-files.js';
 import { makeProject } from './helpers/project.js';
 
@@ -135,5 +136,28 @@ describe('the README', () => {
     expect(diagnostics).toEqual([]);
     expect(config?.podcast?.guid).toBe(podcastGuid('https://example.com/podcast/rss.xml'));
     expect(config?.podcast?.categories).toEqual([{ category: 'Society & Culture', subcategory: 'Documentary' }, { category: 'History' }]);
+  });
+});
+
+describe('limiter', () => {
+  it('runs at most n tasks at a time and finishes them all', async () => {
+    const limit = limiter(3);
+    let running = 0;
+    let peak = 0;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => limit(async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+      return i;
+    })));
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(peak).toBe(3);
+  });
+
+  it('frees its slot when a task fails', async () => {
+    const limit = limiter(1);
+    await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await limit(() => Promise.resolve('next'))).toBe('next');
   });
 });
