@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listBundleAssets } from '../src/assets.js';
 import { resolveConfig } from '../src/config.js';
+import { mainFeed } from '../src/feeds/doc.js';
+import { rss } from '../src/feeds/rss.js';
 import { finishHtml } from '../src/html.js';
 import { describeAssets, mediaType } from '../src/media/info.js';
 import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/podcast/guid.js';
@@ -159,5 +161,17 @@ describe('limiter', () => {
     const limit = limiter(1);
     await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await limit(() => Promise.resolve('next'))).toBe('next');
+  });
+});
+
+describe('podcast mode', () => {
+  it('applies to the main RSS feed only, never to other documents built from the same config', () => {
+    const text = `{"feedwright": {"url": "https://example.com/", "author": {"name": "A", "email": "a@example.com"}, "podcast": {"image": "a.jpg", "category": "History", "explicit": false}}}`;
+    const { config } = resolveConfig({ file: 'c.json', text, data: (JSON.parse(text) as { feedwright: unknown }).feedwright, keyPath: ['feedwright'] });
+    if (!config) throw new Error('config should be valid');
+    const main = mainFeed({ config, posts: [], items: [], updated: 0 });
+    expect(rss(main)).toContain('<podcast:guid>');
+    const tagFeed = { ...main, paths: { rss: 'tags/x/rss.xml', atom: 'tags/x/atom.xml', json: 'tags/x/feed.json' } };
+    expect(rss(tagFeed)).not.toMatch(/itunes:|podcast:/);
   });
 });

@@ -1,4 +1,5 @@
 import type { PodcastConfig } from '../podcast/config.js';
+import type { FeedDoc } from './doc.js';
 import type { Post } from '../post.js';
 import { mediaType } from '../media/info.js';
 import { attributes, el } from '../xml.js';
@@ -10,6 +11,15 @@ import { attributes, el } from '../xml.js';
 
 export const ITUNES_NAMESPACE = 'http://www.itunes.com/dtds/podcast-1.0.dtd';
 export const PODCAST_NAMESPACE_URI = 'https://podcastindex.org/namespace/1.0';
+
+/**
+ * Podcast settings for a feed document: only the site's main RSS feed is the podcast. Other documents built
+ * from the same config (per-tag feeds, archives) must not repeat its `podcast:guid` and `itunes:owner`, or
+ * directories would take them for the same show.
+ */
+export function podcastOf(doc: FeedDoc): PodcastConfig | undefined {
+  return doc.paths.rss === doc.config.output.rss ? doc.config.podcast : undefined;
+}
 
 /** The namespace declarations podcast mode adds to `<rss>`. */
 export function podcastNamespaces(podcast: PodcastConfig | undefined): string {

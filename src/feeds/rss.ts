@@ -3,7 +3,7 @@ import { toRfc822 } from '../dates.js';
 import type { Post } from '../post.js';
 import { feedUrl, type FeedDoc } from './doc.js';
 import { mediaNamespace, rssMedia } from './media.js';
-import { podcastChannel, podcastItem, podcastNamespaces } from './podcast.js';
+import { podcastChannel, podcastItem, podcastNamespaces, podcastOf } from './podcast.js';
 import { GENERATOR } from '../version.js';
 import { attributes, cdata, el } from '../xml.js';
 
@@ -11,9 +11,10 @@ import { attributes, cdata, el } from '../xml.js';
 export function rss(doc: FeedDoc): string {
   const { config } = doc;
   const self = feedUrl(doc, 'rss');
+  const podcast = podcastOf(doc);
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(config.podcast)}>`,
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(podcast)}>`,
     '  <channel>',
     `    ${el('title', doc.title)}`,
     `    ${el('link', doc.homeUrl)}`,
@@ -34,8 +35,8 @@ export function rss(doc: FeedDoc): string {
   if (image) {
     lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', doc.title)}`, `      ${el('link', doc.homeUrl)}`, '    </image>');
   }
-  if (config.podcast) lines.push(...podcastChannel(config.podcast, '    '));
-  for (const post of doc.items) lines.push(item(post, config.podcast !== undefined));
+  if (podcast) lines.push(...podcastChannel(podcast, '    '));
+  for (const post of doc.items) lines.push(item(post, podcast !== undefined));
   lines.push('  </channel>', '</rss>', '');
   return lines.join('\n');
 }
