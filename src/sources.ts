@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
-import { compareStrings, limiter } from './util.js';
+import { compareStrings } from './util.js';
 
 /** One post's source text, decoded and normalised. */
 export interface SourceFile {
@@ -66,19 +66,12 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
     if (decoded.text === undefined) return undefined;
     const file: SourceFile = { path: shown, stem: stripDatePrefix(stem), text: decoded.text };
     if (bundle === undefined) return file;
-    const assets = await bundleReads(async () => {
-      const listed = await listBundleAssets(join(dir, bundle), `${shownDir}/${bundle.normalize('NFC')}`);
-      diagnostics.push(...listed.diagnostics);
-      return describeAssets(listed.assets);
-    });
-    return { ...file, assets };
+    const listed = listBundleAssets(join(dir, bundle), `${shownDir}/${bundle.normalize('NFC')}`);
+    diagnostics.push(...listed.diagnostics);
+    return { ...file, assets: describeAssets(listed.assets) };
   }));
   return { files: files.filter((f): f is SourceFile => f !== undefined), diagnostics };
 }
-
-// Bundles are scanned a few at a time: thousands of file-system calls at once thrash the thread pool (1,000
-// image headers: 620 ms all at once, 100 ms eight at a time, on the 2-core CI machine).
-const bundleReads = limiter(8);
 
 /** `2024-01-02-hello` → `hello`; names without a date prefix are kept whole. */
 export function stripDatePrefix(stem: string): string {

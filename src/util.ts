@@ -57,19 +57,3 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length] ?? 0;
 }
-
-/** Runs at most `n` of the given tasks at a time, in the order they were queued. */
-export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-}

@@ -9,7 +9,6 @@ import { finishHtml } from '../src/html.js';
 import { describeAssets, mediaType } from '../src/media/info.js';
 import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/podcast/guid.js';
 import { parseDuration } from '../src/media/attachment.js';
-import { limiter } from '../src/util.js';
 import { jpegHeader, mp3, png, wav } from './helpers/media-files.js';
 import { makeProject } from './helpers/project.js';
 
@@ -80,7 +79,7 @@ describe('bundle assets', () => {
     await mkdir(join(dir, '.git'));
     await writeFile(join(dir, '.git', 'HEAD'), 'x');
 
-    const listed = await listBundleAssets(dir, 'posts/ep');
+    const listed = listBundleAssets(dir, 'posts/ep');
     expect(listed.assets.map((a) => [a.path, a.size])).toEqual([
       ['a.wav', 44 + 4000],
       ['b.mp3', 3 * 417],
@@ -90,7 +89,7 @@ describe('bundle assets', () => {
     ]);
     expect(listed.diagnostics).toEqual([expect.objectContaining({ file: 'posts/ep/escape.txt', severity: 'warning', code: 'asset-outside-bundle' })]);
 
-    const info = await describeAssets(listed.assets);
+    const info = describeAssets(listed.assets);
     expect(info).toEqual([
       { path: 'a.wav', size: 4044, type: 'audio/wav' },
       { path: 'b.mp3', size: 1251, type: 'audio/mpeg' },
@@ -103,7 +102,7 @@ describe('bundle assets', () => {
 
   it('a damaged image has no size, and no error', async () => {
     const root = await makeProject({ 'b/broken.png': 'not a png at all' });
-    const [info] = await describeAssets([{ path: 'broken.png', file: join(root, 'b/broken.png'), size: 16 }]);
+    const [info] = describeAssets([{ path: 'broken.png', file: join(root, 'b/broken.png'), size: 16 }]);
     expect(info).toEqual({ path: 'broken.png', size: 16, type: 'image/png' });
   });
 });
@@ -138,29 +137,6 @@ describe('the README', () => {
     expect(diagnostics).toEqual([]);
     expect(config?.podcast?.guid).toBe(podcastGuid('https://example.com/podcast/rss.xml'));
     expect(config?.podcast?.categories).toEqual([{ category: 'Society & Culture', subcategory: 'Documentary' }, { category: 'History' }]);
-  });
-});
-
-describe('limiter', () => {
-  it('runs at most n tasks at a time and finishes them all', async () => {
-    const limit = limiter(3);
-    let running = 0;
-    let peak = 0;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => limit(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setImmediate(resolve));
-      running--;
-      return i;
-    })));
-    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(peak).toBe(3);
-  });
-
-  it('frees its slot when a task fails', async () => {
-    const limit = limiter(1);
-    await expect(limit(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await limit(() => Promise.resolve('next'))).toBe('next');
   });
 });
 

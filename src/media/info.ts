@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { imageSize } from 'image-size';
 import mime from 'mime';
 import type { BundleAsset } from '../assets.js';
@@ -25,16 +25,14 @@ export function mediaType(name: string): string | undefined {
   return mime.getType(name) ?? undefined;
 }
 
-/** Look up types and image sizes for a bundle's files (one file at a time: callers run bundles side by side). */
-export async function describeAssets(assets: readonly BundleAsset[]): Promise<AssetInfo[]> {
-  const out: AssetInfo[] = [];
-  for (const asset of assets) {
+/** Look up types and image sizes for a bundle's files (synchronously, for the reason given in assets.ts). */
+export function describeAssets(assets: readonly BundleAsset[]): AssetInfo[] {
+  return assets.map((asset) => {
     const type = mediaType(asset.path);
     const info: AssetInfo = { path: asset.path, size: asset.size, ...(type !== undefined && { type }) };
-    const size = type?.startsWith('image/') && asset.size > 0 ? await readImageSize(asset.file, asset.size) : undefined;
-    out.push(size ? { ...info, ...size } : info);
-  }
-  return out;
+    const size = type?.startsWith('image/') && asset.size > 0 ? readImageSize(asset.file, asset.size) : undefined;
+    return size ? { ...info, ...size } : info;
+  });
 }
 
 // Most formats state their size in the first few hundred bytes; a JPEG's frame header can sit behind a large
@@ -43,21 +41,27 @@ export async function describeAssets(assets: readonly BundleAsset[]): Promise<As
 const READS = [4 * 1024, 64 * 1024, 512 * 1024];
 
 /** Width and height from the file header, or undefined when the format is unknown or the header is damaged. */
-export async function readImageSize(file: string, size: number): Promise<{ width: number; height: number } | undefined> {
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return undefined;
+export function readImageSize(file: string, size: number): { width: number; height: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
   try {
     for (const limit of READS) {
       const length = Math.min(size, limit);
       const buffer = new Uint8Array(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      const bytesRead = readSync(fd, buffer, 0, length, 0);
       const result = measure(buffer.subarray(0, bytesRead));
       if (result) return result;
       if (size <= limit) break;
     }
     return undefined;
+  } catch {
+    return undefined;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -73,4 +77,3 @@ function measure(bytes: Uint8Array): { width: number; height: number } | undefin
   // EXIF orientations 5–8 are rotated by a quarter turn: browsers show the image with the sides swapped.
   return orientation !== undefined && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
 }
-
