@@ -25,10 +25,10 @@ export function parseDate(text: string, timeZone: string): ParsedDate | { proble
   const hour = Number(h ?? 0), minute = Number(mi ?? 0), second = Math.min(Number(s ?? 0), 59);
   if (month < 1 || month > 12) return { problem: `month ${mo} does not exist` };
   const days = daysInMonth(year, month);
-  if (day < 1 || day > days) return { problem: `day ${d} does not exist in ${year}-${mo} (it has ${days} days)` };
+  if (day < 1 || day > days) return { problem: `day ${d} does not exist in ${y}-${mo} (it has ${days} days)` };
   if (hour > 23 || minute > 59 || Number(s ?? 0) > 60) return { problem: `time ${h}:${mi}${s ? `:${s}` : ''} does not exist` };
   const millis = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const wall = utcWall(year, month, day, hour, minute, second, millis);
   if (off !== undefined) {
     const offset = parseOffset(off);
     if (offset === undefined) return { problem: `offset ${off} is out of range` };
@@ -45,8 +45,18 @@ function parseOffset(off: string): number | undefined {
   return (off.startsWith('-') ? -1 : 1) * (hours * 60 + minutes) * 60_000;
 }
 
+// Proleptic Gregorian rules, computed directly: `Date.UTC` maps years 0–99 to 1900–1999.
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** A wall-clock time as if it were UTC, for any four-digit year (`setUTCFullYear` does not remap 0–99). */
+function utcWall(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, millis);
+  return d.getTime();
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -63,15 +73,29 @@ function zoneOffset(ms: number, timeZone: string): number {
   }
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const asUtc = utcWall(parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, 0);
   return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
-/** The UTC instant at which the wall clock in `timeZone` shows `wall` (given as if it were UTC). */
+const DAY = 86_400_000;
+
+/**
+ * The UTC instant at which the wall clock in `timeZone` shows `wall` (given as if it were UTC).
+ * Around a change of offset this follows RFC 5545 and Temporal's "compatible" rule, the same in every zone:
+ * a time that occurs twice (clocks go back) is the earlier instant; a time skipped (clocks go forward) is
+ * read with the offset before the change, so it lands after the gap (02:30 becomes 03:30).
+ */
 export function zonedWallToUtc(wall: number, timeZone: string): number {
-  const first = wall - zoneOffset(wall, timeZone);
-  const second = wall - zoneOffset(first, timeZone);
-  return second;
+  // Real zones change offset at most once within a day, so the offsets a day either side bracket the change.
+  const before = zoneOffset(wall - DAY, timeZone);
+  const after = zoneOffset(wall + DAY, timeZone);
+  const early = wall - before;
+  const late = wall - after;
+  const earlyFits = zoneOffset(early, timeZone) === before;
+  const lateFits = zoneOffset(late, timeZone) === after;
+  if (earlyFits && lateFits) return Math.min(early, late);
+  if (lateFits) return late;
+  return early;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -80,7 +104,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** RFC 822 (with a four-digit year, as RFC 1123 and the RSS profile ask), always in UTC: `Tue, 10 Jan 2023 09:00:00 +0000`. */
 export function toRfc822(ms: number): string {
   const d = new Date(ms);
-  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCFullYear()).padStart(4, '0')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
 /** RFC 3339 in UTC, without fractional seconds unless they are non-zero: `2023-01-10T09:00:00Z`. */

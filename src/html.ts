@@ -14,7 +14,11 @@ const SAFE_TAGS = [
   'del', 'ins', 's', 'sup', 'sub', 'kbd', 'mark', 'input', 'dl', 'dt', 'dd', 'abbr', 'time', 'h1', 'h2',
 ];
 
+// Void elements are written without an end tag: `</source>` is an HTML parse error (feed validators flag it).
+const SELF_CLOSING = [...sanitizeHtml.defaults.selfClosing, 'source', 'track', 'wbr', 'col', 'embed', 'param'];
+
 const SAFE_OPTIONS: sanitizeHtml.IOptions = {
+  selfClosing: SELF_CLOSING,
   allowedTags: SAFE_TAGS,
   allowedAttributes: {
     '*': ['id', 'title', 'lang', 'dir'],
@@ -39,6 +43,7 @@ const SAFE_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 const RAW_OPTIONS: sanitizeHtml.IOptions = {
+  selfClosing: SELF_CLOSING,
   allowedTags: false,
   allowedAttributes: false,
   allowVulnerableTags: true,
@@ -87,14 +92,36 @@ export function absoluteUrl(value: string, base: URL): string {
   }
 }
 
-function absoluteSrcset(value: string, base: URL): string {
-  return value
-    .split(/,\s+/)
-    .map((candidate) => {
-      const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
-      return [absoluteUrl(url, base), ...descriptor].join(' ');
-    })
-    .join(', ');
+/**
+ * Resolve every URL in a `srcset`, following the HTML parsing rules: candidates are separated by commas
+ * with or without white space (`a.png 1x,b.png 2x`), and a URL may itself contain commas (`data:`).
+ */
+export function absoluteSrcset(value: string, base: URL): string {
+  const out: string[] = [];
+  let rest = value;
+  for (;;) {
+    rest = rest.replace(/^[\s,]+/, '');
+    if (rest === '') break;
+    const url = /^\S+/.exec(rest)?.[0] ?? '';
+    rest = rest.slice(url.length);
+    // A URL ending in commas ends the candidate there; otherwise descriptors run to the next comma
+    // outside parentheses.
+    const bare = url.replace(/,+$/, '');
+    let descriptor = '';
+    if (bare === url) {
+      let depth = 0, i = 0;
+      for (; i < rest.length; i++) {
+        const c = rest[i];
+        if (c === '(') depth++;
+        else if (c === ')') depth = Math.max(0, depth - 1);
+        else if (c === ',' && depth === 0) break;
+      }
+      descriptor = rest.slice(0, i).trim().replace(/\s+/g, ' ');
+      rest = rest.slice(i);
+    }
+    out.push(descriptor ? `${absoluteUrl(bare, base)} ${descriptor}` : absoluteUrl(bare, base));
+  }
+  return out.join(', ');
 }
 
 /** Visible text of an HTML fragment, entities decoded and white space collapsed. */

@@ -3,14 +3,18 @@ import { toDisplayDate, toIsoDay } from './dates.js';
 import type { Post } from './post.js';
 import type { Site } from './site.js';
 import { GENERATOR } from './version.js';
+import { xmlSafe } from './xml.js';
 
 /** HTML pages around the feeds: the index (post list, subscribe links) and one page per post. */
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escape text for HTML element content and quoted attribute values. */
+/**
+ * Escape text for HTML element content and quoted attribute values. Control characters are dropped as in the
+ * feeds: YAML escapes such as "\u0001" in front matter get past the source clean-up, and HTML forbids them too.
+ */
 export function h(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return xmlSafe(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 interface FeedLink {

@@ -15,9 +15,23 @@ export function esc(text: string): string {
   return xmlSafe(text).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
+/**
+ * Escape plain text with hexadecimal character references (`&#x26;`, `&#x3C;`, `&#x3E;`), as the RSS Best
+ * Practices Profile asks for RSS's plain-text elements: aggregators disagree on whether `&amp;` and `&lt;` there
+ * are text or HTML, but read the hexadecimal form as text (the W3C validator warns about anything else).
+ */
+export function escHex(text: string): string {
+  return xmlSafe(text).replace(/[&<>]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
+}
+
+/** Plain text as HTML text (for fields that are HTML, such as RSS's item `description`); XML escaping still follows. */
+export function htmlText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => ESCAPES[c] ?? c);
+}
+
 /** `<name attrs>escaped text</name>` */
-export function el(name: string, text: string, attrs: Record<string, string> = {}): string {
-  return `<${name}${attributes(attrs)}>${esc(text)}</${name}>`;
+export function el(name: string, text: string, attrs: Record<string, string> = {}, escape: (text: string) => string = esc): string {
+  return `<${name}${attributes(attrs)}>${escape(text)}</${name}>`;
 }
 
 /** Attribute list with a leading space, values escaped. */

@@ -43,8 +43,10 @@ function entry(post: Post): string {
   ];
   for (const a of post.authors) lines.push(person('author', a, '    '));
   for (const tag of post.tags) lines.push(`    <category${attributes({ term: tag })}/>`);
-  lines.push(`    ${el('summary', post.summary, { type: 'text' })}`);
-  lines.push(`    ${el('content', post.html, { type: 'html' })}`);
+  // Empty text constructs are invalid (RFC 4287 readers and the W3C validator reject blank ones); the entry's
+  // alternate link stands in for missing content.
+  if (post.summary) lines.push(`    ${el('summary', post.summary, { type: 'text' })}`);
+  if (post.html) lines.push(`    ${el('content', post.html, { type: 'html' })}`);
   lines.push(...atomMedia(post, '    '));
   lines.push('  </entry>');
   return lines.join('\n');

@@ -36,7 +36,8 @@ export function mainFeed(site: Site): FeedDoc {
     homeUrl: config.url,
     id: config.url,
     paths: config.output,
-    updated: site.updated,
+    // From the items the feed carries, not all posts: a post cut off by `limit` does not change this feed.
+    updated: newestUpdate(site.items),
     items: site.items,
   };
 }

@@ -5,7 +5,12 @@ import { feedUrl, type FeedDoc } from './doc.js';
 import { mediaNamespace, rssMedia } from './media.js';
 import { podcastChannel, podcastItem, podcastNamespaces, podcastOf } from './podcast.js';
 import { GENERATOR } from '../version.js';
-import { attributes, cdata, el } from '../xml.js';
+import { attributes, cdata, el as xmlEl, escHex, htmlText } from '../xml.js';
+
+/** RSS's plain-text elements, escaped as the RSS Best Practices Profile recommends (see `escHex`). */
+function el(name: string, text: string, attrs: Record<string, string> = {}): string {
+  return xmlEl(name, text, attrs, escHex);
+}
 
 /** RSS 2.0 following the RSS Advisory Board's Best Practices Profile. */
 export function rss(doc: FeedDoc): string {
@@ -51,7 +56,9 @@ function item(post: Post, podcast: boolean): string {
   ];
   for (const a of post.authors) lines.push(`      ${el('dc:creator', a.name)}`);
   for (const tag of post.tags) lines.push(`      ${el('category', tag)}`);
-  lines.push(`      ${el('description', post.summary)}`);
+  // An item's description is HTML in RSS (readers render it), so the plain-text summary is escaped as HTML text
+  // first; CDATA then carries that HTML through XML without a second layer of entities.
+  lines.push(`      <description>${cdata(htmlText(post.summary))}</description>`);
   lines.push(`      <content:encoded>${cdata(post.html)}</content:encoded>`);
   lines.push(...rssMedia(post, '      '));
   if (podcast) lines.push(...podcastItem(post, '      '));
