@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/markdown.js';
+
+describe('renderMarkdown (GitHub-flavoured)', () => {
+  it('renders tables with alignment', () => {
+    const { html } = renderMarkdown('| a | b |\n| :- | -: |\n| 1 | 2 |\n');
+    expect(html).toContain('<th align="left">a</th>');
+    expect(html).toContain('<td align="right">2</td>');
+  });
+
+  it('renders task lists as disabled checkboxes', () => {
+    const { html } = renderMarkdown('- [x] done\n- [ ] todo\n');
+    expect(html).toContain('<li><input checked="" disabled="" type="checkbox"> done</li>');
+    expect(html).toContain('<li><input disabled="" type="checkbox"> todo</li>');
+  });
+
+  it('renders strikethrough and autolinks', () => {
+    const { html } = renderMarkdown('~~gone~~ www.example.com https://example.org/a?b=c and mail@example.com\n');
+    expect(html).toBe('<p><del>gone</del> <a href="http://www.example.com">www.example.com</a> '
+      + '<a href="https://example.org/a?b=c">https://example.org/a?b=c</a> and <a href="mailto:mail@example.com">mail@example.com</a></p>\n');
+  });
+
+  it('gives fenced code a language-x class and escapes it', () => {
+    const { html } = renderMarkdown('```js\nif (a < b && c) {}\n```\n');
+    expect(html).toBe('<pre><code class="language-js">if (a &lt; b &amp;&amp; c) {}\n</code></pre>\n');
+  });
+
+  it('excerpt: the part before <!-- more -->, else the first paragraph, else nothing', () => {
+    expect(renderMarkdown('One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n').excerptHtml).toBe('<p>One.</p>\n<p>Two.</p>\n');
+    expect(renderMarkdown('One.\n\n<!--more-->\n').excerptHtml).toBe('<p>One.</p>\n');
+    expect(renderMarkdown('# Title\n\nFirst *para*.\n\nSecond.\n').excerptHtml).toBe('<p>First <em>para</em>.</p>\n');
+    // reference links defined further down still resolve in the first paragraph
+    expect(renderMarkdown('See [x][ref].\n\n[ref]: https://example.com/\n').excerptHtml).toBe('<p>See <a href="https://example.com/">x</a>.</p>\n');
+    expect(renderMarkdown('# Only a heading\n').excerptHtml).toBe('');
+    expect(renderMarkdown('').html).toBe('');
+  });
+
+  it('leaves relative URLs and raw HTML for the HTML stage', () => {
+    const { html } = renderMarkdown('[a](../x/) ![i](/img.png)\n\n<div onclick="x()">raw</div>\n');
+    expect(html).toContain('<a href="../x/">a</a>');
+    expect(html).toContain('<img src="/img.png" alt="i">');
+    expect(html).toContain('<div onclick="x()">raw</div>');
+  });
+});

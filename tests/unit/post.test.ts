@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config.js';
+import { parseFrontMatter } from '../../src/frontmatter.js';
+import { toPost } from '../../src/post.js';
+
+const CONFIG: ResolvedConfig = {
+  title: 'T', url: 'https://example.org/blog/', description: '', language: 'en', author: { name: 'Site Author' },
+  timeZone: 'Europe/Paris', limit: null, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' },
+  summaryLength: 300, allowRawHtml: false,
+};
+
+function convert(text: string, stem = 'hello') {
+  const parsed = parseFrontMatter({ path: `posts/${stem}.md`, stem, text });
+  if (!parsed.source) throw new Error(JSON.stringify(parsed.diagnostics));
+  return toPost(parsed.source, CONFIG);
+}
+const codes = (text: string): string[] => convert(text).diagnostics.map((d) => d.code);
+
+describe('toPost', () => {
+  it('builds the permalink, id and absolute image from the slug', () => {
+    const { post, diagnostics } = convert('---\ntitle: Hi\ndate: 2024-01-02\nimage: cover.jpg\n---\n\nBody.\n');
+    expect(diagnostics).toEqual([]);
+    expect(post).toMatchObject({
+      slug: 'hello', url: 'https://example.org/blog/posts/hello/', id: 'https://example.org/blog/posts/hello/',
+      image: 'https://example.org/blog/posts/hello/cover.jpg', date: Date.UTC(2024, 0, 1, 23), // midnight in Paris
+      updated: Date.UTC(2024, 0, 1, 23), authors: [{ name: 'Site Author' }], tags: [], draft: false,
+    });
+  });
+
+  it('takes the summary from `summary`, else the excerpt marker, else the first paragraph, as plain text', () => {
+    expect(convert('---\ntitle: A\ndate: 2024-01-02\nsummary: "  Given   &  kept <b>as text</b> "\n---\n\nFirst.\n').post?.summary)
+      .toBe('Given & kept <b>as text</b>');
+    expect(convert('---\ntitle: A\ndate: 2024-01-02\n---\n\n# Head\n\nOne *two*\nthree.\n\n<!-- more -->\n\nFour.\n').post?.summary)
+      .toBe('Head One two three.');
+    expect(convert('---\ntitle: A\ndate: 2024-01-02\n---\n\n# Head\n\nFirst &amp; only.\n\nSecond.\n').post?.summary).toBe('First & only.');
+  });
+
+  it('accepts an absolute URI as a permanent id and rejects anything else', () => {
+    expect(convert('---\ntitle: A\ndate: 2024-01-02\nid: urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\n---\n\nx\n').post?.id)
+      .toBe('urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427');
+    expect(codes('---\ntitle: A\ndate: 2024-01-02\nid: old/path\n---\n\nx\n')).toEqual(['invalid-id']);
+    expect(codes('---\ntitle: A\ndate: 2024-01-02\nid: 42\n---\n\nx\n')).toEqual(['invalid-id']);
+  });
+
+  it('reads authors in every form, and rejects both keys at once', () => {
+    const { post } = convert('---\ntitle: A\ndate: 2024-01-02\nauthors:\n  - Ann\n  - Bo <bo@example.org>\n  - {name: Cy, url: "https://cy.example"}\n---\n\nx\n');
+    expect(post?.authors).toEqual([{ name: 'Ann' }, { name: 'Bo', email: 'bo@example.org' }, { name: 'Cy', url: 'https://cy.example/' }]);
+    expect(codes('---\ntitle: A\ndate: 2024-01-02\nauthor: Ann\nauthors: [Bo]\n---\n\nx\n')).toEqual(['wrong-type']);
+  });
+
+  it('reports each problem with its line, warnings separate from errors', () => {
+    const { post, diagnostics } = convert('---\ntitle: 1984\ndate: 2023-02-30\nupdated: 2024-01-01T10:00\ntagz: [a]\n---\n\n');
+    expect(post).toBeUndefined();
+    expect(diagnostics.map((d) => [d.line, d.severity, d.code])).toEqual([
+      [5, 'warning', 'unknown-key'], [2, 'error', 'wrong-type'], [3, 'error', 'invalid-date'], [4, 'warning', 'date-without-offset'], [7, 'warning', 'empty-body'],
+    ]);
+    expect(diagnostics[0]?.message).toBe('unknown front-matter key "tagz"; did you mean "tags"?');
+  });
+
+  it('never lets "updated" be earlier than the publication date', () => {
+    const { post, diagnostics } = convert('---\ntitle: A\ndate: 2024-01-02T00:00:00Z\nupdated: 2024-01-01T00:00:00Z\n---\n\nx\n');
+    expect(diagnostics.map((d) => d.code)).toEqual(['updated-before-date']);
+    expect(post?.updated).toBe(post?.date);
+  });
+});
