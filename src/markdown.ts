@@ -10,16 +10,16 @@ export interface RenderedMarkdown {
 // One configured instance: GitHub-flavoured Markdown (tables, task lists, strikethrough, autolinks).
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
-const MORE = /^[ \t]*<!--\s*more\s*-->[ \t]*$/m;
+const MORE = /^<!--\s*more\s*-->$/;
 
-/** Render a post body once; the excerpt comes from the same tokens where possible. */
+/** Render a post body once; the excerpt comes from the same tokens. */
 export function renderMarkdown(body: string): RenderedMarkdown {
   const tokens = marked.lexer(body);
   const html = marked.parser(tokens);
-  const more = MORE.exec(body);
-  if (more) return { html, excerptHtml: marked.parse(body.slice(0, more.index)) as string };
-  const first = tokens.find((t: Token) => t.type === 'paragraph');
-  if (!first) return { html, excerptHtml: '' };
-  const single = Object.assign([first], { links: tokens.links }) as TokensList;
-  return { html, excerptHtml: marked.parser(single) };
+  // The marker is a top-level HTML block of its own, so one inside a code block does not count, and the
+  // excerpt keeps the whole body's link reference definitions (they may come after the marker).
+  const more = tokens.findIndex((t: Token) => t.type === 'html' && MORE.test(t.raw.trim()));
+  const excerpt = more >= 0 ? tokens.slice(0, more) : tokens.filter((t: Token) => t.type === 'paragraph').slice(0, 1);
+  if (excerpt.length === 0) return { html, excerptHtml: '' };
+  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList) };
 }

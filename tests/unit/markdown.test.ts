@@ -32,6 +32,14 @@ describe('renderMarkdown (GitHub-flavoured)', () => {
     // reference links defined further down still resolve in the first paragraph
     expect(renderMarkdown('See [x][ref].\n\n[ref]: https://example.com/\n').excerptHtml).toBe('<p>See <a href="https://example.com/">x</a>.</p>\n');
     expect(renderMarkdown('# Only a heading\n').excerptHtml).toBe('');
+    expect(renderMarkdown('Intro [x][r].\n\n<!-- more -->\n\n[r]: https://example.com/\n').excerptHtml)
+      .toBe('<p>Intro <a href="https://example.com/">x</a>.</p>\n');
+    expect(renderMarkdown('Intro.\n<!-- more -->\nAfter.\n').excerptHtml).toBe('<p>Intro.</p>\n');
+    // a marker shown inside a code block is not the marker
+    const code = renderMarkdown('Intro.\n\n```html\n<!-- more -->\n```\n\nAfter.\n');
+    expect(code.excerptHtml).toBe('<p>Intro.</p>\n');
+    expect(renderMarkdown('Intro.\n\n    <!-- more -->\n\nMore.\n\n<!-- more -->\n').excerptHtml)
+      .toBe('<p>Intro.</p>\n<pre><code>&lt;!-- more --&gt;\n</code></pre>\n<p>More.</p>\n');
     expect(renderMarkdown('').html).toBe('');
   });
 
