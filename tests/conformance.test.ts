@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, removeTempDirs, ROOT, run, SITE, tempDir } from './helpers.js';
+import { buildFixture, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, removeTempDirs, ROOT, run, SITE, tempDir } from './helpers/blog.js';
 
 /**
  * The rules of RSS 2.0 (+ the RSS Advisory Board's Best Practices Profile), RFC 4287 and JSON Feed 1.1 that the

@@ -7,7 +7,7 @@ import { build } from '../src/build.js';
 import { resolveConfig } from '../src/config.js';
 import { loadConfigSource } from '../src/load-config.js';
 import type { Site } from '../src/site.js';
-import { copyFixture, EPOCH, readFeeds, removeTempDirs, run } from './helpers.js';
+import { copyFixture, EPOCH, readFeeds, removeTempDirs, run } from './helpers/blog.js';
 
 /**
  * The same fixture through `feed` 6 (the reference library named by the design card) and through our

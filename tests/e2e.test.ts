@@ -7,7 +7,7 @@ import { USAGE } from '../src/cli.js';
 import { VERSION } from '../src/version.js';
 import {
   buildFixture, copyFixture, EPOCH, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, readTree, removeTempDirs, run, SITE,
-} from './helpers.js';
+} from './helpers/blog.js';
 
 /** One item as every format must carry it (RSS has no `updated`; its guid stands for `id`). */
 interface ExpectedItem {

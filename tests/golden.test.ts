@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, removeTempDirs } from './helpers.js';
+import { buildFixture, removeTempDirs } from './helpers/blog.js';
 
 // Whole outputs of the fixture blog, reviewed as files. After an intended change: `npm run test:update`,
 // then read the diff of tests/golden/ as a feed reader would.

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFixture, readFeeds, removeTempDirs, run, SITE } from './helpers.js';
+import { copyFixture, readFeeds, removeTempDirs, run, SITE } from './helpers/blog.js';
 
 /** Per item, in feed order: the identity a reader keys on, in each format. */
 async function identities(out: string) {

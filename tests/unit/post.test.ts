@@ -17,12 +17,12 @@ function convert(text: string, stem = 'hello') {
 const codes = (text: string): string[] => convert(text).diagnostics.map((d) => d.code);
 
 describe('toPost', () => {
-  it('builds the permalink, id and absolute image from the slug', () => {
-    const { post, diagnostics } = convert('---\ntitle: Hi\ndate: 2024-01-02\nimage: cover.jpg\n---\n\nBody.\n');
+  it('builds the permalink and id from the slug, and reads the date in the configured zone', () => {
+    const { post, diagnostics } = convert('---\ntitle: Hi\ndate: 2024-01-02\nimage: https://cdn.example.org/cover.jpg\n---\n\nBody.\n');
     expect(diagnostics).toEqual([]);
     expect(post).toMatchObject({
       slug: 'hello', url: 'https://example.org/blog/posts/hello/', id: 'https://example.org/blog/posts/hello/',
-      image: 'https://example.org/blog/posts/hello/cover.jpg', date: Date.UTC(2024, 0, 1, 23), // midnight in Paris
+      image: 'https://cdn.example.org/cover.jpg', date: Date.UTC(2024, 0, 1, 23), // midnight in Paris
       updated: Date.UTC(2024, 0, 1, 23), authors: [{ name: 'Site Author' }], tags: [], draft: false,
     });
   });

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { safeRelative, writeOutput } from '../../src/write.js';
-import { readTree, removeTempDirs, tempDir } from '../helpers.js';
+import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 describe('writeOutput', () => {
   afterAll(removeTempDirs);
