@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USAGE } from '../src/cli.js';
 import { VERSION } from '../src/version.js';
 import {
-  buildFixture, copyFixture, EPOCH, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, readTree, removeTempDirs, run, SITE,
+  buildFixture, copyFixture, EPOCH, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, readTree, removeTempDirs, ROOT, run, SITE,
 } from './helpers/blog.js';
 
 /** One item as every format must carry it (RSS has no `updated`; its guid stands for `id`). */
@@ -346,7 +346,7 @@ describe('command line', () => {
   it('builds the repository\'s own posts', async () => {
     const out = join(dir, 'own');
     await mkdir(out);
-    const result = await run(['build', '--out', out], { cwd: new URL('../', import.meta.url).pathname, env: {} });
+    const result = await run(['build', '--out', out], { cwd: ROOT, env: {} });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Built 1 post into .*: 6 files in \d+ ms\n$/);
