@@ -1,15 +1,22 @@
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { COPY_SCRIPT } from './copy-script.js';
+import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
 import { atom } from './feeds/atom.js';
-import { mainFeed } from './feeds/doc.js';
+import { mainFeed, type FeedDoc } from './feeds/doc.js';
 import { jsonFeed } from './feeds/json.js';
 import { rss } from './feeds/rss.js';
+import { tagFeeds } from './feeds/tags.js';
 import { parseFrontMatter } from './frontmatter.js';
-import { indexPage, postPage, STYLESHEET } from './pages.js';
+import { headerRules, headersFile } from './hosting.js';
+import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
 import { toPost, type Post } from './post.js';
 import { buildSite, type Site } from './site.js';
+import { bundleFiles } from './bundle-files.js';
+import { robotsTxt, sitemap } from './sitemap.js';
 import { readSources } from './sources.js';
+import { tagPage, tagsIndexPage } from './tag-pages.js';
+import { collectTags, type Tag } from './tags.js';
 import type { OutputFile } from './write.js';
 
 export interface BuildOptions {
@@ -22,6 +29,8 @@ export interface BuildOptions {
   readonly future: boolean;
   /** Reference instant for future posts (ms since the epoch). */
   readonly now: number;
+  /** Called after each post is read and rendered (the CLI draws progress on a terminal with it). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface BuildResult {
@@ -38,30 +47,54 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const sources = await readSources(resolve(options.root, options.postsDir), shownDir);
   const diagnostics: Diagnostic[] = [...sources.diagnostics];
   const posts: Post[] = [];
-  for (const file of sources.files) {
+  const tagsAt = new Map<string, Position>();
+  for (const [i, file] of sources.files.entries()) {
     const parsed = parseFrontMatter(file);
     diagnostics.push(...parsed.diagnostics);
+    options.onProgress?.(i + 1, sources.files.length);
     if (!parsed.source) continue;
+    const at = parsed.source.keys.get('tags');
+    if (at) tagsAt.set(file.path, at);
     const result = toPost(parsed.source, config);
     diagnostics.push(...result.diagnostics);
     if (result.post) posts.push(result.post);
   }
   const { site, diagnostics: siteProblems } = buildSite(posts, config, options);
   diagnostics.push(...siteProblems);
+  const tagged = collectTags(site.posts, (source) => tagsAt.get(source));
+  diagnostics.push(...tagged.diagnostics);
+  const assets = await bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts);
+  diagnostics.push(...assets.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site };
-  return { files: render(site), diagnostics: sorted, site };
+  return { files: [...render(site, tagged.tags), ...assets.files], diagnostics: sorted, site };
 }
 
-/** Serialize the site: three feeds, the pages and the stylesheet. */
-export function render(site: Site): OutputFile[] {
-  const feed = mainFeed(site);
+/** Every feed document of the site: the main feed first, then one per tag (for `ping` and the pages). */
+export function feedDocs(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags): FeedDoc[] {
+  return [mainFeed(site), ...tagFeeds(site, tags)];
+}
+
+/** Serialize the site: the feeds (main and per tag), the pages, and what static hosts read. */
+export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags): OutputFile[] {
+  const main = mainFeed(site);
+  const byTag = tagFeeds(site, tags);
+  const feeds = [main, ...byTag].flatMap((doc) => [
+    { path: doc.paths.rss, contents: rss(doc) },
+    { path: doc.paths.atom, contents: atom(doc) },
+    { path: doc.paths.json, contents: jsonFeed(doc) },
+  ]);
   return [
-    { path: feed.paths.rss, contents: rss(feed) },
-    { path: feed.paths.atom, contents: atom(feed) },
-    { path: feed.paths.json, contents: jsonFeed(feed) },
-    { path: 'index.html', contents: indexPage(site) },
+    ...feeds,
+    { path: 'index.html', contents: indexPage(site, main) },
+    { path: '404.html', contents: notFoundPage(site, main) },
     { path: 'style.css', contents: STYLESHEET },
-    ...site.posts.map((post) => ({ path: `posts/${post.slug}/index.html`, contents: postPage(site, post) })),
+    { path: 'copy.js', contents: COPY_SCRIPT },
+    { path: 'robots.txt', contents: robotsTxt(site.config) },
+    { path: 'sitemap.xml', contents: sitemap(site, tags) },
+    { path: '_headers', contents: headersFile(headerRules(site.config)) },
+    ...site.posts.map((post) => ({ path: `posts/${post.slug}/index.html`, contents: postPage(site, post, main) })),
+    { path: 'tags/index.html', contents: tagsIndexPage(site, tags, main) },
+    ...tags.map((tag, i) => ({ path: `tags/${tag.slug}/index.html`, contents: tagPage(site, tag, byTag[i] ?? main, main) })),
   ];
 }

@@ -42,6 +42,8 @@ export interface ResolvedConfig {
   readonly allowRawHtml: boolean;
   /** Podcast mode: the RSS feed gains the itunes: and podcast: tags directories require. */
   readonly podcast?: PodcastConfig;
+  /** WebSub hub URL: every feed links to it with `rel="hub"`, and `feedwright ping` notifies it. */
+  readonly hub?: string;
 }
 
 /** Values from the command line and environment, which win over the config file. */
@@ -74,7 +76,7 @@ export const DEFAULTS = {
 
 const KNOWN_KEYS = [
   'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
-  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast', 'hub',
 ] as const;
 
 export interface ConfigResult {
@@ -173,6 +175,8 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
     { siteUrl: url, rssUrl: new URL(output.rss, url).href, author },
     (path, code, message) => problems.push(diagnostic(source.file, 'error', code, message, locateJsonKey(source.text, [...source.keyPath, 'podcast', ...path]))),
   );
+  const rawHub = optStr('hub');
+  const hub = rawHub === undefined ? undefined : parseHubUrl(rawHub, (m) => fail('hub', 'config-url', `"hub" ${m}`));
 
   if (problems.length > 0) return { diagnostics: problems };
   return {
@@ -183,6 +187,7 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
       ...(logo !== undefined && { logo }),
       ...(copyright !== undefined && { copyright }),
       ...(podcast !== undefined && { podcast }),
+      ...(hub !== undefined && { hub }),
     },
   };
 }
@@ -278,6 +283,18 @@ function resolveAssetUrl(value: string | undefined, base: string, report: (messa
     // fall through to the report
   }
   report(`must be an http(s) URL or a path relative to the site URL, found "${value}"`);
+  return undefined;
+}
+
+/** A WebSub hub must be an absolute http(s) URL (it is linked from feeds read anywhere). */
+function parseHubUrl(value: string, report: (message: string) => void): string | undefined {
+  try {
+    const u = new URL(value);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return u.href;
+  } catch {
+    // fall through to the report
+  }
+  report(`must be the absolute http(s) URL of a WebSub hub, such as "https://pubsubhubbub.appspot.com/", found "${value}"`);
   return undefined;
 }
 

@@ -1,11 +1,16 @@
 import type { ResolvedConfig } from './config.js';
-import { toDisplayDate, toIsoDay } from './dates.js';
+import { toDisplayDate, toIsoDay, toRfc3339 } from './dates.js';
+import { feedUrl, type FeedDoc } from './feeds/doc.js';
+import { tagUrl } from './feeds/tags.js';
 import type { Post } from './post.js';
 import type { Site } from './site.js';
+import { tagSlug } from './tags.js';
 import { GENERATOR } from './version.js';
 import { xmlSafe } from './xml.js';
 
-/** HTML pages around the feeds: the index (post list, subscribe links) and one page per post. */
+export { STYLESHEET } from './style.js';
+
+/** HTML pages around the feeds: the index (post list, subscribe links), one page per post, and the 404 page. */
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -17,95 +22,180 @@ export function h(text: string): string {
   return xmlSafe(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-interface FeedLink {
+/** One feed offered to readers: autodiscovery `<link>` and a visible subscribe link. */
+export interface FeedLink {
   readonly label: string;
   readonly type: string;
   readonly href: string;
 }
 
-function feedLinks(config: ResolvedConfig): FeedLink[] {
+/** The three formats of one feed document, in the order readers are offered them. */
+export function feedLinks(doc: FeedDoc): FeedLink[] {
   return [
-    { label: 'RSS', type: 'application/rss+xml', href: new URL(config.output.rss, config.url).href },
-    { label: 'Atom', type: 'application/atom+xml', href: new URL(config.output.atom, config.url).href },
-    { label: 'JSON Feed', type: 'application/feed+json', href: new URL(config.output.json, config.url).href },
+    { label: 'RSS', type: 'application/rss+xml', href: feedUrl(doc, 'rss') },
+    { label: 'Atom', type: 'application/atom+xml', href: feedUrl(doc, 'atom') },
+    { label: 'JSON Feed', type: 'application/feed+json', href: feedUrl(doc, 'json') },
   ];
 }
 
-function layout(config: ResolvedConfig, opts: { title: string; description: string; canonical: string; body: string; og?: string }): string {
-  const stylesheet = new URL('style.css', config.url).href;
-  const alternates = feedLinks(config)
-    .map((f) => `<link rel="alternate" type="${f.type}" title="${h(`${config.title} (${f.label})`)}" href="${h(f.href)}">`)
-    .join('\n    ');
+/** What a page needs besides its body. */
+export interface PageOptions {
+  readonly title: string;
+  readonly description: string;
+  readonly canonical: string;
+  readonly body: string;
+  /** Feeds for autodiscovery, most specific first; each entry gets its own title. */
+  readonly feeds: readonly { readonly title: string; readonly links: readonly FeedLink[] }[];
+  /** Extra `<head>` lines (Open Graph). */
+  readonly head?: readonly string[];
+  /** Load `copy.js` (pages with copy buttons). */
+  readonly script?: boolean;
+  /** `noindex` (the 404 page). */
+  readonly noindex?: boolean;
+}
+
+/** The shared page frame: landmarks, skip link, autodiscovery, stylesheet, footer with the main feeds. */
+export function layout(config: ResolvedConfig, main: FeedDoc, opts: PageOptions): string {
+  const asset = (name: string): string => new URL(name, config.url).href;
+  const alternates = opts.feeds.flatMap((f) => f.links.map((l) =>
+    `<link rel="alternate" type="${l.type}" title="${h(`${f.title} (${l.label})`)}" href="${h(l.href)}">`));
+  const head = [
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${h(opts.title)}</title>`,
+    `<meta name="description" content="${h(opts.description)}">`,
+    `<meta name="generator" content="${h(`${GENERATOR.name} ${GENERATOR.version}`)}">`,
+    ...(opts.noindex ? ['<meta name="robots" content="noindex">'] : [`<link rel="canonical" href="${h(opts.canonical)}">`]),
+    ...alternates,
+    ...(config.icon ? [`<link rel="icon" href="${h(config.icon)}">`] : []),
+    `<link rel="stylesheet" href="${h(asset('style.css'))}">`,
+    ...(opts.script ? [`<script src="${h(asset('copy.js'))}" defer></script>`] : []),
+    ...(opts.head ?? []),
+  ];
+  const footerFeeds = feedLinks(main).map((f) => `<a href="${h(f.href)}" type="${f.type}">${h(f.label)}</a>`).join(' · ');
   return `<!doctype html>
 <html lang="${h(config.language)}">
   <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>${h(opts.title)}</title>
-    <meta name="description" content="${h(opts.description)}">
-    <meta name="generator" content="${h(`${GENERATOR.name} ${GENERATOR.version}`)}">
-    <link rel="canonical" href="${h(opts.canonical)}">
-    ${alternates}
-    <link rel="stylesheet" href="${h(stylesheet)}">${opts.og ?? ''}
+    ${head.join('\n    ')}
   </head>
   <body>
+    <a class="skip" href="#main">Skip to content</a>
     <header class="site">
       <a class="site-title" href="${h(config.url)}">${h(config.title)}</a>
+      <nav aria-label="Site">
+        <ul>
+          <li><a href="${h(config.url)}">Posts</a></li>
+          <li><a href="${h(asset('tags/'))}">Tags</a></li>
+          <li><a href="${h(`${config.url}#subscribe`)}">Subscribe</a></li>
+        </ul>
+      </nav>
     </header>
     <main id="main">
 ${opts.body}
     </main>
     <footer class="site">
-      <nav aria-label="Subscribe">
-        <p>Subscribe: ${feedLinks(config).map((f) => `<a href="${h(f.href)}" type="${f.type}">${h(f.label)}</a>`).join(' · ')}</p>
-      </nav>${config.copyright ? `\n      <p>${h(config.copyright)}</p>` : ''}
+      <p>Subscribe: ${footerFeeds}</p>${config.copyright ? `\n      <p>${h(config.copyright)}</p>` : ''}
     </footer>
   </body>
 </html>
 `;
 }
 
-/** `dist/index.html`: every published post, newest first. */
-export function indexPage(site: Site): string {
-  const { config } = site;
-  const items = site.posts.map((p) => `        <li>
+/** The subscribe box: each format as a link, its URL as text, and a copy button that `copy.js` reveals. */
+export function subscribeBox(links: readonly FeedLink[], intro: string): string {
+  const items = links.map((f) => `          <li>
+            <a href="${h(f.href)}" type="${f.type}">${h(f.label)}</a>
+            <code class="feed-url">${h(f.href)}</code>
+            <button type="button" class="copy" data-copy="${h(f.href)}" hidden>Copy <span class="visually-hidden">${h(f.label)} feed </span>URL</button>
+          </li>`);
+  return `      <section class="subscribe" id="subscribe" aria-labelledby="subscribe-heading">
+        <h2 id="subscribe-heading">Subscribe</h2>
+        <p>${intro}</p>
+        <ul class="feeds">
+${items.join('\n')}
+        </ul>
+        <p class="copy-status" id="copy-status" role="status"></p>
+      </section>`;
+}
+
+/** A list of posts (title, date, summary), newest first. */
+export function postList(config: ResolvedConfig, posts: readonly Post[], heading: 'h2' | 'h3'): string {
+  if (posts.length === 0) return '      <p>No posts yet.</p>';
+  const items = posts.map((p) => `        <li>
           <article>
-            <h2><a href="${h(p.url)}">${h(p.title)}</a></h2>
-            <p class="meta"><time datetime="${h(toIsoDay(p.date, config.timeZone))}">${h(toDisplayDate(p.date, config.timeZone, config.language))}</time></p>
+            <${heading}><a href="${h(p.url)}">${h(p.title)}</a></${heading}>
+            <p class="meta">${timeTag(p.date, config)}</p>
             <p>${h(p.summary)}</p>
           </article>
         </li>`);
+  return `      <ol class="posts" reversed>\n${items.join('\n')}\n      </ol>`;
+}
+
+function timeTag(ms: number, config: ResolvedConfig): string {
+  return `<time datetime="${h(toIsoDay(ms, config.timeZone))}">${h(toDisplayDate(ms, config.timeZone, config.language))}</time>`;
+}
+
+const INTRO = 'Follow new posts in any feed reader: paste one of these addresses into it.';
+
+/** `dist/index.html`: title, description, subscribe box, every published post newest first. */
+export function indexPage(site: Site, main: FeedDoc): string {
+  const { config } = site;
   const body = `      <h1>${h(config.title)}</h1>${config.description ? `\n      <p class="lead">${h(config.description)}</p>` : ''}
-      ${items.length > 0 ? `<ol class="posts" reversed>\n${items.join('\n')}\n      </ol>` : '<p>No posts yet.</p>'}`;
-  return layout(config, { title: config.title, description: config.description || config.title, canonical: config.url, body });
+${subscribeBox(feedLinks(main), INTRO)}
+      <h2>Posts</h2>
+${postList(config, site.posts, 'h3')}`;
+  return layout(config, main, {
+    title: config.title, description: config.description || config.title, canonical: config.url, body, script: true,
+    feeds: [{ title: config.title, links: feedLinks(main) }],
+    head: openGraph([['og:type', 'website'], ['og:title', config.title], ['og:description', config.description], ['og:url', config.url], ['og:site_name', config.title], ['og:image', config.logo ?? '']]),
+  });
 }
 
 /** `dist/posts/<slug>/index.html`: one post, readable without a feed reader. */
-export function postPage(site: Site, post: Post): string {
+export function postPage(site: Site, post: Post, main: FeedDoc): string {
   const { config } = site;
   const authors = post.authors.map((a) => (a.url ? `<a href="${h(a.url)}">${h(a.name)}</a>` : h(a.name))).join(', ');
-  const tags = post.tags.length > 0 ? `\n        <p class="tags">Tags: ${post.tags.map((t) => `<span class="tag">${h(t)}</span>`).join(', ')}</p>` : '';
-  const updated = post.updated > post.date
-    ? ` · updated <time datetime="${h(toIsoDay(post.updated, config.timeZone))}">${h(toDisplayDate(post.updated, config.timeZone, config.language))}</time>`
+  const tags = post.tags.length > 0
+    ? `\n        <footer>\n          <p class="tags">Tags: ${post.tags.map((t) => `<a href="${h(tagUrl(config, { slug: tagSlug(t) }))}" rel="tag">${h(t)}</a>`).join(', ')}</p>\n        </footer>`
     : '';
+  const updated = post.updated > post.date ? ` · updated ${timeTag(post.updated, config)}` : '';
   const og = [
-    `\n    <meta property="og:type" content="article">`,
-    `<meta property="og:title" content="${h(post.title)}">`,
-    `<meta property="og:description" content="${h(post.summary)}">`,
-    `<meta property="og:url" content="${h(post.url)}">`,
-    ...(post.image ? [`<meta property="og:image" content="${h(post.image)}">`, ...ogImageDetails(post)] : []),
-  ].join('\n    ');
+    ...openGraph([
+      ['og:type', 'article'], ['og:title', post.title], ['og:description', post.summary], ['og:url', post.url],
+      ['og:site_name', config.title], ['og:image', post.image ?? config.logo ?? ''],
+    ]),
+    ...(post.image ? ogImageDetails(post) : []),
+    ...openGraph([
+      ['article:published_time', toRfc3339(post.date)], ['article:modified_time', toRfc3339(post.updated)],
+      ...post.tags.map((t): [string, string] => ['article:tag', t]),
+    ]),
+  ];
   const body = `      <article>
         <header>
           <h1>${h(post.title)}</h1>
-          <p class="meta"><time datetime="${h(toIsoDay(post.date, config.timeZone))}">${h(toDisplayDate(post.date, config.timeZone, config.language))}</time>${updated} · by ${authors}</p>
+          <p class="meta">${timeTag(post.date, config)}${updated} · by ${authors}</p>
         </header>
 ${attachmentsHtml(post)}        <div class="content">
 ${post.html}
         </div>${tags}
       </article>
       <p><a href="${h(config.url)}">← All posts</a></p>`;
-  return layout(config, { title: `${post.title} · ${config.title}`, description: post.summary, canonical: post.url, body, og });
+  return layout(config, main, {
+    title: `${post.title} · ${config.title}`, description: post.summary, canonical: post.url, body, head: og,
+    feeds: [{ title: config.title, links: feedLinks(main) }],
+  });
+}
+
+/** `dist/404.html`: served by static hosts for any missing path; absolute links so it works at any depth. */
+export function notFoundPage(site: Site, main: FeedDoc): string {
+  const { config } = site;
+  const body = `      <h1>Page not found</h1>
+      <p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
+      <p><a href="${h(config.url)}">Go to the list of posts</a> or <a href="${h(new URL('tags/', config.url).href)}">browse by tag</a>.</p>`;
+  return layout(config, main, {
+    title: `Page not found · ${config.title}`, description: 'Page not found', canonical: config.url, body, noindex: true,
+    feeds: [{ title: config.title, links: feedLinks(main) }],
+  });
 }
 
 /** Open Graph image type and size, when the cover is a file in the post bundle. */
@@ -146,21 +236,7 @@ function formatBytes(n: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A small stylesheet: readable measure, system fonts, dark mode, nothing external. */
-export const STYLESHEET = `:root { color-scheme: light dark; --fg: #1b1b1f; --bg: #fdfdfc; --muted: #55555f; --link: #0b57d0; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e6ea; --bg: #16161a; --muted: #a8a8b3; --link: #8ab4f8; } }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 42rem; padding: 1rem 1.25rem 3rem; font: 1.0625rem/1.6 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
-a { color: var(--link); }
-header.site { padding: 0.5rem 0 1.5rem; }
-.site-title { font-weight: 700; text-decoration: none; }
-.meta, .tags, footer.site { color: var(--muted); font-size: 0.9375rem; }
-.posts { list-style: none; padding: 0; }
-.posts h2 { margin-bottom: 0.25rem; }
-img, video { max-width: 100%; height: auto; }
-audio { width: 100%; }
-pre { overflow-x: auto; padding: 0.75rem; background: color-mix(in srgb, var(--fg) 8%, transparent); border-radius: 4px; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid color-mix(in srgb, var(--fg) 25%, transparent); padding: 0.25rem 0.5rem; text-align: left; }
-footer.site { margin-top: 3rem; border-top: 1px solid color-mix(in srgb, var(--fg) 20%, transparent); }
-`;
+/** Open Graph `<meta property>` lines, leaving out empty values. */
+function openGraph(pairs: readonly (readonly [string, string])[]): string[] {
+  return pairs.filter(([, v]) => v !== '').map(([k, v]) => `<meta property="${k}" content="${h(v)}">`);
+}

@@ -21,6 +21,7 @@ export function atom(doc: FeedDoc): string {
     `  ${el('updated', toRfc3339(doc.updated))}`,
     `  <link${attributes({ rel: 'alternate', type: 'text/html', href: doc.homeUrl })}/>`,
     `  <link${attributes({ rel: 'self', type: 'application/atom+xml', href: self })}/>`,
+    ...(config.hub ? [`  <link${attributes({ rel: 'hub', href: config.hub })}/>`] : []),
     person('author', config.author, '  '),
     `  ${el('generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version })}`,
   );

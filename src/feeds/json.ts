@@ -19,6 +19,7 @@ export function jsonFeed(doc: FeedDoc): string {
     ...(config.icon && { favicon: config.icon }),
     language: config.language,
     authors: [author(config.author)],
+    ...(config.hub && { hubs: [{ type: 'WebSub', url: config.hub }] }),
     items: doc.items.map(item),
   };
   // Strings go through the same clean-up as XML so all three feeds carry the same text.

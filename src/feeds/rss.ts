@@ -25,6 +25,7 @@ export function rss(doc: FeedDoc): string {
     `    ${el('link', doc.homeUrl)}`,
     `    ${el('description', doc.description || doc.title)}`,
     `    <atom:link${attributes({ href: self, rel: 'self', type: 'application/rss+xml' })}/>`,
+    ...(config.hub ? [`    <atom:link${attributes({ href: config.hub, rel: 'hub' })}/>`] : []),
     `    ${el('language', config.language)}`,
   ];
   if (config.copyright) lines.push(`    ${el('copyright', config.copyright)}`);

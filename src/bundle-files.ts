@@ -1,0 +1,37 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listBundleAssets } from './assets.js';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { Post } from './post.js';
+import type { OutputFile } from './write.js';
+
+/**
+ * Publishing post bundles: every file beside `posts/<dir>/index.md` (as `assets.ts` lists them, so the files
+ * copied are exactly the ones whose sizes the feeds state) is copied to `posts/<slug>/<same path>`, where the
+ * post's relative references (`![](cover.jpg)`), made absolute against its URL, find them. Only published posts
+ * are copied: a draft publishes none of its files.
+ */
+export async function bundleFiles(postsDir: string, shownDir: string, posts: readonly Post[]): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+  const files: OutputFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const bundles = posts.filter((p) => p.source.startsWith(`${shownDir}/`) && p.source.endsWith('/index.md'));
+  if (bundles.length === 0) return { files, diagnostics };
+  // Sources are named in NFC; the folder on disk may be spelled in NFD (macOS), so map back to the real name.
+  const onDisk = new Map((await readdir(postsDir)).map((name) => [name.normalize('NFC'), name]));
+  for (const post of bundles) {
+    const dirName = post.source.slice(shownDir.length + 1, -'/index.md'.length);
+    const real = onDisk.get(dirName);
+    if (real === undefined) continue;
+    // Problems with the bundle's files were reported when the sources were read; here they are only copied.
+    const { assets } = listBundleAssets(join(postsDir, real), `${shownDir}/${dirName}`);
+    for (const asset of assets) {
+      if (asset.path === 'index.html') {
+        diagnostics.push(diagnostic(`${shownDir}/${dirName}/index.html`, 'error', 'asset-conflict',
+          'the bundle file index.html would replace the page generated for the post; rename it'));
+        continue;
+      }
+      files.push({ path: `posts/${post.slug}/${asset.path}`, contents: await readFile(asset.file) });
+    }
+  }
+  return { files, diagnostics };
+}
