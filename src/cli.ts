@@ -5,7 +5,11 @@ import { resolveConfig } from './config.js';
 import {
   diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, type Diagnostic,
 } from './diagnostics.js';
+import { newPost } from './commands/new.js';
+import { ping } from './commands/ping.js';
+import { dev } from './dev/dev.js';
 import { loadConfigSource } from './load-config.js';
+import { progressReporter } from './progress.js';
 import { VERSION } from './version.js';
 import { writeOutput } from './write.js';
 
@@ -15,15 +19,23 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Wall clock, used only to leave out future-dated posts (SOURCE_DATE_EPOCH overrides it). */
+  /** Wall clock, used only to leave out future-dated posts (SOURCE_DATE_EPOCH overrides it) and to date `new` posts. */
   readonly now: () => number;
+  /** Whether stderr is a terminal: progress is drawn only there (and never when CI is set). */
+  readonly isTTY?: boolean;
+  /** Ends long-running commands (`dev`) when aborted, e.g. on Ctrl+C. */
+  readonly signal?: AbortSignal;
 }
 
-export const USAGE = `Usage: feedwright [build|check] [options]
+export const USAGE = `Usage: feedwright [build|check|dev|new "Title"|ping] [options]
 
 Commands:
   build              read posts, write the feeds and pages into the output folder (default)
   check              validate config and posts and render everything in memory; write nothing
+  dev                build with the site URL set to a local server, serve the output folder on
+                     127.0.0.1, rebuild on every change to posts or config, reload open pages
+  new "Title"        create posts/<date>-<slug>.md with front matter filled in (never overwrites)
+  ping               tell the configured WebSub hub that every feed has changed (after a deploy)
 
 Options:
   --posts DIR        folder of Markdown posts (default: posts)
@@ -33,6 +45,7 @@ Options:
   --drafts           include posts with "draft: true"
   --future           include posts dated after now (now = SOURCE_DATE_EPOCH if set)
   --strict           fail on warnings too
+  --port N           dev: port on 127.0.0.1 (default 8080; 0 picks a free one)
   -h, --help         show this help
   -v, --version      show the version
 
@@ -47,6 +60,7 @@ const OPTIONS = {
   drafts: { type: 'boolean' },
   future: { type: 'boolean' },
   strict: { type: 'boolean' },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -70,6 +84,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const command = positionals[0] ?? 'build';
+  if (command === 'new') return newPost(positionals.slice(1), values, io);
+  if (command === 'ping' && positionals.length === 1) return ping(values, io);
+  if (command === 'dev' && positionals.length === 1) return dev(values, io);
   if ((command !== 'build' && command !== 'check') || positionals.length > 1) {
     io.stderr(`feedwright: unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
     return 2;
@@ -99,10 +116,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let diagnostics: Diagnostic[] = [...loaded.diagnostics, ...resolved.diagnostics];
   let summary = '';
   if (resolved.config && !hasErrors(diagnostics)) {
+    const progress = progressReporter(io);
     const result = await build({
       config: resolved.config, root, postsDir, now,
       drafts: values.drafts ?? false, future: values.future ?? false,
+      ...(progress && { onProgress: progress.update }),
     });
+    progress?.done();
     diagnostics = [...diagnostics, ...result.diagnostics];
     const failing = hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0);
     if (!failing && command === 'build') {
@@ -128,7 +148,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return 0;
 }
 
-function report(diagnostics: readonly Diagnostic[], io: Io): void {
+export function report(diagnostics: readonly Diagnostic[], io: Io): void {
   if (diagnostics.length === 0) return;
   const github = io.env.GITHUB_ACTIONS === 'true';
   for (const d of diagnostics) {
@@ -152,13 +172,13 @@ export function checkOutDir(root: string, postsDir: string, outDir: string): str
   return undefined;
 }
 
-function referenceTime(io: Io): number | string {
+export function referenceTime(io: Io): number | string {
   const epoch = nonEmpty(io.env.SOURCE_DATE_EPOCH);
   if (epoch === undefined) return io.now();
   if (!/^\d+$/.test(epoch)) return `SOURCE_DATE_EPOCH must be whole seconds since 1970, found "${epoch}"`;
   return Number(epoch) * 1000;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }

@@ -62,7 +62,7 @@ function utcWall(year: number, month: number, day: number, hour: number, minute:
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Offset of `timeZone` from UTC at the instant `ms`, in milliseconds. */
-function zoneOffset(ms: number, timeZone: string): number {
+export function zoneOffset(ms: number, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { nonEmpty, type Io } from '../cli.js';
+import { resolveConfig, type ResolvedConfig } from '../config.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { loadConfigSource } from '../load-config.js';
+
+/** The command-line flags every command may read (as `node:util` parseArgs returns them). */
+export interface CliValues {
+  readonly posts?: string;
+  readonly out?: string;
+  readonly config?: string;
+  readonly 'site-url'?: string;
+  readonly drafts?: boolean;
+  readonly future?: boolean;
+  readonly strict?: boolean;
+  readonly port?: string;
+}
+
+/** Load and resolve the config with the usual precedence; `url` (the dev server's) wins over everything. */
+export async function loadConfig(io: Io, values: CliValues, url?: string): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
+  const configPath = values.config ?? 'package.json';
+  const loaded = await loadConfigSource(resolve(io.cwd, configPath), configPath);
+  if (!loaded.source) return { diagnostics: loaded.diagnostics };
+  const siteUrl = url ?? values['site-url'] ?? nonEmpty(io.env.FEEDWRIGHT_SITE_URL);
+  const resolved = resolveConfig(loaded.source, siteUrl === undefined ? {} : { url: siteUrl });
+  return { ...(resolved.config && { config: resolved.config }), diagnostics: [...loaded.diagnostics, ...resolved.diagnostics] };
+}

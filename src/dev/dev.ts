@@ -1,0 +1,119 @@
+import { resolve } from 'node:path';
+import { watch } from 'chokidar';
+import { build } from '../build.js';
+import { checkOutDir, referenceTime, report, type Io } from '../cli.js';
+import { loadConfig, type CliValues } from '../commands/context.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { headerRules } from '../hosting.js';
+import { writeOutput, type OutputFile } from '../write.js';
+import { startDevServer, type DevServer } from './server.js';
+
+/** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
+const SETTLE_MS = 60;
+
+/**
+ * `feedwright dev`: serve the output folder on 127.0.0.1, build it with the site URL set to that server,
+ * rebuild on every change to the posts folder (posts and bundle files) or the config, and reload open pages.
+ * A build with errors prints them and leaves the last good build in place and served.
+ */
+export async function dev(values: CliValues, io: Io): Promise<number> {
+  const root = io.cwd;
+  const postsDir = values.posts ?? 'posts';
+  const outDir = values.out ?? 'dist';
+  const configPath = values.config ?? 'package.json';
+  const outProblem = checkOutDir(root, postsDir, outDir);
+  const port = Number(values.port ?? '8080');
+  if (outProblem || !Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr(`feedwright: ${outProblem ?? `--port must be a whole number from 0 to 65535, found "${values.port}"`}\n`);
+    return 2;
+  }
+  let server: DevServer;
+  try {
+    server = await startDevServer(resolve(root, outDir), port);
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    io.stderr(`feedwright: cannot serve on 127.0.0.1:${port}: ${inUse ? 'the port is in use; pass --port with another number (or 0 for any free port)' : (error as Error).message}\n`);
+    return 1;
+  }
+
+  let last: ReadonlyMap<string, string | Uint8Array> | undefined;
+  const rebuild = async (): Promise<void> => {
+    const started = performance.now();
+    const loaded = await loadConfig(io, values, server.url);
+    const now = referenceTime(io);
+    let diagnostics: Diagnostic[] = loaded.diagnostics;
+    let files: OutputFile[] = [];
+    let posts = 0;
+    if (loaded.config && !hasErrors(diagnostics) && typeof now === 'number') {
+      const result = await build({
+        config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false,
+      });
+      diagnostics = [...diagnostics, ...result.diagnostics];
+      files = result.files;
+      posts = result.site?.posts.length ?? 0;
+    }
+    report(diagnostics, io);
+    if (typeof now === 'string') io.stderr(`feedwright: ${now}\n`);
+    if (!loaded.config || typeof now === 'string' || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) {
+      io.stderr(last ? 'Still serving the last good build; fix the problems above and save.\n' : 'Nothing to serve yet; fix the problems above and save.\n');
+      if (!last) server.failing(diagnostics.map(formatDiagnostic).join('\n'));
+      return;
+    }
+    const changed = changedPaths(last, files);
+    const ms = Math.round(performance.now() - started);
+    if (last && changed === 0) {
+      io.stdout(`Rebuilt in ${ms} ms: no output changed\n`);
+      return;
+    }
+    await writeOutput(resolve(root, outDir), files);
+    last = new Map(files.map((f) => [f.path, f.contents]));
+    server.ready(headerRules(loaded.config));
+    server.reload();
+    io.stdout(`Built ${posts} post${posts === 1 ? '' : 's'}: ${changed} of ${files.length} files changed in ${ms} ms\n`);
+  };
+
+  let queue: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      // One build at a time, in order; an error in one never stops the loop.
+      queue = queue.then(rebuild).catch((error: unknown) => io.stderr(`feedwright: the rebuild failed: ${(error as Error).message}\n`));
+    }, SETTLE_MS);
+  };
+
+  io.stdout(`Serving ${outDir}/ at ${server.url} (Ctrl+C to stop)\n`);
+  await rebuild();
+  const watcher = watch([resolve(root, postsDir), resolve(root, configPath)], { ignoreInitial: true });
+  watcher.on('all', schedule);
+  await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+  io.stdout(`Watching ${postsDir}/ and ${configPath} for changes\n`);
+
+  await new Promise<void>((stop) => {
+    if (io.signal?.aborted) stop();
+    io.signal?.addEventListener('abort', () => stop(), { once: true });
+  });
+  clearTimeout(timer);
+  await queue;
+  await watcher.close();
+  await server.close();
+  return 0;
+}
+
+/** How many output files differ from the previous good build (added, removed or changed). */
+function changedPaths(previous: ReadonlyMap<string, string | Uint8Array> | undefined, files: readonly OutputFile[]): number {
+  if (!previous) return files.length;
+  let changed = 0;
+  for (const f of files) {
+    const old = previous.get(f.path);
+    if (old === undefined || !sameContents(old, f.contents)) changed++;
+  }
+  const current = new Set(files.map((f) => f.path));
+  for (const path of previous.keys()) if (!current.has(path)) changed++;
+  return changed;
+}
+
+function sameContents(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
