@@ -106,7 +106,7 @@ export function subscribeBox(links: readonly FeedLink[], intro: string): string 
   const items = links.map((f) => `          <li>
             <a href="${h(f.href)}" type="${f.type}">${h(f.label)}</a>
             <code class="feed-url">${h(f.href)}</code>
-            <button type="button" class="copy" data-copy="${h(f.href)}" hidden>Copy <span class="visually-hidden">${h(f.label)} feed </span>URL</button>
+            <button type="button" class="copy" data-copy="${h(f.href)}" hidden>Copy <span class="visually-hidden">${h(/feed$/i.test(f.label) ? f.label : `${f.label} feed`)} </span>URL</button>
           </li>`);
   return `      <section class="subscribe" id="subscribe" aria-labelledby="subscribe-heading">
         <h2 id="subscribe-heading">Subscribe</h2>

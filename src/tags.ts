@@ -82,5 +82,5 @@ export function collectTags(posts: readonly Post[], where: TagPosition = () => u
 }
 
 function sources(posts: readonly Post[]): string {
-  return [...new Set(posts.map((p) => p.source))].join(', ');
+  return [...new Set(posts.map((p) => p.source))].sort(compareStrings).join(', ');
 }

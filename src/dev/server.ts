@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { contentType } from 'mime-types';
+import mime from 'mime';
 import { h } from '../pages.js';
 import { headersFor, type HeaderRule } from '../hosting.js';
 
@@ -73,7 +73,7 @@ export async function startDevServer(root: string, port: number): Promise<DevSer
 
   const serveFile = (res: ServerResponse, req: IncomingMessage, current: readonly HeaderRule[], path: string, file: string, body: Buffer, status: number): void => {
     const headers: Record<string, string> = {
-      'Content-Type': contentType(extname(file)) || 'application/octet-stream',
+      'Content-Type': contentType(file),
       ...headersFor(current, path),
       // Same media types as production, but never cached: every reload must show the newest build.
       'Cache-Control': 'no-store',
@@ -118,6 +118,12 @@ export async function startDevServer(root: string, port: number): Promise<DevSer
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** The media type for a file name (the same `mime` library the media module uses), UTF-8 for text. */
+function contentType(file: string): string {
+  const type = mime.getType(extname(file)) ?? 'application/octet-stream';
+  return /^text\/|^application\/(javascript|json|xml)$|\+(xml|json)$/.test(type) ? `${type}; charset=utf-8` : type;
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer, req: IncomingMessage): void {
