@@ -67,7 +67,8 @@ export function layout(config: ResolvedConfig, main: FeedDoc, opts: PageOptions)
     `<meta name="generator" content="${h(`${GENERATOR.name} ${GENERATOR.version}`)}">`,
     ...(opts.noindex ? ['<meta name="robots" content="noindex">'] : [`<link rel="canonical" href="${h(opts.canonical)}">`]),
     ...alternates,
-    ...(config.icon ? [`<link rel="icon" href="${h(config.icon)}">`] : []),
+    // Without an icon, an empty one stops browsers asking for /favicon.ico (a 404 on every page view).
+    `<link rel="icon" href="${h(config.icon ?? 'data:,')}">`,
     `<link rel="stylesheet" href="${h(asset('style.css'))}">`,
     ...(opts.script ? [`<script src="${h(asset('copy.js'))}" defer></script>`] : []),
     ...(opts.head ?? []),

@@ -29,7 +29,7 @@ h2 { line-height: 1.3; }
 .subscribe p { margin: 0.25rem 0 0.75rem; }
 .feeds { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75rem; }
 .feeds li { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.75rem; }
-.feeds a { font-weight: 600; min-width: 6rem; }
+.feeds a { font-weight: 600; min-width: 6.5rem; }
 .feed-url { font-size: 0.875rem; color: var(--muted); word-break: break-all; flex: 1 1 14rem; }
 button.copy { font: inherit; font-size: 0.875rem; padding: 0.35rem 0.75rem; min-height: 2.25rem; color: var(--fg); background: var(--code); border: 1px solid var(--line); border-radius: 6px; cursor: pointer; }
 button.copy:hover { border-color: var(--link); }

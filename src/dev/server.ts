@@ -29,9 +29,11 @@ export interface DevServer {
 /**
  * Serve `root` on 127.0.0.1 the way a static host would: `dir/` → `dir/index.html`, `dir` → redirect to `dir/`,
  * missing → `404.html` with status 404, `_headers` rules applied (feed media types), and nothing outside
- * `root`. HTML responses get a small reload script; the files on disk never do. Nothing is cached.
+ * `root`. HTML responses get a small reload script (unless `liveReload` is false); the files on disk never
+ * do. Nothing is cached.
  */
-export async function startDevServer(root: string, port: number): Promise<DevServer> {
+export async function startDevServer(root: string, port: number, options: { liveReload?: boolean } = {}): Promise<DevServer> {
+  const liveReload = options.liveReload ?? true;
   const base = resolve(root);
   let rules: readonly HeaderRule[] | undefined;
   let problems = 'The first build has not finished yet.';
@@ -79,7 +81,7 @@ export async function startDevServer(root: string, port: number): Promise<DevSer
       'Cache-Control': 'no-store',
     };
     const isHtml = (headers['Content-Type'] ?? '').startsWith('text/html');
-    send(res, status, headers, isHtml ? inject(body.toString('utf8')) : body, req);
+    send(res, status, headers, isHtml && liveReload ? inject(body.toString('utf8')) : body, req);
   };
 
   const events = (res: ServerResponse): void => {
