@@ -89,7 +89,9 @@ async function expectAccessible(page: Page): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: typeof axe }).axe.run(document);
+      // Runs in the page (tsconfig has no DOM lib, so the page's globals are described here).
+      const page = globalThis as unknown as { axe: typeof axe; document: axe.ElementContext };
+      const result = await page.axe.run(page.document);
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
     });
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), colorScheme).toEqual([]);
@@ -125,7 +127,7 @@ describe('the built site in Chromium', () => {
     await expect.poll(() => copy.isVisible()).toBe(true); // shown by copy.js, which the CSP allowed
     await copy.click();
     await expect.poll(() => page.locator('#copy-status').textContent()).toBe(`Copied ${site}atom.xml`);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${site}atom.xml`);
+    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(`${site}atom.xml`);
     await expectImagesLoaded(page);
     await expectAccessible(page);
     await screenshots(page, 'index');
