@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,7 @@ describe('feedwright dev', () => {
     const dir = await makeProject({
       'posts/trip/index.md': post({ title: 'First title', date: '2024-01-01', tags: '[film]' }, '![A picture](pic.png)'),
       'posts/trip/pic.png': png(8, 8),
+      'posts/other.md': post({ title: 'Other', date: '2023-06-01' }),
     });
     const stop = new AbortController();
     const { io, base, until } = watchedIo(dir, stop.signal);
@@ -90,10 +91,14 @@ describe('feedwright dev', () => {
     const events = await listen(`${url}__feedwright/events`);
     const postFile = join(dir, 'posts/trip/index.md');
 
-    // An edit rebuilds and reloads.
+    // An edit rebuilds and reloads; files whose bytes did not change are left alone.
+    const untouched = await stat(join(dir, 'dist/posts/other/index.html'));
     await writeFile(postFile, post({ title: 'Second title', date: '2024-01-01', tags: '[film]' }, '![A picture](pic.png)'));
     await events.next(1);
     expect(await (await fetch(`${url}posts/trip/`)).text()).toContain('<h1>Second title</h1>');
+    const after = await stat(join(dir, 'dist/posts/other/index.html'));
+    expect([after.ino, after.mtimeMs]).toEqual([untouched.ino, untouched.mtimeMs]);
+    expect(base.stdoutText).toMatch(/Built 2 posts: \d+ of \d+ files changed/);
 
     // A broken post: the errors are printed, nothing reloads, the last good build is still served.
     await writeFile(postFile, '---\ntitle: [unclosed\ndate: 2024-01-01\n---\nBody\n');
@@ -119,6 +124,12 @@ describe('feedwright dev', () => {
     await writeFile(join(dir, 'package.json'), JSON.stringify(pkg));
     await events.next(4);
     expect(await (await fetch(url)).text()).toContain('<h1>Renamed news</h1>');
+
+    // A deleted post disappears from the output.
+    await rm(join(dir, 'posts/other.md'));
+    await events.next(5);
+    await expect(stat(join(dir, 'dist/posts/other/index.html'))).rejects.toThrow();
+    expect((await fetch(`${url}posts/other/`)).status).toBe(404);
 
     events.close();
     stop.abort();

@@ -7,6 +7,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js'
 import { headerRules } from '../hosting.js';
 import { writeOutput, type OutputFile } from '../write.js';
 import { startDevServer, type DevServer } from './server.js';
+import { countChanges, syncOutput, type OutputSnapshot } from './sync.js';
 
 /** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
 const SETTLE_MS = 60;
@@ -36,7 +37,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     return 1;
   }
 
-  let last: ReadonlyMap<string, string | Uint8Array> | undefined;
+  let last: OutputSnapshot | undefined;
   const rebuild = async (): Promise<void> => {
     const started = performance.now();
     const loaded = await loadConfig(io, values, server.url);
@@ -59,14 +60,19 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
       if (!last) server.failing(diagnostics.map(formatDiagnostic).join('\n'));
       return;
     }
-    const changed = changedPaths(last, files);
-    const ms = Math.round(performance.now() - started);
-    if (last && changed === 0) {
-      io.stdout(`Rebuilt in ${ms} ms: no output changed\n`);
+    let changed: number;
+    if (!last) {
+      // The first build replaces whatever was in the folder (say, a production build) as a whole.
+      await writeOutput(resolve(root, outDir), files);
+      changed = files.length;
+    } else if (countChanges(last, files) === 0) {
+      io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);
       return;
+    } else {
+      changed = await syncOutput(resolve(root, outDir), files, last);
     }
-    await writeOutput(resolve(root, outDir), files);
     last = new Map(files.map((f) => [f.path, f.contents]));
+    const ms = Math.round(performance.now() - started);
     server.ready(headerRules(loaded.config));
     server.reload();
     io.stdout(`Built ${posts} post${posts === 1 ? '' : 's'}: ${changed} of ${files.length} files changed in ${ms} ms\n`);
@@ -98,22 +104,4 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   await watcher.close();
   await server.close();
   return 0;
-}
-
-/** How many output files differ from the previous good build (added, removed or changed). */
-function changedPaths(previous: ReadonlyMap<string, string | Uint8Array> | undefined, files: readonly OutputFile[]): number {
-  if (!previous) return files.length;
-  let changed = 0;
-  for (const f of files) {
-    const old = previous.get(f.path);
-    if (old === undefined || !sameContents(old, f.contents)) changed++;
-  }
-  const current = new Set(files.map((f) => f.path));
-  for (const path of previous.keys()) if (!current.has(path)) changed++;
-  return changed;
-}
-
-function sameContents(a: string | Uint8Array, b: string | Uint8Array): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
