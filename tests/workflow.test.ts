@@ -49,7 +49,7 @@ describe('.github/workflows/feeds.yml', () => {
     expect(test.container).toMatch(/^node:20/);
     const runs = test.steps.flatMap((s) => (s.run ? [s.run] : []));
     expect(runs.filter((r) => r.startsWith('npm'))).toEqual(['npm ci', 'npm test', 'npm run check']);
-    expect(runs.some((r) => r.includes('apt-get install') && r.includes('chromium'))).toBe(true);
+    expect(runs.some((r) => r.includes('apt-get install') && r.includes('chromium') && r.includes('nginx'))).toBe(true);
     const pkg = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['test', 'check', 'build']));
   });
