@@ -1,5 +1,8 @@
 /** Public API: build feeds from code. */
-export { build, render, type BuildOptions, type BuildResult } from './build.js';
+export { build, feedDocs, render, type BuildOptions, type BuildResult } from './build.js';
+export type { FeedDoc } from './feeds/doc.js';
+export { tagFeeds } from './feeds/tags.js';
+export { collectTags, tagSlug, type Tag } from './tags.js';
 export { main, type Io } from './cli.js';
 export { resolveConfig, type Author, type ResolvedConfig, type ConfigSource } from './config.js';
 export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
