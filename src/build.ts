@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { bundleFiles } from './bundle-files.js';
 import type { ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
@@ -12,7 +13,6 @@ import { headerRules, headersFile } from './hosting.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
 import { toPost, type Post } from './post.js';
 import { buildSite, type Site } from './site.js';
-import { bundleFiles } from './bundle-files.js';
 import { robotsTxt, sitemap } from './sitemap.js';
 import { readSources } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
@@ -29,7 +29,7 @@ export interface BuildOptions {
   readonly future: boolean;
   /** Reference instant for future posts (ms since the epoch). */
   readonly now: number;
-  /** Called after each post is read and rendered (the CLI draws progress on a terminal with it). */
+  /** Called once per post as the build works through them (the CLI draws progress on a terminal with it). */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
