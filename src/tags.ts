@@ -22,8 +22,15 @@ export interface TagsResult {
 /** Where a post's `tags:` key is, so messages can point at its line. */
 export type TagPosition = (source: string) => Position | undefined;
 
-/** Slug of a tag name; the one function both pages and feeds use, so links and files always agree. */
-export const tagSlug = slugify;
+/**
+ * Slug of a tag name; the one function both pages and feeds use, so links and files always agree. A tag with no
+ * letters or digits at all (`🎬`, `]]>`) still gets a stable, URL-safe slug from its code points (`tag-1f3ac`).
+ */
+export function tagSlug(name: string): string {
+  const slug = slugify(name);
+  if (slug !== '') return slug;
+  return `tag-${Array.from(name.normalize('NFC'), (c) => (c.codePointAt(0) ?? 0).toString(16)).join('-')}`;
+}
 
 /**
  * Group published posts by tag slug. Two different names that reach the same slug are never merged silently:
@@ -37,11 +44,6 @@ export function collectTags(posts: readonly Post[], where: TagPosition = () => u
   for (const post of posts) {
     for (const name of post.tags) {
       const slug = tagSlug(name);
-      if (slug === '') {
-        diagnostics.push(diagnostic(post.source, 'error', 'tag-slug-empty',
-          `tag "${name}" has no letters or digits to make its page URL from; use a tag with letters or digits`, where(post.source)));
-        continue;
-      }
       const names = bySlug.get(slug) ?? new Map<string, Post[]>();
       names.set(name, [...(names.get(name) ?? []), post]);
       bySlug.set(slug, names);

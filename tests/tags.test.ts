@@ -4,6 +4,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { slugify, shortSlug } from '../src/slug.js';
+import { tagSlug } from '../src/tags.js';
 import { makeProject, post, run } from './helpers/project.js';
 
 /** feedsmith gives Atom text constructs as `{type, value}`. */
@@ -121,11 +122,17 @@ describe('tag feeds and pages', () => {
     expect((await run(dir, ['build', '--strict'])).code).toBe(1);
   });
 
-  it('reports a tag that has nothing to make a URL from', async () => {
-    const dir = await makeProject({ 'posts/a.md': post({ title: 'A', date: '2024-01-01', tags: '["+++"]' }) });
-    const { code, io } = await run(dir, ['check']);
-    expect(code).toBe(1);
-    expect(io.stderrText).toContain('posts/a.md:4:1 error tag "+++" has no letters or digits');
+  it('gives a tag with no letters or digits a stable slug from its code points, with its page and feeds', async () => {
+    expect(tagSlug('🎬')).toBe('tag-1f3ac');
+    expect(tagSlug(']]>')).toBe('tag-5d-5d-3e');
+    const dir = await makeProject({ 'posts/a.md': post({ title: 'A', date: '2024-01-01', tags: '["🎬", "+++"]' }) });
+    const { code, io } = await run(dir, ['build']);
+    expect(io.stderrText).toBe('');
+    expect(code).toBe(0);
+    const page = await readFile(join(dir, 'dist/posts/a/index.html'), 'utf8');
+    expect(page).toContain('<a href="https://example.org/blog/tags/tag-1f3ac/" rel="tag">🎬</a>');
+    const feed = JSON.parse(await readFile(join(dir, 'dist/tags/tag-2b-2b-2b/feed.json'), 'utf8')) as { title: string };
+    expect(feed.title).toBe('Fixture news: +++');
   });
 
   it('gives tag feeds the same item limit as the main feed, and leaves drafts out of tags', async () => {
