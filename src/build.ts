@@ -3,6 +3,7 @@ import { bundleFiles } from './bundle-files.js';
 import type { ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
+import { atStage, atStageAsync } from './errors.js';
 import { atom } from './feeds/atom.js';
 import { mainFeed, type FeedDoc } from './feeds/doc.js';
 import { jsonFeed } from './feeds/json.js';
@@ -44,26 +45,27 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
   const shownDir = options.postsDir.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
-  const sources = await readSources(resolve(options.root, options.postsDir), shownDir);
+  const sources = await atStageAsync('reading', shownDir, () => readSources(resolve(options.root, options.postsDir), shownDir));
   const diagnostics: Diagnostic[] = [...sources.diagnostics];
   const posts: Post[] = [];
-  const tagsAt = new Map<string, Position>();
+  const keys = new Map<string, ReadonlyMap<string, Position>>();
   for (const [i, file] of sources.files.entries()) {
-    const parsed = parseFrontMatter(file);
+    const parsed = atStage('parsing the front matter of', file.path, () => parseFrontMatter(file));
     diagnostics.push(...parsed.diagnostics);
     options.onProgress?.(i + 1, sources.files.length);
     if (!parsed.source) continue;
-    const at = parsed.source.keys.get('tags');
-    if (at) tagsAt.set(file.path, at);
-    const result = toPost(parsed.source, config);
+    const source = parsed.source;
+    keys.set(file.path, source.keys);
+    const result = atStage('rendering', file.path, () => toPost(source, config));
     diagnostics.push(...result.diagnostics);
     if (result.post) posts.push(result.post);
   }
-  const { site, diagnostics: siteProblems } = buildSite(posts, config, options);
+  const { site, diagnostics: siteProblems } = atStage('collecting the posts', undefined,
+    () => buildSite(posts, config, options, (file, key) => keys.get(file)?.get(key)));
   diagnostics.push(...siteProblems);
-  const tagged = collectTags(site.posts, (source) => tagsAt.get(source));
+  const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.get('tags')));
   diagnostics.push(...tagged.diagnostics);
-  const assets = await bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts);
+  const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts));
   diagnostics.push(...assets.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site };
@@ -79,22 +81,25 @@ export function feedDocs(site: Site, tags: readonly Tag[] = collectTags(site.pos
 export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags): OutputFile[] {
   const main = mainFeed(site);
   const byTag = tagFeeds(site, tags);
+  // A bug in a serializer is reported with the file it was making (or the post it came from).
+  const out = (path: string, make: () => string, file?: string): OutputFile =>
+    ({ path, contents: atStage('serializing', file ?? path, make) });
   const feeds = [main, ...byTag].flatMap((doc) => [
-    { path: doc.paths.rss, contents: rss(doc) },
-    { path: doc.paths.atom, contents: atom(doc) },
-    { path: doc.paths.json, contents: jsonFeed(doc) },
+    out(doc.paths.rss, () => rss(doc)),
+    out(doc.paths.atom, () => atom(doc)),
+    out(doc.paths.json, () => jsonFeed(doc)),
   ]);
   return [
     ...feeds,
-    { path: 'index.html', contents: indexPage(site, main) },
-    { path: '404.html', contents: notFoundPage(site, main) },
-    { path: 'style.css', contents: STYLESHEET },
-    { path: 'copy.js', contents: COPY_SCRIPT },
-    { path: 'robots.txt', contents: robotsTxt(site.config) },
-    { path: 'sitemap.xml', contents: sitemap(site, tags) },
-    { path: '_headers', contents: headersFile(headerRules(site.config)) },
-    ...site.posts.map((post) => ({ path: `posts/${post.slug}/index.html`, contents: postPage(site, post, main) })),
-    { path: 'tags/index.html', contents: tagsIndexPage(site, tags, main) },
-    ...tags.map((tag, i) => ({ path: `tags/${tag.slug}/index.html`, contents: tagPage(site, tag, byTag[i] ?? main, main) })),
+    out('index.html', () => indexPage(site, main)),
+    out('404.html', () => notFoundPage(site, main)),
+    out('style.css', () => STYLESHEET),
+    out('copy.js', () => COPY_SCRIPT),
+    out('robots.txt', () => robotsTxt(site.config)),
+    out('sitemap.xml', () => sitemap(site, tags)),
+    out('_headers', () => headersFile(headerRules(site.config))),
+    ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`)),
+    out('tags/index.html', () => tagsIndexPage(site, tags, main)),
+    ...tags.map((tag, i) => out(`tags/${tag.slug}/index.html`, () => tagPage(site, tag, byTag[i] ?? main, main))),
   ];
 }

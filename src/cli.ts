@@ -1,17 +1,22 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from './build.js';
 import { resolveConfig } from './config.js';
 import {
-  diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, type Diagnostic,
+  diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, sortDiagnostics, type Diagnostic,
 } from './diagnostics.js';
 import { newPost } from './commands/new.js';
 import { ping } from './commands/ping.js';
+import { salvageConfig } from './config-fallback.js';
 import { dev } from './dev/dev.js';
+import { describeFailure } from './errors.js';
 import { loadConfigSource } from './load-config.js';
+import { checkOutDir, foreignOutput } from './out-dir.js';
 import { progressReporter } from './progress.js';
 import { VERSION } from './version.js';
-import { writeOutput } from './write.js';
+import { outputProblem, recoverOutput, writeOutput } from './write.js';
+
+export { checkOutDir } from './out-dir.js';
 
 /** Everything the CLI needs from the outside world, passed in so tests can fake it. */
 export interface Io {
@@ -97,7 +102,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const postsDir = values.posts ?? 'posts';
   const outDir = values.out ?? 'dist';
   const configPath = values.config ?? 'package.json';
-  const outProblem = command === 'build' ? checkOutDir(root, postsDir, outDir) : undefined;
+  // Checked for `check` too: it must fail exactly where `build` would.
+  const outProblem = checkOutDir(root, postsDir, outDir);
   if (outProblem) {
     io.stderr(`feedwright: ${outProblem}\n`);
     return 2;
@@ -108,28 +114,70 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   }
 
+  try {
+    return await run(command, values, { root, postsDir, outDir, configPath, now, started }, io);
+  } catch (error) {
+    // Problems with the input are diagnostics; anything thrown is a bug or a broken machine: one line, exit 1.
+    io.stderr(describeFailure(error, io.env.FEEDWRIGHT_DEBUG === '1'));
+    return 1;
+  }
+}
+
+interface RunOptions {
+  readonly root: string;
+  readonly postsDir: string;
+  readonly outDir: string;
+  readonly configPath: string;
+  readonly now: number;
+  readonly started: number;
+}
+
+type Flags = { readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+
+async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, io: Io): Promise<number> {
+  const { root, postsDir, outDir, configPath, now, started } = opts;
   const loaded = await loadConfigSource(resolve(root, configPath), configPath);
   const siteUrl = values['site-url'] ?? nonEmpty(io.env.FEEDWRIGHT_SITE_URL);
   const resolved = loaded.source
     ? resolveConfig(loaded.source, siteUrl === undefined ? {} : { url: siteUrl })
     : { diagnostics: [] };
   let diagnostics: Diagnostic[] = [...loaded.diagnostics, ...resolved.diagnostics];
+  if (command === 'build') {
+    // A build killed between its two renames leaves dist/ missing and dist.old-… beside it: put it back first,
+    // whether or not this build succeeds. (`check` writes nothing, so it leaves that to the next build.)
+    try {
+      await recoverOutput(resolve(root, outDir));
+    } catch (error) {
+      diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not clean up after an earlier interrupted build: ${(error as Error).message}`));
+    }
+  }
   let summary = '';
-  if (resolved.config && !hasErrors(diagnostics)) {
+  // A broken config must not hide the posts' problems: check them with the defaults, so one run reports all.
+  const config = resolved.config ?? (loaded.source ? salvageConfig(loaded.source) : undefined);
+  if (config) {
     const progress = progressReporter(io);
     const result = await build({
-      config: resolved.config, root, postsDir, now,
+      config, root, postsDir, now,
       drafts: values.drafts ?? false, future: values.future ?? false,
       ...(progress && { onProgress: progress.update }),
     });
     progress?.done();
     diagnostics = [...diagnostics, ...result.diagnostics];
     const failing = hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0);
-    if (!failing && command === 'build') {
-      try {
-        await writeOutput(resolve(root, outDir), result.files);
-      } catch (error) {
-        diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not write the output: ${(error as Error).message}; the previous output was left as it was`));
+    const writeFailed = (message: string): void => {
+      diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not write the output: ${message}; the previous output was left as it was`));
+    };
+    if (!failing) {
+      // What would stop the output folder from being replaced, found without touching it (for `check` too).
+      const outPath = resolve(root, outDir);
+      const problem = (await outputProblem(outPath, outDir)) ?? (await foreignOutput(outPath, outDir));
+      if (problem !== undefined) writeFailed(problem);
+      else if (command === 'build') {
+        try {
+          await writeOutput(outPath, result.files, outDir);
+        } catch (error) {
+          writeFailed((error as Error).message);
+        }
       }
     }
     const posts = result.site?.posts.length ?? 0;
@@ -151,25 +199,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 export function report(diagnostics: readonly Diagnostic[], io: Io): void {
   if (diagnostics.length === 0) return;
   const github = io.env.GITHUB_ACTIONS === 'true';
-  for (const d of diagnostics) {
+  for (const d of sortDiagnostics(diagnostics)) {
     io.stderr(`${formatDiagnostic(d)}\n`);
     if (github) io.stdout(`${formatGithubAnnotation(d)}\n`);
   }
   io.stderr(`${formatSummary(diagnostics)}\n`);
-}
-
-/** The output folder is replaced wholesale, so it must never be the project, the posts, or hold them. */
-export function checkOutDir(root: string, postsDir: string, outDir: string): string | undefined {
-  const out = resolve(root, outDir);
-  const project = resolve(root);
-  const posts = resolve(root, postsDir);
-  const contains = (parent: string, child: string): boolean => {
-    const rel = relative(parent, child);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  };
-  if (contains(out, project)) return `--out ${outDir} is the project folder or one of its parents; choose a folder of its own such as dist`;
-  if (contains(out, posts) || contains(posts, out)) return `--out ${outDir} overlaps the posts folder ${postsDir}; choose a folder of its own such as dist`;
-  return undefined;
 }
 
 export function referenceTime(io: Io): number | string {

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { resolvePodcast, type PodcastConfig } from './podcast/config.js';
-import { isPlainObject, locateJsonKey } from './util.js';
+import { didYouMean, isPlainObject, locateJsonKey } from './util.js';
 
 /** A person credited for the feed or a post. */
 export interface Author {
@@ -98,7 +98,8 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   }
   for (const key of Object.keys(data)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
-      fail(key, 'config-unknown-key', `unknown config key "${key}"; known keys: ${KNOWN_KEYS.join(', ')}`);
+      const guess = didYouMean(key, KNOWN_KEYS);
+      fail(key, 'config-unknown-key', `unknown config key "${key}"${guess ? `; did you mean "${guess}"?` : ''}; known keys: ${KNOWN_KEYS.join(', ')}`);
     }
   }
 
@@ -131,13 +132,9 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   let language: string = DEFAULTS.language;
   const rawLanguage = optStr('language');
   if (rawLanguage !== undefined) {
-    try {
-      const [canonical] = Intl.getCanonicalLocales(rawLanguage);
-      if (canonical === undefined) throw new RangeError('empty');
-      language = canonical;
-    } catch {
-      fail('language', 'config-language', `"language" must be a BCP 47 language tag such as "en" or "pt-BR", found "${rawLanguage}"`);
-    }
+    const canonical = languageTag(rawLanguage);
+    if (canonical !== undefined) language = canonical;
+    else fail('language', 'config-language', `"language" must be a BCP 47 language tag with a known language such as "en" or "pt-BR", found "${rawLanguage}"`);
   }
 
   let timeZone: string = DEFAULTS.timeZone;
@@ -204,6 +201,24 @@ export function parseSiteUrl(raw: string): string | { problem: string } {
   if (u.search || u.hash) return { problem: 'must not carry a query or fragment' };
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u.href;
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/**
+ * The canonical form of a BCP 47 tag whose language is a real ISO 639 language, or undefined. Well-formed
+ * alone is not enough: "english" and "xx" are well-formed tags but name no language a feed reader knows.
+ */
+export function languageTag(raw: string): string | undefined {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(raw);
+    if (canonical === undefined) return undefined;
+    const { language } = new Intl.Locale(canonical);
+    if (!/^[a-z]{2,3}$/.test(language) || languageNames.of(language) === undefined) return undefined;
+    return canonical;
+  } catch {
+    return undefined;
+  }
 }
 
 function isTimeZone(zone: string): boolean {

@@ -1,7 +1,7 @@
 import matter from 'gray-matter';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import type { SourceFile } from './sources.js';
+import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, type SourceFile } from './sources.js';
 
 /** A source split into its front matter (parsed, with key positions) and its Markdown body. */
 export interface ParsedSource {
@@ -36,12 +36,23 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
   const body = split.content;
   const bodyLine = text.slice(0, text.length - body.length).split('\n').length;
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
+  let lineCounter = new LineCounter();
+  let doc = parseYaml(yamlText, lineCounter);
+  // Tabs are not YAML indentation, but people type them (`tags:` then a tab and `- film`): read each
+  // leading tab as two spaces, which keeps the line structure, and report only what is still wrong.
+  if (doc.errors.some((e) => e.code === 'TAB_AS_INDENT')) {
+    const expanded = new LineCounter();
+    const retry = parseYaml(yamlText.replace(/^[ \t]+/gm, (indent) => indent.replace(/\t/g, '  ')), expanded);
+    if (retry.errors.length === 0) {
+      doc = retry;
+      lineCounter = expanded;
+    }
+  }
   const problems: Diagnostic[] = doc.errors.map((e) => {
-    const pos = e.linePos?.[0];
+    // `yaml` only fills `linePos` with prettyErrors, so map the character offset ourselves.
+    const { line, col } = lineCounter.linePos(e.pos[0]);
     return diagnostic(file.path, 'error', 'yaml-syntax', `invalid YAML in the front matter: ${yamlMessage(e.message)}`,
-      pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 });
+      { line, column: col });
   });
   if (problems.length > 0) return { diagnostics: problems };
 
@@ -66,10 +77,40 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
   } catch (error) {
     return { diagnostics: [diagnostic(file.path, 'error', 'yaml-syntax', `invalid YAML in the front matter: ${(error as Error).message}`, { line: 2, column: 1 })] };
   }
-  return {
-    diagnostics: [],
-    source: { file, data: (data ?? {}) as Record<string, unknown>, keys, body, bodyLine },
-  };
+  // YAML escapes ("\0", "\x07") can spell characters XML forbids that were not in the file as such:
+  // remove them too, with a warning at the key that held them.
+  const diagnostics: Diagnostic[] = [];
+  // (fromEntries defines own properties: a "__proto__" key stays a key and never becomes the prototype)
+  const clean = Object.fromEntries(Object.entries((data ?? {}) as Record<string, unknown>).map(([key, value]) => {
+    let first: number | undefined;
+    const cleaned = stripForbidden(value, (cp) => { first ??= cp; });
+    if (first !== undefined) {
+      diagnostics.push(diagnostic(file.path, 'warning', 'forbidden-character',
+        `removed character U+${first.toString(16).toUpperCase().padStart(4, '0')} (written as a YAML escape) from "${key}", which XML 1.0 does not allow`,
+        keys.get(key) ?? { line: 1, column: 1 }));
+    }
+    return [key, cleaned];
+  }));
+  return { diagnostics, source: { file, data: clean, keys, body, bodyLine } };
+}
+
+/** A copy of a YAML value with every string cleaned of characters XML 1.0 forbids. */
+function stripForbidden(value: unknown, found: (codePoint: number) => void): unknown {
+  if (typeof value === 'string') {
+    const m = HAS_FORBIDDEN_IN_XML.exec(value);
+    if (!m) return value;
+    found(m[0].codePointAt(0) ?? 0);
+    return value.replace(FORBIDDEN_IN_XML, '');
+  }
+  if (Array.isArray(value)) return value.map((v) => stripForbidden(v, found));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripForbidden(v, found)]));
+  }
+  return value;
+}
+
+function parseYaml(text: string, lineCounter: LineCounter): ReturnType<typeof parseDocument> {
+  return parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
 }
 
 function firstLine(text: string): string {

@@ -46,6 +46,7 @@ export const FRONT_MATTER_KEYS = [
   ...MEDIA_KEYS,
 ] as const;
 
+const MAX_SLUG_BYTES = 200;
 const SAFE_SLUG = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
 
 /** Turn a parsed source into a Post, or explain every problem with it. */
@@ -176,6 +177,9 @@ function readSlug(value: unknown, stem: string, error: Report): string {
   const slug = (fromFile ? stem : String(value)).normalize('NFC');
   if (!SAFE_SLUG.test(slug) || slug.includes('..')) {
     error('slug', 'invalid-slug', `${fromFile ? 'the slug taken from the file name' : '"slug"'} "${slug}" is not safe in a URL path: use letters, digits, "-", "_", "." and "~", with no "/", "\\", ".." or leading dot`);
+  } else if (Buffer.byteLength(slug) > MAX_SLUG_BYTES) {
+    // It becomes a folder name: most file systems stop at 255 bytes, and the error would only come at write time.
+    error('slug', 'invalid-slug', `${fromFile ? 'the slug taken from the file name' : '"slug"'} is ${Buffer.byteLength(slug)} bytes long; keep it under ${MAX_SLUG_BYTES + 1} bytes`);
   }
   return slug;
 }
@@ -212,6 +216,8 @@ function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedCo
 
 function isAbsoluteUri(value: string): boolean {
   if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value.trim())) return false;
+  // Some readers turn ids into links: never one that runs code or reads local files.
+  if (/^(javascript|vbscript|data|file):/i.test(value.trim())) return false;
   try {
     new URL(value.trim());
     return true;

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from './config.js';
 import { newestUpdate } from './feeds/doc.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { Post } from './post.js';
 import { compareStrings } from './util.js';
 
@@ -27,9 +27,21 @@ export function comparePosts(a: Post, b: Post): number {
   return b.date - a.date || compareStrings(a.slug, b.slug);
 }
 
+/** Where a front-matter key of a post's source is, if it is there (for pointing messages at lines). */
+export type KeyLocator = (source: string, key: string) => Position | undefined;
+
 /** Check uniqueness across all posts, leave out drafts and future posts, sort, and date the feeds. */
-export function buildSite(all: readonly Post[], config: ResolvedConfig, options: SiteOptions): { site: Site; diagnostics: Diagnostic[] } {
-  const diagnostics = [...duplicates(all, 'slug', (p) => p.slug), ...duplicates(all, 'id', (p) => p.id)];
+export function buildSite(
+  all: readonly Post[], config: ResolvedConfig, options: SiteOptions, locate: KeyLocator = () => undefined,
+): { site: Site; diagnostics: Diagnostic[] } {
+  // Slugs become folder names: compare them case-insensitively, or two posts would share one folder on
+  // macOS and Windows and one would silently replace the other.
+  const handSetIds = new Set(all.filter((p) => p.id !== p.url).map((p) => p.id));
+  const diagnostics = [
+    ...duplicates(all, 'slug', (p) => p.slug.toLowerCase(), (p) => p.slug, locate),
+    // Equal permalinks mean equal slugs, already reported: only a clash involving an id set by hand is new.
+    ...duplicates(all.filter((p) => p.id !== p.url || handSetIds.has(p.id)), 'id', (p) => p.id, (p) => p.id, locate),
+  ];
   const posts = all
     .filter((p) => (options.drafts || !p.draft) && (options.future || p.date <= options.now))
     .sort(comparePosts);
@@ -38,15 +50,20 @@ export function buildSite(all: readonly Post[], config: ResolvedConfig, options:
   return { site: { config, posts, items, updated }, diagnostics };
 }
 
-function duplicates(posts: readonly Post[], what: string, key: (p: Post) => string): Diagnostic[] {
+function duplicates(
+  posts: readonly Post[], what: 'slug' | 'id', key: (p: Post) => string, shown: (p: Post) => string, locate: KeyLocator,
+): Diagnostic[] {
   const seen = new Map<string, Post[]>();
   for (const p of posts) seen.set(key(p), [...(seen.get(key(p)) ?? []), p]);
   const out: Diagnostic[] = [];
-  for (const [value, group] of seen) {
+  for (const group of seen.values()) {
     if (group.length < 2) continue;
     for (const p of group) {
-      const others = group.filter((o) => o !== p).map((o) => o.source).join(', ');
-      out.push(diagnostic(p.source, 'error', `duplicate-${what}`, `${what} "${value}" is also used by ${others}; every post needs its own ${what}`));
+      const others = group.filter((o) => o !== p).map((o) => `${o.source} (${what} "${shown(o)}")`).join(', ');
+      const from = locate(p.source, what) ? '' : what === 'slug' ? ' (from the file name)' : ' (its permalink)';
+      out.push(diagnostic(p.source, 'error', `duplicate-${what}`,
+        `${what} "${shown(p)}"${from} is also used by ${others}; every post needs its own ${what}${what === 'slug' ? ' (letter case does not count)' : ''}: set a different "${what}" in one of them`,
+        locate(p.source, what) ?? { line: 1, column: 1 }));
     }
   }
   return out;

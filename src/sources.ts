@@ -1,5 +1,6 @@
-import { access, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
@@ -32,9 +33,10 @@ export interface SourcesResult {
  */
 export async function readSources(dir: string, shownDir: string): Promise<SourcesResult> {
   const diagnostics: Diagnostic[] = [];
-  let entries;
+  let entries: Dirent<Buffer>[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    // Names as bytes: a name that is not UTF-8 would otherwise come back with U+FFFD in it and then not open.
+    entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     diagnostics.push(diagnostic(shownDir, 'error', 'posts-folder', code === 'ENOENT'
@@ -42,25 +44,38 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
       : `cannot read the posts folder: ${(error as Error).message}`));
     return { files: [], diagnostics };
   }
-  const candidates: { rel: string; stem: string; bundle?: string }[] = [];
+  const candidates: { path: Buffer; shown: string; stem: string; bundle?: string }[] = [];
   for (const entry of entries) {
-    const name = entry.name.normalize('NFC');
-    if (entry.isFile() && name.toLowerCase().endsWith('.md') && !name.startsWith('.')) {
-      candidates.push({ rel: entry.name, stem: name.slice(0, -3) });
-    } else if (entry.isDirectory() && !name.startsWith('.')) {
-      const index = join(dir, entry.name, 'index.md');
-      try {
-        await access(index);
-        candidates.push({ rel: `${entry.name}/index.md`, stem: name, bundle: entry.name });
-      } catch {
-        // a folder without index.md is not a post bundle
-      }
+    const decoded = decodeUtf8(entry.name);
+    if (typeof decoded !== 'string') {
+      const lossy = new TextDecoder('utf-8').decode(entry.name);
+      if (!/\.md$/i.test(lossy) && !(await kindOf(joinBytes(dir, entry.name))).dir) continue;
+      diagnostics.push(diagnostic(`${shownDir}/${lossy}`, 'error', 'invalid-file-name',
+        `the file name is not valid UTF-8 (byte 0x${hex(entry.name[decoded.offset])} at byte offset ${decoded.offset}); rename it`));
+      continue;
+    }
+    const name = decoded.normalize('NFC');
+    if (name.startsWith('.')) continue;
+    const full = joinBytes(dir, entry.name);
+    // Symbolic links are followed for reading (stat, not the entry's own type); nothing is ever written here.
+    const kind = entry.isSymbolicLink() ? await kindOf(full) : { file: entry.isFile(), dir: entry.isDirectory() };
+    if (name.toLowerCase().endsWith('.md') && (kind.file || kind.missing)) {
+      candidates.push({ path: full, shown: `${shownDir}/${name}`, stem: name.slice(0, -3) });
+    } else if (kind.dir) {
+      const index = Buffer.concat([full, Buffer.from('/index.md')]);
+      if ((await kindOf(index)).file) candidates.push({ path: index, shown: `${shownDir}/${name}/index.md`, stem: name, bundle: decoded });
+      // any other file or folder (images, notes, a folder without index.md) is not a post and is left alone
     }
   }
-  candidates.sort((a, b) => compareStrings(a.rel.normalize('NFC'), b.rel.normalize('NFC')));
-  const files = await Promise.all(candidates.map(async ({ rel, stem, bundle }) => {
-    const shown = `${shownDir}/${rel.normalize('NFC')}`;
-    const bytes = await readFile(join(dir, rel));
+  candidates.sort((a, b) => compareStrings(a.shown, b.shown));
+  const files = await Promise.all(candidates.map(async ({ path, shown, stem, bundle }) => {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      diagnostics.push(diagnostic(shown, 'error', 'read-failed', `cannot read the post: ${(error as Error).message}`));
+      return undefined;
+    }
     const decoded = decodeSource(bytes, shown);
     diagnostics.push(...decoded.diagnostics);
     if (decoded.text === undefined) return undefined;
@@ -73,6 +88,24 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
   return { files: files.filter((f): f is SourceFile => f !== undefined), diagnostics };
 }
 
+/** What a path is once links are followed; `missing` for a dangling link. */
+async function kindOf(path: Buffer): Promise<{ file: boolean; dir: boolean; missing?: boolean }> {
+  try {
+    const s = await stat(path);
+    return { file: s.isFile(), dir: s.isDirectory() };
+  } catch {
+    return { file: false, dir: false, missing: true };
+  }
+}
+
+function joinBytes(dir: string, name: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(dir.endsWith(sep) ? dir : `${dir}${sep}`), name]);
+}
+
+function hex(byte: number | undefined): string {
+  return (byte ?? 0).toString(16).padStart(2, '0');
+}
+
 /** `2024-01-02-hello` → `hello`; names without a date prefix are kept whole. */
 export function stripDatePrefix(stem: string): string {
   const m = /^\d{4}-\d{2}-\d{2}-(.+)$/.exec(stem);
@@ -81,22 +114,32 @@ export function stripDatePrefix(stem: string): string {
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // drops a leading BOM
 // Everything XML 1.0 allows: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF (no lone surrogates).
-const FORBIDDEN_IN_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const HAS_FORBIDDEN_IN_XML = new RegExp(FORBIDDEN_IN_XML.source, 'u');
+/** Every character XML 1.0 forbids (global, for replacing). */
+export const FORBIDDEN_IN_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** The same, for testing. */
+export const HAS_FORBIDDEN_IN_XML = new RegExp(FORBIDDEN_IN_XML.source, 'u');
+
+/** Strict UTF-8 (a leading BOM dropped); the byte offset of the first malformed sequence otherwise. */
+export function decodeUtf8(bytes: Uint8Array): string | { offset: number } {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return { offset: firstInvalidUtf8Offset(bytes) };
+  }
+}
 
 /** Strict UTF-8 decoding, BOM and CRLF handling, and removal of characters XML 1.0 forbids (with a warning each line). */
 export function decodeSource(bytes: Uint8Array, shown: string): { text?: string; diagnostics: Diagnostic[] } {
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8Offset(bytes);
+  let text = decodeUtf8(bytes);
+  if (typeof text !== 'string') {
+    // Never decode leniently: U+FFFD replacement characters would be published as if the author wrote them.
+    const { offset } = text;
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     return {
       diagnostics: [diagnostic(shown, 'error', 'invalid-utf8',
-        `the file is not valid UTF-8: byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')} at byte offset ${offset} cannot start or continue a character; save the file as UTF-8`,
+        `the file is not valid UTF-8: byte 0x${hex(bytes[offset])} at byte offset ${offset} cannot start or continue a character; save the file as UTF-8`,
         { line, column })],
     };
   }

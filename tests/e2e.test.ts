@@ -92,8 +92,9 @@ describe('feedwright build (end to end, through main(argv, io))', () => {
     expect(stdout).toMatch(/^Built 7 posts into \S+\/: 59 files in \d+ ms\n$/);
     // warnings go to stderr, one line each, then a count
     expect(stderr).toContain('posts/2024-05-20-hostile-text.md:14:23 warning removed character U+0007');
+    expect(stderr).toContain('posts/2024-05-20-hostile-text.md:2:1 warning removed character U+0001 (written as a YAML escape) from "title"');
     expect(stderr).toContain('[date-without-offset]');
-    expect(stderr.trimEnd().split('\n').at(-1)).toBe('⚠ 0 errors, 2 warnings in 2 files');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('⚠ 0 errors, 3 warnings in 2 files');
   });
 
   it('writes well-formed XML whatever the input', () => {
@@ -302,7 +303,7 @@ describe('command line', () => {
       expect(result.stderr).toContain('posts/2024-08-01-bad.md:3:1 error "date" is not a real date: "2023-02-30": day 30 does not exist in 2023-02 (it has 28 days) [invalid-date]');
       expect(result.stderr).toContain('posts/2024-08-02-worse.md:2:1 error "date" is not a real date: "2024-13-45": month 13 does not exist [invalid-date]');
       expect(result.stderr).toContain('[missing-title]');
-      expect(result.stderr).toContain('✖ 3 errors, 2 warnings in 4 files');
+      expect(result.stderr).toContain('✖ 3 errors, 3 warnings in 4 files');
       expect(result.stderr).toContain('Nothing was written');
       expect(await readTree(out)).toEqual(before);
     } finally {

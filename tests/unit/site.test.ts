@@ -68,6 +68,6 @@ describe('buildSite', () => {
       ['posts/same.md', 'duplicate-slug'], ['posts/other/index.md', 'duplicate-slug'],
       ['posts/x.md', 'duplicate-id'], ['posts/y.md', 'duplicate-id'],
     ]);
-    expect(diagnostics[0]?.message).toBe('slug "same" is also used by posts/other/index.md; every post needs its own slug');
+    expect(diagnostics[0]?.message).toBe('slug "same" (from the file name) is also used by posts/other/index.md (slug "same"); every post needs its own slug (letter case does not count): set a different "slug" in one of them');
   });
 });
