@@ -52,7 +52,7 @@ describe('reporting', () => {
     expect(Object.keys(await snapshotTree(root))).not.toContain('dist');
     const lax = await runCli(root, ['build']);
     expect([lax.code, lax.lines.at(-1)]).toEqual([0, '⚠ 0 errors, 1 warning in 1 file']);
-    expect(lax.stdout).toMatch(/^Built 1 post into dist\/: 6 files in \d+ ms\n$/);
+    expect(lax.stdout).toMatch(/^Built 1 post into dist\/: \d+ files in \d+ ms\n$/);
   });
 
   it('under GitHub Actions each problem is also a workflow command on stdout', async () => {

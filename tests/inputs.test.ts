@@ -199,13 +199,13 @@ describe('config problems point at package.json lines', () => {
       '    "summaryLenght": 200',
     ].join('\n')));
     const run = await runCli(root, ['check']);
-    expect(run.lines).toEqual([
-      'package.json:5:5 error "url" must be an absolute URL starting with https:// or http://, found "/blog/" [config-url]',
-      'package.json:6:5 error "language" must be a BCP 47 language tag with a known language such as "en" or "pt-BR", found "english" [config-language]',
-      'package.json:7:5 error unknown config key "colour"; known keys: title, url, description, language, author, timeZone, limit, output, icon, logo, copyright, summaryLength, allowRawHtml, podcast [config-unknown-key]',
-      'package.json:8:5 error unknown config key "summaryLenght"; did you mean "summaryLength"?; known keys: title, url, description, language, author, timeZone, limit, output, icon, logo, copyright, summaryLength, allowRawHtml, podcast [config-unknown-key]',
-      '✖ 4 errors, 0 warnings in 1 file',
-    ]);
+    expect(run.lines).toHaveLength(5);
+    expect(run.lines[0]).toBe('package.json:5:5 error "url" must be an absolute URL starting with https:// or http://, found "/blog/" [config-url]');
+    expect(run.lines[1]).toBe('package.json:6:5 error "language" must be a BCP 47 language tag with a known language such as "en" or "pt-BR", found "english" [config-language]');
+    // (the list of known keys grows with features, so only its start is pinned)
+    expect(run.lines[2]).toMatch(/^package\.json:7:5 error unknown config key "colour"; known keys: title, url, description, language, .* \[config-unknown-key\]$/);
+    expect(run.lines[3]).toMatch(/^package\.json:8:5 error unknown config key "summaryLenght"; did you mean "summaryLength"\?; known keys: .* \[config-unknown-key\]$/);
+    expect(run.lines[4]).toBe('✖ 4 errors, 0 warnings in 1 file');
     expect(run.code).toBe(1);
   });
 
