@@ -156,4 +156,12 @@ describe('feedwright dev', () => {
     expect(await main(['dev', '--port', 'http'], fakeIo(dir))).toBe(2);
     expect(await main(['dev', '--out', 'posts'], fakeIo(dir))).toBe(2);
   });
+
+  it('refuses, as build does, an output folder holding files feedwright did not write', async () => {
+    const dir = await makeProject({ 'src/keep.ts': 'export {};\n' });
+    const io = fakeIo(dir);
+    expect(await main(['dev', '--port', '0', '--out', 'src'], io)).toBe(2);
+    expect(io.stderrText).toContain('holds files feedwright did not write');
+    expect(await readFile(join(dir, 'src/keep.ts'), 'utf8')).toBe('export {};\n');
+  });
 });

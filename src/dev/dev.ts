@@ -5,7 +5,8 @@ import { checkOutDir, referenceTime, report, type Io } from '../cli.js';
 import { loadConfig, type CliValues } from '../commands/context.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { headerRules } from '../hosting.js';
-import { writeOutput, type OutputFile } from '../write.js';
+import { foreignOutput } from '../out-dir.js';
+import { outputProblem, writeOutput, type OutputFile } from '../write.js';
 import { startDevServer, type DevServer } from './server.js';
 import { countChanges, syncOutput, type OutputSnapshot } from './sync.js';
 
@@ -26,6 +27,13 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   const port = Number(values.port ?? '8080');
   if (outProblem || !Number.isInteger(port) || port < 0 || port > 65535) {
     io.stderr(`feedwright: ${outProblem ?? `--port must be a whole number from 0 to 65535, found "${values.port}"`}\n`);
+    return 2;
+  }
+  // The first build replaces the folder as a whole: refuse, as `build` does, one that holds someone's files.
+  const outPath = resolve(root, outDir);
+  const held = (await outputProblem(outPath, outDir)) ?? (await foreignOutput(outPath, outDir));
+  if (held !== undefined) {
+    io.stderr(`feedwright: ${held}\n`);
     return 2;
   }
   let server: DevServer;

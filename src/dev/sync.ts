@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { safeRelative, type OutputFile } from '../write.js';
 
 /** Output of the previous good build, by path. */
@@ -12,7 +12,7 @@ export type OutputSnapshot = ReadonlyMap<string, string | Uint8Array>;
  * does, would rewrite every page of a big blog on each keystroke. Returns how many paths changed.
  */
 export async function syncOutput(outDir: string, files: readonly OutputFile[], previous: OutputSnapshot): Promise<number> {
-  const target = resolve(outDir);
+  const target = await realpath(resolve(outDir));
   const current = new Set<string>();
   let changed = 0;
   for (const f of files) {
@@ -21,6 +21,7 @@ export async function syncOutput(outDir: string, files: readonly OutputFile[], p
     if (old !== undefined && sameContents(old, f.contents)) continue;
     const path = join(target, safeRelative(f.path));
     await mkdir(dirname(path), { recursive: true });
+    await refuseEscape(target, dirname(path));
     const temp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
     await writeFile(temp, f.contents);
     await rename(temp, path);
@@ -28,10 +29,20 @@ export async function syncOutput(outDir: string, files: readonly OutputFile[], p
   }
   for (const path of previous.keys()) {
     if (current.has(path)) continue;
-    await rm(join(target, safeRelative(path)), { force: true });
+    const gone = join(target, safeRelative(path));
+    if (await realpath(dirname(gone)).then(() => true, () => false)) await refuseEscape(target, dirname(gone));
+    await rm(gone, { force: true });
     changed++;
   }
   return changed;
+}
+
+/** A symbolic link placed inside the output folder must not lead writes or deletes out of it. */
+async function refuseEscape(target: string, dir: string): Promise<void> {
+  const rel = relative(target, await realpath(dir));
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new Error(`refusing to write through ${dir}: it leads outside the output folder ${target}`);
+  }
 }
 
 /** How many paths differ between two builds (added, changed or removed). */
