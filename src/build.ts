@@ -4,6 +4,7 @@ import type { ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
+import { pageFeed } from './feeds/archive.js';
 import { atom } from './feeds/atom.js';
 import { mainFeed, type FeedDoc } from './feeds/doc.js';
 import { jsonFeed } from './feeds/json.js';
@@ -77,20 +78,20 @@ export function feedDocs(site: Site, tags: readonly Tag[] = collectTags(site.pos
   return [mainFeed(site), ...tagFeeds(site, tags)];
 }
 
-/** Serialize the site: the feeds (main and per tag), the pages, and what static hosts read. */
+/**
+ * Serialize the site: the feeds (main and per tag, each with its RFC 5005 archives), the pages, and what
+ * static hosts read.
+ */
 export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags): OutputFile[] {
   const main = mainFeed(site);
   const byTag = tagFeeds(site, tags);
-  // A bug in a serializer is reported with the file it was making (or the post it came from).
-  const out = (path: string, make: () => string, file?: string): OutputFile =>
-    ({ path, contents: atStage('serializing', file ?? path, make) });
-  const feeds = [main, ...byTag].flatMap((doc) => [
-    out(doc.paths.rss, () => rss(doc)),
-    out(doc.paths.atom, () => atom(doc)),
-    out(doc.paths.json, () => jsonFeed(doc)),
-  ]);
+  // Paging needs each feed's whole history: all posts, or all of a tag's posts.
+  const feeds = [
+    ...pageFeed({ ...main, items: site.posts }, site.config),
+    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config)),
+  ];
   return [
-    ...feeds,
+    ...feeds.flatMap(feedFiles),
     out('index.html', () => indexPage(site, main)),
     out('404.html', () => notFoundPage(site, main)),
     out('style.css', () => STYLESHEET),
@@ -102,4 +103,18 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     out('tags/index.html', () => tagsIndexPage(site, tags, main)),
     ...tags.map((tag, i) => out(`tags/${tag.slug}/index.html`, () => tagPage(site, tag, byTag[i] ?? main, main))),
   ];
+}
+
+/** One feed document in all three formats. */
+export function feedFiles(doc: FeedDoc): OutputFile[] {
+  return [
+    out(doc.paths.rss, () => rss(doc)),
+    out(doc.paths.atom, () => atom(doc)),
+    out(doc.paths.json, () => jsonFeed(doc)),
+  ];
+}
+
+/** An output file; a bug in a serializer is reported with the file it was making (or the post it came from). */
+function out(path: string, make: () => string, file?: string): OutputFile {
+  return { path, contents: atStage('serializing', file ?? path, make) };
 }

@@ -30,8 +30,10 @@ export interface ResolvedConfig {
   readonly author: Author;
   /** IANA zone used for dates written without an offset. */
   readonly timeZone: string;
-  /** How many items each feed carries; `null` for all. */
+  /** How many newest items each subscription feed carries; `null` for all (and no archives). */
   readonly limit: number | null;
+  /** Posts per RFC 5005 archive document (older posts than the subscription feed carries). */
+  readonly archiveSize: number;
   readonly output: OutputNames;
   readonly icon?: string;
   readonly logo?: string;
@@ -68,7 +70,8 @@ export const DEFAULTS = {
   description: '',
   language: 'en',
   timeZone: 'UTC',
-  limit: null,
+  limit: 20,
+  archiveSize: 50,
   output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' },
   summaryLength: 300,
   allowRawHtml: false,
@@ -76,7 +79,7 @@ export const DEFAULTS = {
 
 const KNOWN_KEYS = [
   'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
-  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast', 'hub',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast', 'hub', 'archiveSize',
 ] as const;
 
 export interface ConfigResult {
@@ -144,10 +147,19 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
     else fail('timeZone', 'config-time-zone', `"timeZone" must be an IANA time zone such as "UTC" or "Europe/Paris", found "${rawZone}"`);
   }
 
-  let limit: number | null = DEFAULTS.limit;
-  if (data.limit !== undefined && data.limit !== null) {
+  // Podcast apps list only the episodes in the feed they subscribe to (they do not follow RFC 5005 archives),
+  // so a podcast keeps every episode unless `limit` says otherwise.
+  let limit: number | null = data.podcast === undefined ? DEFAULTS.limit : null;
+  if (data.limit === null) limit = null;
+  else if (data.limit !== undefined) {
     if (typeof data.limit === 'number' && Number.isInteger(data.limit) && data.limit > 0) limit = data.limit;
     else fail('limit', 'config-limit', `"limit" must be a positive whole number (or null for all posts), found ${describe(data.limit)}`);
+  }
+
+  let archiveSize: number = DEFAULTS.archiveSize;
+  if (data.archiveSize !== undefined) {
+    if (typeof data.archiveSize === 'number' && Number.isInteger(data.archiveSize) && data.archiveSize > 0) archiveSize = data.archiveSize;
+    else fail('archiveSize', 'config-type', `"archiveSize" must be a positive whole number of posts per archive document, found ${describe(data.archiveSize)}`);
   }
 
   let summaryLength: number = DEFAULTS.summaryLength;
@@ -179,7 +191,7 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   return {
     diagnostics: [],
     config: {
-      title, url, description, language, author, timeZone, limit, output, summaryLength, allowRawHtml,
+      title, url, description, language, author, timeZone, limit, archiveSize, output, summaryLength, allowRawHtml,
       ...(icon !== undefined && { icon }),
       ...(logo !== undefined && { logo }),
       ...(copyright !== undefined && { copyright }),

@@ -1,7 +1,7 @@
 import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
-import { feedUrl, type FeedDoc } from './doc.js';
+import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { atomMedia, mediaNamespace } from './media.js';
 import { GENERATOR } from '../version.js';
 import { attributes, el } from '../xml.js';
@@ -12,7 +12,7 @@ export function atom(doc: FeedDoc): string {
   const self = feedUrl(doc, 'atom');
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<feed xmlns="http://www.w3.org/2005/Atom"${mediaNamespace(doc, 'atom')}${attributes({ 'xml:lang': config.language })}>`,
+    `<feed xmlns="http://www.w3.org/2005/Atom"${mediaNamespace(doc, 'atom')}${doc.history?.archived ? ` xmlns:fh="${HISTORY_NAMESPACE}"` : ''}${attributes({ 'xml:lang': config.language })}>`,
     `  ${el('id', doc.id)}`,
     `  ${el('title', doc.title, { type: 'text' })}`,
   ];
@@ -22,6 +22,8 @@ export function atom(doc: FeedDoc): string {
     `  <link${attributes({ rel: 'alternate', type: 'text/html', href: doc.homeUrl })}/>`,
     `  <link${attributes({ rel: 'self', type: 'application/atom+xml', href: self })}/>`,
     ...(config.hub ? [`  <link${attributes({ rel: 'hub', href: config.hub })}/>`] : []),
+    ...historyLinks(doc.history).map(([rel, paths]) => `  <link${attributes({ rel, type: 'application/atom+xml', href: pathUrl(doc, paths, 'atom') })}/>`),
+    ...(doc.history?.archived ? ['  <fh:archive/>'] : []),
     person('author', config.author, '  '),
     `  ${el('generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version })}`,
   );

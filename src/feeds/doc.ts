@@ -19,11 +19,40 @@ export interface FeedDoc {
   /** Newest change among the items (never the wall clock). */
   readonly updated: number;
   readonly items: readonly Post[];
+  /** RFC 5005 archive links (see `feeds/archive.ts`); absent for a feed that has no archives. */
+  readonly history?: FeedHistory;
+}
+
+/** RFC 5005 namespace of `fh:archive`. */
+export const HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
+
+/** The RFC 5005 link relations of a document, in a fixed order, with the paths they point to. */
+export function historyLinks(history: FeedHistory | undefined): [rel: string, paths: OutputNames][] {
+  if (!history) return [];
+  const links: [string, OutputNames | undefined][] = [['current', history.current], ['prev-archive', history.prev], ['next-archive', history.next]];
+  return links.filter((l): l is [string, OutputNames] => l[1] !== undefined);
+}
+
+/** Where a document sits in an RFC 5005 archived feed; every link is a set of per-format output paths. */
+export interface FeedHistory {
+  /** An archive document (`fh:archive`); false for the subscription feed. */
+  readonly archived: boolean;
+  /** The subscription feed (`rel="current"`), on archives. */
+  readonly current?: OutputNames;
+  /** The next older archive (`rel="prev-archive"`; JSON Feed `next_url`). */
+  readonly prev?: OutputNames;
+  /** The next newer archive (`rel="next-archive"`). */
+  readonly next?: OutputNames;
 }
 
 /** Absolute URL of a document path. */
 export function feedUrl(doc: FeedDoc, format: keyof OutputNames): string {
-  return new URL(doc.paths[format], doc.config.url).href;
+  return pathUrl(doc, doc.paths, format);
+}
+
+/** Absolute URL of one format's path in a set of output paths (e.g. a history link). */
+export function pathUrl(doc: FeedDoc, paths: OutputNames, format: keyof OutputNames): string {
+  return new URL(paths[format], doc.config.url).href;
 }
 
 /** The site's subscription feed. */

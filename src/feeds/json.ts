@@ -1,7 +1,7 @@
 import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
-import { feedUrl, type FeedDoc } from './doc.js';
+import { feedUrl, pathUrl, type FeedDoc } from './doc.js';
 import { jsonAttachments } from './media.js';
 import { xmlSafe } from '../xml.js';
 
@@ -12,7 +12,10 @@ export function jsonFeed(doc: FeedDoc): string {
     version: 'https://jsonfeed.org/version/1.1',
     title: doc.title,
     home_page_url: doc.homeUrl,
-    feed_url: feedUrl(doc, 'json'),
+    // An archive page names the subscription feed as the feed it belongs to (feed_url identifies the feed).
+    feed_url: doc.history?.current ? pathUrl(doc, doc.history.current, 'json') : feedUrl(doc, 'json'),
+    // Older items page on through `next_url`, the same documents RSS and Atom link as prev-archive.
+    ...(doc.history?.prev && { next_url: pathUrl(doc, doc.history.prev, 'json') }),
     ...(doc.description && { description: doc.description }),
     // JSON Feed's `icon` is the large square image (Atom's logo); its `favicon` is the small one (Atom's icon).
     ...(config.logo && { icon: config.logo }),

@@ -1,7 +1,7 @@
 import type { Author } from '../config.js';
 import { toRfc822 } from '../dates.js';
 import type { Post } from '../post.js';
-import { feedUrl, type FeedDoc } from './doc.js';
+import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { mediaNamespace, rssMedia } from './media.js';
 import { podcastChannel, podcastItem, podcastNamespaces, podcastOf } from './podcast.js';
 import { GENERATOR } from '../version.js';
@@ -19,13 +19,16 @@ export function rss(doc: FeedDoc): string {
   const podcast = podcastOf(doc);
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(podcast)}>`,
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(podcast)}${doc.history?.archived ? ` xmlns:fh="${HISTORY_NAMESPACE}"` : ''}>`,
     '  <channel>',
     `    ${el('title', doc.title)}`,
     `    ${el('link', doc.homeUrl)}`,
     `    ${el('description', doc.description || doc.title)}`,
     `    <atom:link${attributes({ href: self, rel: 'self', type: 'application/rss+xml' })}/>`,
     ...(config.hub ? [`    <atom:link${attributes({ href: config.hub, rel: 'hub' })}/>`] : []),
+    // RFC 5005 appendix B: RSS carries the history links as atom:link and the archive flag as fh:archive.
+    ...historyLinks(doc.history).map(([rel, paths]) => `    <atom:link${attributes({ href: pathUrl(doc, paths, 'rss'), rel, type: 'application/rss+xml' })}/>`),
+    ...(doc.history?.archived ? ['    <fh:archive/>'] : []),
     `    ${el('language', config.language)}`,
   ];
   if (config.copyright) lines.push(`    ${el('copyright', config.copyright)}`);

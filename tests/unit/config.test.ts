@@ -13,7 +13,7 @@ describe('resolveConfig', () => {
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
       title: 'My feed', url: 'https://example.com/blog/', description: '', language: 'en',
-      author: { name: 'My feed' }, timeZone: 'UTC', limit: null, output: DEFAULTS.output,
+      author: { name: 'My feed' }, timeZone: 'UTC', limit: 20, archiveSize: 50, output: DEFAULTS.output,
       summaryLength: 300, allowRawHtml: false,
     });
   });
@@ -23,14 +23,14 @@ describe('resolveConfig', () => {
       title: 'T', url: 'http://example.com', description: 'D', language: 'pt-br',
       author: 'Jane Doe <jane@example.com>', timeZone: 'Europe/Lisbon', limit: 5,
       output: { rss: 'feed.rss', atom: 'feed.atom', json: 'feed.json' }, icon: 'favicon.ico', logo: 'https://cdn.example.com/logo.png',
-      copyright: '© Jane', summaryLength: 200, allowRawHtml: true,
+      copyright: '© Jane', summaryLength: 200, allowRawHtml: true, archiveSize: 10,
     }));
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
       title: 'T', url: 'http://example.com/', description: 'D', language: 'pt-BR',
       author: { name: 'Jane Doe', email: 'jane@example.com' }, timeZone: 'Europe/Lisbon', limit: 5,
       output: { rss: 'feed.rss', atom: 'feed.atom', json: 'feed.json' }, icon: 'http://example.com/favicon.ico',
-      logo: 'https://cdn.example.com/logo.png', copyright: '© Jane', summaryLength: 200, allowRawHtml: true,
+      logo: 'https://cdn.example.com/logo.png', copyright: '© Jane', summaryLength: 200, allowRawHtml: true, archiveSize: 10,
     });
   });
 

@@ -1,0 +1,163 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { describe, expect, it } from 'vitest';
+import { archivePaths, pageFeed } from '../src/feeds/archive.js';
+import { makePost } from '../bench/corpus.js';
+import { buildProject, byPath, config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
+
+type Format = 'rss' | 'atom' | 'json';
+const FEED_FILE: Record<Format, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+const FH = 'http://purl.org/syndication/history/1.0';
+
+/** One fetched document of a chain: its item ids and the links a reader would follow. */
+interface Page {
+  readonly ids: string[];
+  readonly older?: string;
+  readonly newer?: string;
+  readonly current?: string;
+  readonly archived: boolean;
+}
+
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
+
+function linkOf(links: readonly { rel?: string; href?: string }[] | undefined, rel: string): string | undefined {
+  return links?.find((l) => l.rel === rel)?.href;
+}
+
+/** Parse a document the way a reader does: feedsmith for items and links, the raw XML tree for fh:archive. */
+function readPage(format: Format, text: string): Page {
+  if (format === 'json') {
+    const feed = parseJsonFeed(JSON.parse(text));
+    return { ids: (feed.items ?? []).map((i) => String(i.id)), older: feed.next_url, archived: false };
+  }
+  expect(XMLValidator.validate(text)).toBe(true);
+  if (format === 'rss') {
+    const feed = parseRssFeed(text);
+    const channel = (xml.parse(text) as { rss: { channel: Record<string, unknown>; '@xmlns:fh'?: string } }).rss;
+    const archived = 'fh:archive' in channel.channel;
+    if (archived) expect(channel['@xmlns:fh']).toBe(FH);
+    const links = feed.atom?.links;
+    return {
+      ids: (feed.items ?? []).map((i) => String(i.guid?.value)),
+      older: linkOf(links, 'prev-archive'), newer: linkOf(links, 'next-archive'), current: linkOf(links, 'current'), archived,
+    };
+  }
+  const feed = parseAtomFeed(text);
+  const root = (xml.parse(text) as { feed: Record<string, unknown> }).feed;
+  const archived = 'fh:archive' in root;
+  if (archived) expect(root['@xmlns:fh']).toBe(FH);
+  return {
+    ids: (feed.entries ?? []).map((e) => String(e.id)),
+    older: linkOf(feed.links, 'prev-archive'), newer: linkOf(feed.links, 'next-archive'), current: linkOf(feed.links, 'current'), archived,
+  };
+}
+
+/** Follow the "older" links from the subscription feed; returns every document visited, newest first. */
+function walk(files: Map<string, string>, format: Format): { url: string; page: Page }[] {
+  const visited: { url: string; page: Page }[] = [];
+  let url: string | undefined = new URL(FEED_FILE[format], SITE).href;
+  while (url !== undefined) {
+    expect(url.startsWith(SITE)).toBe(true);
+    const text = files.get(url.slice(SITE.length));
+    if (text === undefined) throw new Error(`${url} links to a document the build did not write`);
+    expect(visited.map((v) => v.url)).not.toContain(url);
+    const page = readPage(format, text);
+    visited.push({ url, page });
+    url = page.older;
+  }
+  return visited;
+}
+
+const postId = (i: number): string => `${SITE}posts/post-${String(i).padStart(4, '0')}/`;
+
+describe('archived feeds (RFC 5005) and JSON Feed paging', () => {
+  it('recovers every post exactly once by walking from the subscription feed, in all three formats', async () => {
+    const root = await tempProject('archive-walk');
+    await writeTinyPosts(root, 0, 300);
+    const files = byPath(await buildProject(root, config({ limit: 10, archiveSize: 25 })));
+    const everyPost = Array.from({ length: 300 }, (_, i) => postId(299 - i));
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const chain = walk(files, format);
+      // 10 in the subscription feed, then 290 older posts in archives of 25: 11 full ones and a newest one of 15.
+      expect(chain.map((c) => c.page.ids.length)).toEqual([10, 15, ...Array<number>(11).fill(25)]);
+      const ids = chain.flatMap((c) => c.page.ids);
+      expect(ids).toEqual(everyPost);
+      expect(new Set(ids).size).toBe(300);
+      expect(chain.map((c) => c.url.slice(SITE.length))).toEqual([
+        FEED_FILE[format], ...Array.from({ length: 12 }, (_, k) => `archive/${12 - k}/${FEED_FILE[format]}`),
+      ]);
+      if (format === 'json') continue;
+      const [subscription, ...archives] = chain;
+      expect(subscription?.page.archived).toBe(false);
+      expect(subscription?.page.current).toBeUndefined();
+      for (const [k, a] of archives.entries()) {
+        expect(a.page.archived).toBe(true);
+        expect(a.page.current).toBe(chain[0]?.url);
+        // next-archive points back at the newer archive; the newest archive has none.
+        expect(a.page.newer).toBe(k === 0 ? undefined : archives[k - 1]?.url);
+      }
+    }
+  });
+
+  it('never changes an archive once a newer one exists: publishing only touches the newest archive', async () => {
+    const root = await tempProject('archive-stable');
+    await writeTinyPosts(root, 0, 40);
+    const cfg = config({ limit: 5, archiveSize: 10 });
+    let before = byPath(await buildProject(root, cfg));
+    const first = new Map(before);
+    let newestBefore = 0;
+    for (let i = 40; i < 75; i++) {
+      await writeFile(join(root, 'posts', tinyName(i)), tinyPost(i));
+      const after = byPath(await buildProject(root, cfg));
+      const archives = [...before.keys()].filter((p) => p.startsWith('archive/'));
+      newestBefore = Math.max(...archives.map((p) => Number(p.split('/')[1])));
+      for (const path of archives) {
+        if (path.startsWith(`archive/${newestBefore}/`)) continue;
+        expect(after.get(path), `${path} after publishing post ${i}`).toBe(before.get(path));
+      }
+      before = after;
+    }
+    // From 40 to 75 posts the archives went from 4 (35 posts) to 7 (70 posts); the first three never changed.
+    expect(newestBefore).toBe(7);
+    for (const path of [...first.keys()].filter((p) => /^archive\/[123]\//.test(p))) expect(before.get(path)).toBe(first.get(path));
+    expect([...before.keys()].filter((p) => p.startsWith('archive/')).length).toBe(7 * 3);
+  });
+
+  it('carries the newest 20 posts by default and all of them with "limit": null', async () => {
+    const root = await tempProject('archive-limit');
+    await writeTinyPosts(root, 0, 23);
+    const paged = byPath(await buildProject(root, config()));
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const chain = walk(paged, format);
+      expect(chain.map((c) => c.page.ids.length)).toEqual([20, 3]);
+    }
+    const whole = byPath(await buildProject(root, config({ limit: null })));
+    expect([...whole.keys()].some((p) => p.startsWith('archive/'))).toBe(false);
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const chain = walk(whole, format);
+      expect(chain.map((c) => c.page.ids.length)).toEqual([23]);
+    }
+    // A feed without archives carries no history markup at all.
+    expect(whole.get('rss.xml')).not.toContain('archive');
+    expect(whole.get('atom.xml')).not.toContain('archive');
+    expect(whole.get('feed.json')).not.toContain('next_url');
+  });
+
+  it('keeps each archive of realistic 4–8 KB posts well under 1 MB with the default archive size', async () => {
+    const root = await tempProject('archive-size');
+    await Promise.all(Array.from({ length: 120 }, (_, i) => makePost(i)).map((p) => writeFile(join(root, 'posts', p.name), p.text)));
+    const files = byPath(await buildProject(root, config()));
+    const archives = [...files].filter(([path]) => path.startsWith('archive/'));
+    expect(archives.map(([path]) => path).sort()).toEqual(['archive/1/atom.xml', 'archive/1/feed.json', 'archive/1/rss.xml', 'archive/2/atom.xml', 'archive/2/feed.json', 'archive/2/rss.xml']);
+    for (const [path, text] of archives) expect(Buffer.byteLength(text), path).toBeLessThan(700_000);
+  });
+
+  it('pages any feed document the same way, next to its own files', () => {
+    expect(archivePaths({ rss: 'tags/film/rss.xml', atom: 'tags/film/atom.xml', json: 'tags/film/feed.json' }, 3))
+      .toEqual({ rss: 'tags/film/archive/3/rss.xml', atom: 'tags/film/archive/3/atom.xml', json: 'tags/film/archive/3/feed.json' });
+    const doc = { paths: { rss: 'a.xml', atom: 'b.xml', json: 'c.json' }, items: [] } as unknown as Parameters<typeof pageFeed>[0];
+    expect(pageFeed(doc, { limit: 20, archiveSize: 50 })).toEqual([doc]);
+  });
+});
