@@ -112,9 +112,18 @@ export function toRfc3339(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** A reader-friendly date for pages, in the site's zone: `10 January 2023`. */
 export function toDisplayDate(ms: number, timeZone: string, language: string): string {
-  return new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'long', day: 'numeric' }).format(ms);
+  // Creating a formatter costs about a millisecond, formatting a microsecond: keep one per zone and language.
+  const key = `${timeZone} ${language}`;
+  let f = displayFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: 'long', day: 'numeric' });
+    displayFormatters.set(key, f);
+  }
+  return f.format(ms);
 }
 
 /** `YYYY-MM-DD` in the site's zone, for `<time datetime>` and file names. */
