@@ -77,7 +77,8 @@ export function makePost(i: number, seed = 1): CorpusPost {
   if (r() < 0.1) front.push(`updated: ${new Date(day + 86_400_000 * (1 + Math.floor(r() * 30))).toISOString().replace('.000Z', 'Z')}`);
   front.push('---', '');
 
-  const blocks: string[] = [paragraph()];
+  // A short opening paragraph, as most posts have: it is the summary when there is no `summary` key.
+  const blocks: string[] = [`${sentence()} ${sentence()}`];
   if (r() < 0.5) blocks.push('<!-- more -->');
   let size = front.join('\n').length + blocks.join('\n\n').length;
   let section = 0;

@@ -10,13 +10,15 @@ import { mainFeed, type FeedDoc } from './feeds/doc.js';
 import { jsonFeed } from './feeds/json.js';
 import { rss } from './feeds/rss.js';
 import { tagFeeds } from './feeds/tags.js';
-import { parseFrontMatter } from './frontmatter.js';
+import { docKey, postsKey, type PostKeys } from './fingerprint.js';
 import { headerRules, headersFile } from './hosting.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
-import { toPost, type Post } from './post.js';
+import { loadPosts, type PostCache } from './load-posts.js';
+import type { Post } from './post.js';
+import type { PoolOptions } from './render-pool.js';
 import { buildSite, type Site } from './site.js';
 import { robotsTxt, sitemap } from './sitemap.js';
-import { readSources } from './sources.js';
+import { listSources } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
 import { collectTags, type Tag } from './tags.js';
 import type { OutputFile } from './write.js';
@@ -33,6 +35,10 @@ export interface BuildOptions {
   readonly now: number;
   /** Called once per post as the build works through them (the CLI draws progress on a terminal with it). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Worker threads for rendering posts (see `render-pool.ts`); default: one per CPU, for big enough sites. */
+  readonly pool?: PoolOptions;
+  /** Stage results from earlier builds (the CLI passes the disk cache, `cache.ts`); without one every post is rendered. */
+  readonly cache?: PostCache;
 }
 
 export interface BuildResult {
@@ -40,37 +46,39 @@ export interface BuildResult {
   readonly files: OutputFile[];
   readonly diagnostics: Diagnostic[];
   readonly site?: Site;
+  /** How many post files there were, and how many had to be rendered (the rest came from the cache). */
+  readonly stats: { readonly sources: number; readonly rendered: number };
 }
 
 /** Run every stage in memory: no console, no process, no writes. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
   const shownDir = options.postsDir.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
-  const sources = await atStageAsync('reading', shownDir, () => readSources(resolve(options.root, options.postsDir), shownDir));
-  const diagnostics: Diagnostic[] = [...sources.diagnostics];
+  const listing = await atStageAsync('reading', shownDir, () => listSources(resolve(options.root, options.postsDir), shownDir));
+  const loaded = await atStageAsync('reading', shownDir, () => loadPosts(listing.entries, config, {
+    ...(options.cache && { cache: options.cache }), ...(options.pool && { pool: options.pool }),
+    ...(options.onProgress && { onProgress: options.onProgress }),
+  }));
+  const diagnostics: Diagnostic[] = [...listing.diagnostics];
   const posts: Post[] = [];
-  const keys = new Map<string, ReadonlyMap<string, Position>>();
-  for (const [i, file] of sources.files.entries()) {
-    const parsed = atStage('parsing the front matter of', file.path, () => parseFrontMatter(file));
-    diagnostics.push(...parsed.diagnostics);
-    options.onProgress?.(i + 1, sources.files.length);
-    if (!parsed.source) continue;
-    const source = parsed.source;
-    keys.set(file.path, source.keys);
-    const result = atStage('rendering', file.path, () => toPost(source, config));
+  const keys = new Map<string, Readonly<Record<string, Position>>>();
+  loaded.results.forEach((result, i) => {
     diagnostics.push(...result.diagnostics);
+    const entry = listing.entries[i];
+    if (entry && result.keys) keys.set(entry.path, result.keys);
     if (result.post) posts.push(result.post);
-  }
+  });
   const { site, diagnostics: siteProblems } = atStage('collecting the posts', undefined,
-    () => buildSite(posts, config, options, (file, key) => keys.get(file)?.get(key)));
+    () => buildSite(posts, config, options, (file, key) => keys.get(file)?.[key]));
   diagnostics.push(...siteProblems);
-  const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.get('tags')));
+  const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.tags));
   diagnostics.push(...tagged.diagnostics);
   const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts));
   diagnostics.push(...assets.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site };
-  return { files: [...render(site, tagged.tags), ...assets.files], diagnostics: sorted, site };
+  const stats = { sources: listing.entries.length, rendered: loaded.rendered };
+  if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site, stats };
+  return { files: [...render(site, tagged.tags, loaded.keys), ...assets.files], diagnostics: sorted, site, stats };
 }
 
 /** Every feed document of the site: the main feed first, then one per tag (for `ping` and the pages). */
@@ -80,9 +88,10 @@ export function feedDocs(site: Site, tags: readonly Tag[] = collectTags(site.pos
 
 /**
  * Serialize the site: the feeds (main and per tag, each with its RFC 5005 archives), the pages, and what
- * static hosts read.
+ * static hosts read. Contents are made when read, so a writer holds one file at a time however big the site
+ * is; with post keys (from the cache) every feed document and post page carries a key for incremental writes.
  */
-export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags): OutputFile[] {
+export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags, keys?: PostKeys): OutputFile[] {
   const main = mainFeed(site);
   const byTag = tagFeeds(site, tags);
   // Paging needs each feed's whole history: all posts, or all of a tag's posts.
@@ -91,7 +100,7 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config)),
   ];
   return [
-    ...feeds.flatMap(feedFiles),
+    ...feeds.flatMap((doc) => feedFiles(doc, keys)),
     out('index.html', () => indexPage(site, main)),
     out('404.html', () => notFoundPage(site, main)),
     out('style.css', () => STYLESHEET),
@@ -99,22 +108,32 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     out('robots.txt', () => robotsTxt(site.config)),
     out('sitemap.xml', () => sitemap(site, tags)),
     out('_headers', () => headersFile(headerRules(site.config))),
-    ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`)),
+    // A post page is made from the post and the config alone, so the post's key is the page's.
+    ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
     out('tags/index.html', () => tagsIndexPage(site, tags, main)),
     ...tags.map((tag, i) => out(`tags/${tag.slug}/index.html`, () => tagPage(site, tag, byTag[i] ?? main, main))),
   ];
 }
 
-/** One feed document in all three formats. */
-export function feedFiles(doc: FeedDoc): OutputFile[] {
+/** One feed document in all three formats (keyed by its own fields and its items' keys, when there are any). */
+export function feedFiles(doc: FeedDoc, keys?: PostKeys): OutputFile[] {
   return [
-    out(doc.paths.rss, () => rss(doc)),
-    out(doc.paths.atom, () => atom(doc)),
-    out(doc.paths.json, () => jsonFeed(doc)),
+    out(doc.paths.rss, () => rss(doc), undefined, docKey(doc, 'rss', keys)),
+    out(doc.paths.atom, () => atom(doc), undefined, docKey(doc, 'atom', keys)),
+    out(doc.paths.json, () => jsonFeed(doc), undefined, docKey(doc, 'json', keys)),
   ];
 }
 
-/** An output file; a bug in a serializer is reported with the file it was making (or the post it came from). */
-function out(path: string, make: () => string, file?: string): OutputFile {
-  return { path, contents: atStage('serializing', file ?? path, make) };
+/**
+ * An output file whose contents are made each time they are read. A bug in a serializer is reported with the
+ * file it was making (or the post it came from).
+ */
+function out(path: string, make: () => string, file?: string, key?: string): OutputFile {
+  return {
+    path,
+    get contents(): string {
+      return atStage('serializing', file ?? path, make);
+    },
+    ...(key !== undefined && { key }),
+  };
 }

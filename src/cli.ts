@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from './build.js';
+import { DiskCache } from './cache.js';
 import { resolveConfig } from './config.js';
 import {
   diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, sortDiagnostics, type Diagnostic,
@@ -9,7 +10,7 @@ import { newPost } from './commands/new.js';
 import { ping } from './commands/ping.js';
 import { salvageConfig } from './config-fallback.js';
 import { dev } from './dev/dev.js';
-import { describeFailure } from './errors.js';
+import { describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
 import { checkOutDir, foreignOutput } from './out-dir.js';
 import { progressReporter } from './progress.js';
@@ -51,6 +52,7 @@ Options:
   --future           include posts dated after now (now = SOURCE_DATE_EPOCH if set)
   --strict           fail on warnings too
   --port N           dev: port on 127.0.0.1 (default 8080; 0 picks a free one)
+  --no-cache         render every post again, ignoring node_modules/.cache/feedwright
   -h, --help         show this help
   -v, --version      show the version
 
@@ -66,9 +68,13 @@ const OPTIONS = {
   future: { type: 'boolean' },
   strict: { type: 'boolean' },
   port: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
+
+/** Where the build cache lives, relative to the project root (the usual place for tools' caches). */
+export const CACHE_DIR = 'node_modules/.cache/feedwright';
 
 /** Run the CLI; returns the exit code. The only side effects go through `io` and the output folder. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -156,10 +162,13 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   const config = resolved.config ?? (loaded.source ? salvageConfig(loaded.source) : undefined);
   if (config) {
     const progress = progressReporter(io);
+    // The cache only ever speeds a build up (see cache.ts); `check`, or a build with a broken config, does without.
+    const cache = command === 'build' && values['no-cache'] !== true && config === resolved.config ? DiskCache.open(resolve(root, CACHE_DIR)) : undefined;
     const result = await build({
       config, root, postsDir, now,
       drafts: values.drafts ?? false, future: values.future ?? false,
       ...(progress && { onProgress: progress.update }),
+      ...(cache && { cache }),
     });
     progress?.done();
     diagnostics = [...diagnostics, ...result.diagnostics];
@@ -174,12 +183,19 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       if (problem !== undefined) writeFailed(problem);
       else if (command === 'build') {
         try {
-          await writeOutput(outPath, result.files, outDir);
+          // With the cache's record of what the last build put there, only the files that changed are written.
+          const written = await writeOutput(outPath, result.files, outDir, { previous: cache?.manifest(outPath) });
+          // Saved only after a build that wrote its output: a failed one leaves everything as it was.
+          cache?.setManifest(outPath, written);
+          saveCache(cache, io);
         } catch (error) {
+          // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
+          if (error instanceof StageError) throw error;
           writeFailed((error as Error).message);
         }
       }
     }
+    if (command === 'check') for (const file of result.files) void file.contents; // contents are made when read
     const posts = result.site?.posts.length ?? 0;
     const ms = Math.round(performance.now() - started);
     summary = command === 'build'
@@ -194,6 +210,15 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   }
   io.stdout(summary);
   return 0;
+}
+
+/** Save the build cache; failing to is worth a line, never a failed build (the output is already in place). */
+function saveCache(cache: DiskCache | undefined, io: Io): void {
+  try {
+    cache?.save();
+  } catch (error) {
+    io.stderr(`feedwright: could not save the build cache in ${CACHE_DIR}: ${(error as Error).message}\n`);
+  }
 }
 
 export function report(diagnostics: readonly Diagnostic[], io: Io): void {

@@ -58,11 +58,15 @@ const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
 const SAFE_IMG_SCHEMES = new Set(['http', 'https', 'data']);
 const RAW_SCHEMES = new Set(['http', 'https', 'mailto', 'tel', 'data', 'javascript', 'ftp']);
 
+/** Pixel sizes of known local images by absolute URL (html.ts' ImageSizeLookup). */
+type Sizes = ReadonlyMap<string, { readonly width: number; readonly height: number }>;
+
 /**
- * sanitize-html's result for marked's `html`, with URLs resolved by `resolve`, or `undefined` when `html` is
- * outside the language this fast path knows.
+ * sanitize-html's result for marked's `html`, with URLs resolved by `resolve` and `width`/`height` added to
+ * images of known size (as html.ts' transform does), or `undefined` when `html` is outside the language this
+ * fast path knows.
  */
-export function finishMarkedHtml(html: string, trusted: boolean, resolve: (url: string) => string): string | undefined {
+export function finishMarkedHtml(html: string, trusted: boolean, resolve: (url: string) => string, sizes: Sizes = new Map()): string | undefined {
   let out = '';
   const stack: string[] = [];
   let at = 0;
@@ -98,7 +102,7 @@ export function finishMarkedHtml(html: string, trusted: boolean, resolve: (url: 
     if (!m || name === undefined || !allowed) return undefined;
     const top = stack[stack.length - 1];
     if (top !== undefined && IMPLIES_CLOSE.get(name)?.has(top)) return undefined;
-    const attrs = openTag(name, m[2] ?? '', allowed, trusted, resolve);
+    const attrs = openTag(name, m[2] ?? '', allowed, trusted, resolve, sizes);
     if (attrs === undefined) return undefined;
     out += `<${name}${attrs}${VOID.has(name) ? ' />' : '>'}`;
     if (!VOID.has(name)) stack.push(name);
@@ -108,8 +112,10 @@ export function finishMarkedHtml(html: string, trusted: boolean, resolve: (url: 
 }
 
 /** The attributes of one opening tag as sanitize-html writes them, or `undefined` if they are unusual. */
-function openTag(tag: string, source: string, allowed: ReadonlySet<string>, trusted: boolean, resolve: (url: string) => string): string | undefined {
+function openTag(tag: string, source: string, allowed: ReadonlySet<string>, trusted: boolean, resolve: (url: string) => string,
+  sizes: Sizes): string | undefined {
   let out = '';
+  let src: string | undefined;
   const seen = new Set<string>();
   let checkbox = false;
   let disabled = false;
@@ -119,6 +125,7 @@ function openTag(tag: string, source: string, allowed: ReadonlySet<string>, trus
     let value = raw === undefined ? '' : decode(raw);
     if (value === undefined) return undefined;
     if (URL_ATTRIBUTES.has(name)) value = resolve(value);
+    if (name === 'src') src = value;
     if (value === '' && name !== 'alt' && NON_BOOLEAN.has(name)) continue;
     if (SCHEME_CHECKED.has(name) && naughtyHref(tag, value, trusted)) continue;
     if (name === 'type') checkbox = value === 'checkbox';
@@ -127,6 +134,9 @@ function openTag(tag: string, source: string, allowed: ReadonlySet<string>, trus
   }
   // html.ts' exclusiveFilter drops any input but a disabled checkbox; leave such rarities to sanitize-html.
   if (tag === 'input' && !(checkbox && disabled)) return undefined;
+  // html.ts' transform appends the size of a known image (these attributes are never in marked's output).
+  const size = tag === 'img' && src !== undefined ? sizes.get(src) : undefined;
+  if (size) out += ` width="${escapeAttribute(String(size.width))}" height="${escapeAttribute(String(size.height))}"`;
   return out;
 }
 

@@ -62,11 +62,11 @@ export type ImageSizeLookup = ReadonlyMap<string, { readonly width: number; read
 export function finishHtml(html: string, base: string, trusted: boolean, sizes: ImageSizeLookup = new Map()): string {
   const baseUrl = new URL(base);
   // Plain Markdown output takes a one-pass route with the same result (html-fast.ts); anything else, sanitize-html.
-  return finishMarkedHtml(html, trusted, (url) => absoluteUrl(url, baseUrl)) ?? sanitizeFinish(html, baseUrl, trusted);
+  return finishMarkedHtml(html, trusted, (url) => absoluteUrl(url, baseUrl), sizes) ?? sanitizeFinish(html, baseUrl, trusted, sizes);
 }
 
 /** @internal The general route of `finishHtml`; exported so tests can hold the fast route to it. */
-export function sanitizeFinish(html: string, baseUrl: URL, trusted: boolean): string {
+export function sanitizeFinish(html: string, baseUrl: URL, trusted: boolean, sizes: ImageSizeLookup = new Map()): string {
   return sanitizeHtml(html, {
     ...(trusted ? RAW_OPTIONS : SAFE_OPTIONS),
     transformTags: {

@@ -8,9 +8,14 @@ import { finishMarkedHtml } from '../src/html-fast.js';
 // The same configuration as src/markdown.ts.
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 const BASE = new URL('https://example.org/blog/posts/a-post/');
+// Local images whose size the build knows get width and height (html.ts); one relative, one absolute.
+const SIZES = new Map([
+  ['https://example.org/blog/posts/a-post/img.png', { width: 640, height: 480 }],
+  ['https://example.com/i.png', { width: 10, height: 20 }],
+]);
 
 function fast(html: string, trusted: boolean): string | undefined {
-  return finishMarkedHtml(html, trusted, (url) => absoluteUrl(url, BASE));
+  return finishMarkedHtml(html, trusted, (url) => absoluteUrl(url, BASE), SIZES);
 }
 
 /** The fast route either declines or gives exactly what sanitize-html gives; true when it did not decline. */
@@ -18,7 +23,7 @@ function expectSameAsSanitizeHtml(html: string): boolean {
   let taken = false;
   for (const trusted of [false, true]) {
     const quick = fast(html, trusted);
-    if (quick !== undefined) expect(quick).toBe(sanitizeFinish(html, BASE, trusted));
+    if (quick !== undefined) expect(quick).toBe(sanitizeFinish(html, BASE, trusted, SIZES));
     taken ||= quick !== undefined;
   }
   return taken;
@@ -61,7 +66,7 @@ describe('the fast route of finishHtml', () => {
   });
 
   it('gives sanitize-html\'s exact output for HTML-like noise, or declines', () => {
-    const piece = fc.constantFrom('<p>', '</p>', '<a href="x">', '</a>', '<br>', '<img src="y" alt="">', '<img src="" alt="" title="">', '<li>', '</li>', '<ul>', '</ul>',
+    const piece = fc.constantFrom('<p>', '</p>', '<a href="x">', '</a>', '<br>', '<img src="y" alt="">', '<img src="" alt="" title="">', '<img src="img.png" alt="a">', '<li>', '</li>', '<ul>', '</ul>',
       '<table>', '<tr>', '<td>', '</td>', '</tr>', '</table>', '<code class="language-x">', '</code>', 'text', '&amp;', '&lt;', '&', '>', '"',
       '<!-- c -->', '<input disabled="" type="checkbox">', '<input type="text">', '<ol start="2">', '</ol>', '<h1>', '</h1>', '\n');
     let taken = 0;
@@ -85,16 +90,17 @@ describe('the fast route of finishHtml', () => {
   it('declines raw HTML, so sanitize-html still removes what is unsafe', () => {
     const html = marked.parse('Hi <img src="x.png" onerror="steal()"> and <script>alert(1)</script>') as string;
     expect(fast(html, false)).toBeUndefined();
-    const finished = finishHtml(html, BASE.href, false);
+    const finished = finishHtml(html, BASE.href, false, SIZES);
     expect(finished).not.toContain('onerror');
     expect(finished).not.toContain('<script');
     expect(finished).toContain('src="https://example.org/blog/posts/a-post/x.png"');
   });
 
   it('resolves relative URLs and drops unsafe ones like sanitize-html', () => {
-    const html = marked.parse('[a](../x) [b](javascript:alert(1)) ![c](data:image/png;base64,AA) [d](data:text/html,x)') as string;
+    const html = marked.parse('[a](../x) [b](javascript:alert(1)) ![c](data:image/png;base64,AA) [d](data:text/html,x) ![e](img.png)') as string;
     expect(fast(html, false)).toBe(
-      '<p><a href="https://example.org/blog/posts/x">a</a> <a>b</a> <img src="data:image/png;base64,AA" alt="c" /> <a>d</a></p>\n',
+      '<p><a href="https://example.org/blog/posts/x">a</a> <a>b</a> <img src="data:image/png;base64,AA" alt="c" /> <a>d</a> '
+      + '<img src="https://example.org/blog/posts/a-post/img.png" alt="e" width="640" height="480" /></p>\n',
     );
   });
 });

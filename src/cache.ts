@@ -1,0 +1,305 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from './diagnostics.js';
+import type { FileStamp, PostCache } from './load-posts.js';
+import type { ProcessedSource } from './post-stage.js';
+import type { Post } from './post.js';
+import { VERSION } from './version.js';
+import type { OutputManifest } from './write.js';
+
+/**
+ * The build cache on disk (`node_modules/.cache/feedwright` by default): every post's stage result, keyed by
+ * its content hash, the resolved config and the tool's version, plus what the last write put in each output
+ * folder. Only the CLI opens it; a build without it renders everything.
+ *
+ *   index.json   which files had which content hash, the result of each key, the output manifests
+ *   packs/*.bin  post HTML, many posts per file, read lazily (a rebuild reads only the posts it re-renders)
+ *
+ * Every file is written to a temporary name and renamed into place; a cache that cannot be read (missing,
+ * corrupt, another version) is ignored and rebuilt, and a post whose stored HTML fails its checksum is
+ * rendered again, so the cache can only make a build faster, never different.
+ */
+
+const FORMAT = 1;
+/**
+ * A file modified this close (ms) before it was read may change again within the file system's timestamp
+ * resolution without its stat changing (git's "racy" files): its recorded hash is not trusted next time.
+ */
+const RACY_MS = 2000;
+/** Rewrite all packs into one when more than this many are in use (each build with new posts adds one). */
+const MAX_PACKS = 8;
+
+type BlobRef = readonly [pack: string, offset: number, length: number, checksum: string];
+
+interface StoredEntry {
+  readonly diagnostics: Diagnostic[];
+  /** The post without its HTML, when the file made one. */
+  readonly post?: Omit<Post, 'html'>;
+  readonly html?: BlobRef;
+}
+
+interface StoredOutput {
+  /** Device and inode of the output folder the manifest describes. */
+  readonly folder: string;
+  readonly files: OutputManifest;
+}
+
+interface IndexFile {
+  readonly format: number;
+  readonly tool: string;
+  readonly files: Record<string, readonly [...FileStamp, string]>;
+  readonly entries: Record<string, StoredEntry>;
+  readonly outputs: Record<string, StoredOutput>;
+}
+
+export class DiskCache implements PostCache {
+  private readonly salt: string;
+  private readonly files: Record<string, readonly [...FileStamp, string]>;
+  private readonly entries: Record<string, StoredEntry>;
+  private readonly outputs: Record<string, StoredOutput>;
+  private readonly liveFiles: Record<string, readonly [...FileStamp, string]> = {};
+  private readonly liveEntries: Record<string, StoredEntry> = {};
+  private readonly fresh = new Map<string, ProcessedSource>();
+
+  private constructor(readonly dir: string, index: IndexFile | undefined) {
+    this.salt = toolFingerprint();
+    const usable = index?.format === FORMAT && index.tool === this.salt;
+    this.files = usable ? index.files : {};
+    this.entries = usable ? validEntries(dir, index.entries) : {};
+    this.outputs = usable ? index.outputs : {};
+  }
+
+  /** Open the cache in `dir` (created on save); an unreadable cache opens empty. */
+  static open(dir: string): DiskCache {
+    try {
+      return new DiskCache(dir, JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as IndexFile);
+    } catch {
+      return new DiskCache(dir, undefined);
+    }
+  }
+
+  /** The key of a file's stage result: its content hash with the resolved config and this tool's version. */
+  keyOf(contentHash: string, configJson: string): string {
+    return createHash('sha256').update(`${this.salt}\0${configJson}\0${contentHash}`).digest('hex');
+  }
+
+  stamp(abs: string): { stamp: FileStamp; hash?: string } | undefined {
+    let s;
+    try {
+      s = statSync(abs);
+    } catch {
+      return undefined;
+    }
+    const stamp: FileStamp = [s.size, s.mtimeMs, s.ino];
+    const known = this.files[abs];
+    const same = known !== undefined && known[0] === s.size && known[1] === s.mtimeMs && known[2] === s.ino;
+    return same ? { stamp, hash: known[3] } : { stamp };
+  }
+
+  remember(abs: string, stamp: FileStamp, hash: string): void {
+    // Cache validity only, never output: the wall clock tells whether the file was fresh when it was read.
+    if (Date.now() - stamp[1] >= RACY_MS) this.liveFiles[abs] = [...stamp, hash];
+  }
+
+  get(key: string, reload: () => string): ProcessedSource | undefined {
+    const fresh = this.fresh.get(key);
+    if (fresh) return fresh;
+    const entry = this.entries[key];
+    if (!entry || (entry.post && !entry.html)) return undefined;
+    this.liveEntries[key] = entry;
+    if (!entry.post || !entry.html) return { diagnostics: entry.diagnostics };
+    return { diagnostics: entry.diagnostics, post: lazyHtml(entry.post, () => readBlob(this.dir, entry.html as BlobRef) ?? reload()) };
+  }
+
+  /** Whether there is anything to find by content (an empty cache is not worth reading files for). */
+  hasEntries(): boolean {
+    return Object.keys(this.entries).length > 0;
+  }
+
+  put(key: string, result: ProcessedSource): void {
+    this.fresh.set(key, result);
+  }
+
+  /** What the last write put into `outDir`, if that folder is still the one it wrote. */
+  manifest(outDir: string): OutputManifest | undefined {
+    const stored = this.outputs[outDir];
+    return stored && stored.folder === folderId(outDir) ? stored.files : undefined;
+  }
+
+  /** Record (or, with `undefined`, forget) what is now in `outDir`. */
+  setManifest(outDir: string, files: OutputManifest | undefined): void {
+    const folder = folderId(outDir);
+    if (files && folder) this.outputs[outDir] = { folder, files };
+    else delete this.outputs[outDir];
+  }
+
+  /** Write the entries this build used or made, then drop everything else. */
+  save(): void {
+    mkdirSync(join(this.dir, 'packs'), { recursive: true });
+    const entries: Record<string, StoredEntry> = { ...this.liveEntries };
+    const blobs: { key: string; html: string }[] = [];
+    for (const [key, result] of this.fresh) {
+      const { post, diagnostics } = result;
+      if (!post) {
+        entries[key] = { diagnostics };
+        continue;
+      }
+      const { html, ...meta } = post;
+      blobs.push({ key, html });
+      entries[key] = { diagnostics, post: meta };
+    }
+    if (blobs.length > 0) writePack(this.dir, blobs, entries);
+    if (new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : []))).size > MAX_PACKS) compact(this.dir, entries);
+    const index: IndexFile = { format: FORMAT, tool: this.salt, files: this.liveFiles, entries, outputs: this.outputs };
+    writeAtomic(join(this.dir, 'index.json'), JSON.stringify(index));
+    const used = new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : [])));
+    for (const name of readdirSync(join(this.dir, 'packs'))) {
+      if (!used.has(name)) rmSync(join(this.dir, 'packs', name), { force: true });
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A post whose `html` is read from the cache the first time it is needed. */
+function lazyHtml(meta: Omit<Post, 'html'>, load: () => string): Post {
+  let html: string | undefined;
+  return Object.defineProperty({ ...meta }, 'html', { enumerable: true, get: () => (html ??= load()) }) as Post;
+}
+
+function checksum(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/** Drop entries whose pack is missing or shorter than they say (a truncated or deleted pack). */
+function validEntries(dir: string, entries: Record<string, StoredEntry>): Record<string, StoredEntry> {
+  const sizes = new Map<string, number>();
+  const sizeOf = (pack: string): number => {
+    let size = sizes.get(pack);
+    if (size === undefined) {
+      try {
+        size = statSync(join(dir, 'packs', pack)).size;
+      } catch {
+        size = -1;
+      }
+      sizes.set(pack, size);
+    }
+    return size;
+  };
+  const valid: Record<string, StoredEntry> = {};
+  for (const [key, entry] of Object.entries(entries)) {
+    if (!entry.html || entry.html[1] + entry.html[2] <= sizeOf(entry.html[0])) valid[key] = entry;
+  }
+  return valid;
+}
+
+/** The stored HTML, or `undefined` when it cannot be read or fails its checksum. */
+function readBlob(dir: string, [pack, offset, length, sum]: BlobRef): string | undefined {
+  try {
+    const bytes = new Uint8Array(length);
+    const fd = openSync(join(dir, 'packs', pack), 'r');
+    try {
+      if (readSync(fd, bytes, 0, length, offset) !== length) return undefined;
+    } finally {
+      closeSync(fd);
+    }
+    return checksum(bytes) === sum ? decoder.decode(bytes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write `blobs` into one new pack (atomically) and point their entries at it. */
+function writePack(dir: string, blobs: readonly { key: string; html: string }[], entries: Record<string, StoredEntry>): void {
+  const name = `${randomBytes(8).toString('hex')}.bin`;
+  const path = join(dir, 'packs', name);
+  const temp = `${path}.tmp-${process.pid}`;
+  let buffer = new Uint8Array(1 << 20);
+  const fd = openSync(temp, 'w');
+  try {
+    try {
+      let offset = 0;
+      for (const { key, html } of blobs) {
+        if (buffer.length < html.length * 3) buffer = new Uint8Array(html.length * 3);
+        const bytes = buffer.subarray(0, encoder.encodeInto(html, buffer).written);
+        for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+        entries[key] = { ...(entries[key] as StoredEntry), html: [name, offset, bytes.length, checksum(bytes)] };
+        offset += bytes.length;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Copy every blob in use into one pack, so a long series of small rebuilds does not leave many packs. */
+function compact(dir: string, entries: Record<string, StoredEntry>): void {
+  const blobs: { key: string; html: string }[] = [];
+  for (const [key, entry] of Object.entries(entries)) {
+    if (!entry.html) continue;
+    const html = readBlob(dir, entry.html);
+    if (html === undefined) delete entries[key];
+    else blobs.push({ key, html });
+  }
+  writePack(dir, blobs, entries);
+}
+
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+function folderId(path: string): string | undefined {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * This tool's identity for cache keys: its version, the versions of the libraries that shape its output, and
+ * the newest modification time of its own modules (so a rebuilt or edited checkout never reuses old results).
+ */
+export function toolFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const here = dirname(fileURLToPath(import.meta.url));
+  let newest = 0;
+  for (const name of readdirSync(here, { recursive: true }) as string[]) {
+    if (/\.[cm]?[jt]s$/.test(name)) newest = Math.max(newest, statSync(join(here, name)).mtimeMs);
+  }
+  const require = createRequire(import.meta.url);
+  const versions = ['marked', 'sanitize-html', 'htmlparser2', 'gray-matter', 'yaml'].map((name) => {
+    try {
+      const main = require.resolve(name);
+      for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
+        try {
+          const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+          if (pkg.name === name) return `${name}@${pkg.version ?? '?'}`;
+        } catch {
+          // keep walking up
+        }
+      }
+    } catch {
+      // not installed: leave it out
+    }
+    return name;
+  });
+  fingerprint = [VERSION, newest, ...versions].join(' ');
+  return fingerprint;
+}

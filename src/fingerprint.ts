@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { FeedDoc } from './feeds/doc.js';
+import type { Post } from './post.js';
+
+/**
+ * Output fingerprints for incremental writes: a file's key is a hash of everything its contents are made from,
+ * so a writer can skip a file whose key is unchanged. Whoever adds an output must key it by all of its inputs,
+ * or leave the key out (then the file is always written).
+ */
+export interface PostKeys {
+  /** Each post's cache key: its content, path, the resolved config and the tool's version. */
+  readonly posts: ReadonlyMap<Post, string>;
+  /** The resolved config and the tool's version, for outputs that may have no posts. */
+  readonly salt: string;
+}
+
+/** Key of an output made from `posts` (in order) by the template called `kind`, or undefined without post keys. */
+export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | undefined): string | undefined {
+  if (!keys) return undefined;
+  const hash = createHash('sha256').update(`${keys.salt}\0${kind}`);
+  for (const post of posts) {
+    const key = keys.posts.get(post);
+    if (key === undefined) return undefined;
+    hash.update(`\0${key}`);
+  }
+  return hash.digest('hex');
+}
+
+/** Key of one format of a feed document: its own fields (history links, paths, dates) and its items. */
+export function docKey(doc: FeedDoc, format: string, keys: PostKeys | undefined): string | undefined {
+  const { items, config: _config, ...rest } = doc;
+  return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys);
+}

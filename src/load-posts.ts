@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import type { ResolvedConfig } from './config.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { PostKeys } from './fingerprint.js';
+import { contentHash, processRaw, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-stage.js';
+import type { Post } from './post.js';
+import { BATCH, RenderPool, threadsFor, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
+import { bundleAssets, type SourceEntry } from './sources.js';
+
+/** How a file looked on disk: size, modification time (ms) and inode. */
+export type FileStamp = readonly [size: number, mtimeMs: number, ino: number];
+
+/** What loading posts needs from a cache; `cache.ts` keeps one on disk. */
+export interface PostCache {
+  /** The file's stamp, and its content hash when the stamp is the one recorded with it (so it need not be read). */
+  stamp(abs: string): { stamp: FileStamp; hash?: string } | undefined;
+  /** Record the content hash of a file as it was when stamped. */
+  remember(abs: string, stamp: FileStamp, hash: string): void;
+  /** The cache key of a file's result: its content hash with the resolved config (and the tool's version). */
+  keyOf(contentHash: string, configJson: string): string;
+  /** Whether any result is stored at all (if not, reading files just to look them up is wasted). */
+  hasEntries(): boolean;
+  /** The stored result for a key; `reload` renders the post's HTML again if the stored copy is damaged. */
+  get(key: string, reload: () => string): ProcessedSource | undefined;
+  put(key: string, result: ProcessedSource): void;
+}
+
+export interface LoadOptions {
+  readonly cache?: PostCache;
+  readonly pool?: PoolOptions;
+  /** Called as files are done (in any order): how many, of how many. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface LoadedPosts {
+  /** One result per entry, in the entries' order. */
+  readonly results: ProcessedSource[];
+  /** With a cache: each post's key, a fingerprint of everything it is made from (for incremental writes). */
+  readonly keys?: PostKeys;
+  /** How many files were rendered rather than taken from the cache. */
+  readonly rendered: number;
+}
+
+interface Miss {
+  readonly index: number;
+  readonly raw: RawSource;
+  readonly stamp?: FileStamp;
+  /** Problems with the bundle's assets, found here (they are not part of the cached result). */
+  readonly assetDiagnostics: Diagnostic[];
+  /** Hash of the file's bytes, when it was read here (otherwise the worker reports it). */
+  readonly hash?: string;
+}
+
+/** What a cache key covers besides the file's bytes: its bundle's assets (sizes, types, image dimensions). */
+function salted(fileHash: string, raw: RawSource): string {
+  return raw.assets ? `${fileHash}\0${JSON.stringify(raw.assets)}` : fileHash;
+}
+
+/**
+ * Turn every listed file into its stage result: from the cache when its content (or, cheaper, its unchanged
+ * stamp) says it was rendered before with this config, otherwise rendered, in worker threads once there are
+ * enough files to render. Misses are handed to the workers as they are found, so rendering starts early; with
+ * nothing in the cache to look up, the workers also read and hash the files themselves.
+ */
+export async function loadPosts(entries: readonly SourceEntry[], config: ResolvedConfig, options: LoadOptions = {}): Promise<LoadedPosts> {
+  const { cache } = options;
+  const configJson = JSON.stringify(config);
+  const lookUpContent = cache?.hasEntries() ?? false;
+  const results: HashedResult[] = new Array<HashedResult>(entries.length);
+  const keys: (string | undefined)[] = new Array<string | undefined>(entries.length);
+  const misses: Miss[] = [];
+  let pool: RenderPool | undefined;
+  const batches: Promise<void>[] = [];
+  let submitted = 0;
+  let done = 0;
+  const progress = (n: number): void => {
+    done += n;
+    options.onProgress?.(done, entries.length);
+  };
+  const submit = (): void => {
+    while (pool && submitted < misses.length) {
+      const batch = misses.slice(submitted, submitted + BATCH);
+      submitted += batch.length;
+      batches.push(pool.submit(batch.map((m) => m.raw), cache !== undefined && !lookUpContent).then((finished) => {
+        finished.forEach((result, k) => (results[(batch[k] as Miss).index] = result));
+        progress(finished.length);
+      }));
+    }
+  };
+
+  try {
+    entries.forEach((entry, index) => {
+      // Bundle assets are looked at every time (cheaply): a replaced image changes the post without touching it.
+      const bundle = bundleAssets(entry);
+      const raw: RawSource = bundle.assets ? { ...entry, assets: bundle.assets } : entry;
+      const found = (result: ProcessedSource, key: string): void => {
+        results[index] = withDiagnostics(result, bundle.diagnostics);
+        keys[index] = key;
+        progress(1);
+      };
+      const reload = (): string => processRaw(raw, config).post?.html ?? '';
+      const stamped = cache?.stamp(entry.abs);
+      if (cache && stamped?.hash !== undefined) {
+        const key = cache.keyOf(salted(stamped.hash, raw), configJson);
+        const hit = cache.get(key, reload);
+        if (hit) {
+          cache.remember(entry.abs, stamped.stamp, stamped.hash);
+          found(hit, key);
+          return;
+        }
+      }
+      let miss: Miss = { index, raw, ...(stamped && { stamp: stamped.stamp }), assetDiagnostics: bundle.diagnostics };
+      if (cache && lookUpContent) {
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = readFileSync(entry.abs);
+        } catch {
+          // processRaw reports it
+        }
+        if (bytes) {
+          const hash = contentHash(entry, bytes);
+          const key = cache.keyOf(salted(hash, raw), configJson);
+          const hit = cache.get(key, reload);
+          if (hit) {
+            if (stamped) cache.remember(entry.abs, stamped.stamp, hash);
+            found(hit, key);
+            return;
+          }
+          miss = { ...miss, raw: { ...raw, bytes }, hash };
+        }
+      }
+      misses.push(miss);
+      if (!pool && misses.length >= (options.pool?.threshold ?? WORKER_THRESHOLD)) {
+        const threads = threadsFor(misses.length + entries.length - index - 1, options.pool);
+        if (threads > 0) pool = new RenderPool(config, threads);
+      }
+      if (pool && misses.length - submitted >= BATCH) submit();
+    });
+    if (pool) {
+      submit();
+      // Wait for every batch (not just the first failure) so no rejection is left unhandled.
+      const failed = (await Promise.allSettled(batches)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else {
+      for (const m of misses) {
+        results[m.index] = processRaw(m.raw, config, cache !== undefined && m.hash === undefined);
+        progress(1);
+      }
+    }
+  } finally {
+    await pool?.close();
+  }
+
+  for (const m of misses) {
+    const { hash: reported, ...result } = results[m.index] as HashedResult;
+    results[m.index] = withDiagnostics(result, m.assetDiagnostics);
+    const hash = m.hash ?? reported;
+    if (!cache || hash === undefined) continue;
+    const key = cache.keyOf(salted(hash, m.raw), configJson);
+    if (m.stamp) cache.remember(m.raw.abs, m.stamp, hash);
+    cache.put(key, result);
+    keys[m.index] = key;
+  }
+  const postKeys = new Map<Post, string>();
+  results.forEach((r, i) => {
+    const key = keys[i];
+    if (r.post && key !== undefined) postKeys.set(r.post, key);
+  });
+  return { results, rendered: misses.length, ...(cache && { keys: { posts: postKeys, salt: cache.keyOf('', configJson) } }) };
+}

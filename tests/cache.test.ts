@@ -1,0 +1,150 @@
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { DiskCache } from '../src/cache.js';
+import { CACHE_DIR, main, type Io } from '../src/cli.js';
+import { config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
+
+function io(cwd: string): Io & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { cwd, env: {}, stdout: (t) => out.push(t), stderr: (t) => err.push(t), now: () => Date.UTC(2030, 0, 1), out, err };
+}
+
+/** Every file and folder under `dir`, with file contents: two builds are equal when these are. */
+async function tree(dir: string): Promise<Map<string, string>> {
+  const all = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    all.set(path.slice(dir.length), entry.isDirectory() ? '<dir>' : await readFile(path, 'utf8'));
+  }
+  return new Map([...all].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+async function setConfig(root: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'blog', feedwright: { title: 'Cache test', url: SITE, limit: 5, archiveSize: 7, ...extra } }));
+}
+
+/** Build with the cache into dist/, then from scratch with --no-cache into clean/; both must be identical. */
+async function buildBoth(root: string): Promise<void> {
+  const cached = io(root);
+  expect(await main(['build'], cached)).toBe(0);
+  expect(cached.err.join('')).toBe('');
+  await rm(join(root, 'clean'), { recursive: true, force: true });
+  expect(await main(['build', '--no-cache', '--out', 'clean'], io(root))).toBe(0);
+  expect(await tree(join(root, 'dist'))).toEqual(await tree(join(root, 'clean')));
+}
+
+/** How many posts a build with the project's cache has to render (what the CLI would; the cache is not saved). */
+async function toRender(root: string, extra: Record<string, unknown> = {}): Promise<number> {
+  const result = await build({
+    config: config({ title: 'Cache test', limit: 5, archiveSize: 7, ...extra }), root, postsDir: 'posts',
+    drafts: false, future: false, now: Date.UTC(2030, 0, 1), cache: DiskCache.open(join(root, CACHE_DIR)),
+  });
+  return result.stats.rendered;
+}
+
+describe('the build cache', () => {
+  it('gives output identical to a clean build after editing, renaming and deleting posts and changing the config', async () => {
+    const root = await tempProject('cache');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 40);
+    expect(await toRender(root)).toBe(40);
+    await buildBoth(root);
+
+    // Nothing changed: every post comes from the cache.
+    expect(await toRender(root)).toBe(0);
+    await buildBoth(root);
+
+    // Edit one post's body and another's title.
+    await writeFile(join(root, 'posts', tinyName(3)), tinyPost(3, ' Now with a second sentence.'));
+    await writeFile(join(root, 'posts', tinyName(30)), tinyPost(30).replace('title: "Post 30"', 'title: "Post thirty"'));
+    expect(await toRender(root)).toBe(2);
+    await buildBoth(root);
+
+    // Rename a post (its slug and URL change), delete another, add a new one.
+    await rename(join(root, 'posts', tinyName(10)), join(root, 'posts', 'renamed.md'));
+    await rm(join(root, 'posts', tinyName(20)));
+    await writeFile(join(root, 'posts', tinyName(99)), tinyPost(99));
+    expect(await toRender(root)).toBe(2);
+    await buildBoth(root);
+    await expect(stat(join(root, 'dist', 'posts', 'post-0010'))).rejects.toThrow();
+    expect((await stat(join(root, 'dist', 'posts', 'renamed', 'index.html'))).isFile()).toBe(true);
+
+    // 41 posts: 36 archived, so a sixth archive starts and the fifth (same posts) gains a next-archive link.
+    await writeFile(join(root, 'posts', tinyName(100)), tinyPost(100));
+    expect(await toRender(root)).toBe(1);
+    await buildBoth(root);
+
+    // A config change renders everything again.
+    await setConfig(root, { title: 'Renamed blog', archiveSize: 4 });
+    expect(await toRender(root, { title: 'Renamed blog', archiveSize: 4 })).toBe(41);
+    await buildBoth(root);
+
+    // A post with an error: nothing is written, and fixing it gives the clean output again.
+    await writeFile(join(root, 'posts', tinyName(5)), '---\ntitle: Broken\n---\nno date\n');
+    const broken = io(root);
+    expect(await main(['build'], broken)).toBe(1);
+    await writeFile(join(root, 'posts', tinyName(5)), tinyPost(5));
+    await buildBoth(root);
+  });
+
+  it('rewrites only the files whose inputs changed', async () => {
+    const root = await tempProject('cache-incremental');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 30);
+    await buildBoth(root);
+    const before = async (path: string): Promise<number> => (await stat(join(root, 'dist', path))).mtimeMs;
+    const untouched = ['posts/post-0001/index.html', 'archive/1/rss.xml', 'archive/2/atom.xml'];
+    const old = await Promise.all(untouched.map(before));
+    const edited = await before('posts/post-0020/index.html');
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(root, 'posts', tinyName(20)), tinyPost(20, ' Edited.'));
+    await buildBoth(root);
+    expect(await Promise.all(untouched.map(before))).toEqual(old);
+    expect(await before('posts/post-0020/index.html')).not.toBe(edited);
+  });
+
+  it('ignores a damaged cache', async () => {
+    const root = await tempProject('cache-corrupt');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 25);
+    await buildBoth(root);
+    const cacheDir = join(root, CACHE_DIR);
+
+    // Flip bytes in every pack: posts whose stored HTML fails its checksum are rendered again.
+    await writeFile(join(root, 'posts', tinyName(7)), tinyPost(7, ' Edited.'));
+    for (const pack of await readdir(join(cacheDir, 'packs'))) {
+      const bytes = await readFile(join(cacheDir, 'packs', pack));
+      bytes.fill(0x41, 0, Math.min(bytes.length, 200));
+      await writeFile(join(cacheDir, 'packs', pack), bytes);
+    }
+    await rm(join(root, 'dist'), { recursive: true });
+    await buildBoth(root);
+
+    // A truncated index, then a missing pack.
+    await writeFile(join(cacheDir, 'index.json'), '{"format": 1, "tool": ');
+    await buildBoth(root);
+    for (const pack of await readdir(join(cacheDir, 'packs'))) await rm(join(cacheDir, 'packs', pack));
+    await writeFile(join(root, 'posts', tinyName(8)), tinyPost(8, ' Edited.'));
+    await buildBoth(root);
+  });
+
+  it('does not trust an output folder it did not write last', async () => {
+    const root = await tempProject('cache-folder');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 12);
+    await buildBoth(root);
+    // dist/ removed, or a page folder removed, or a file added by hand: the next build writes it whole again.
+    await rm(join(root, 'dist'), { recursive: true });
+    await writeFile(join(root, 'posts', tinyName(2)), tinyPost(2, ' Edited.'));
+    await buildBoth(root);
+    await rm(join(root, 'dist', 'posts', 'post-0004'), { recursive: true });
+    await buildBoth(root);
+    await writeFile(join(root, 'dist', 'posts', 'stray.html'), 'not ours');
+    await buildBoth(root);
+    await main(['build', '--no-cache'], io(root));
+    await buildBoth(root);
+  });
+});
