@@ -17,7 +17,7 @@ import { makePost, writeCorpus } from './corpus.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
-const BIN = join(ROOT, 'dist-cli', 'bin.js');
+const DEFAULT_CLI = join(ROOT, 'dist-cli', 'bin.js');
 const FLOOR = join(HERE, 'floor.js');
 const RUSAGE = pathToFileURL(join(HERE, 'rusage.js')).href;
 
@@ -85,8 +85,19 @@ async function filesUnder(dir: string): Promise<{ count: number; largestArchive:
   return { count, largestArchive };
 }
 
+/** How to run one size. */
+export interface BenchOptions {
+  /** Runs per measurement; the best is kept (other processes on the machine only ever add time). */
+  readonly repeat: number;
+  /** The compiled CLI to measure. */
+  readonly cli: string;
+  /** Seconds to let the corpus age before building (see cache.ts, RACY_MS). */
+  readonly settle: number;
+}
+
 /** Measure one blog size: floor, cold build (empty cache), rebuild after editing one post; best of `repeat`. */
-export async function benchSize(posts: number, repeat: number): Promise<SizeResult> {
+export async function benchSize(posts: number, options: BenchOptions): Promise<SizeResult> {
+  const { repeat, cli } = options;
   const project = await mkdtemp(join(tmpdir(), `feedwright-bench-${posts}-`));
   try {
     await writeFile(join(project, 'package.json'), JSON.stringify({
@@ -96,7 +107,7 @@ export async function benchSize(posts: number, repeat: number): Promise<SizeResu
     await writeCorpus(join(project, 'posts'), posts);
     // Files written in the last two seconds are re-read by the next build however they look (cache.ts, RACY_MS);
     // real posts are not written a moment before a build, so let the corpus age past that window.
-    await new Promise((done) => setTimeout(done, 2100));
+    await new Promise((done) => setTimeout(done, options.settle * 1000));
     const edited = makePost(Math.floor(posts / 2));
     const floors: Run[] = [];
     const colds: Run[] = [];
@@ -106,9 +117,9 @@ export async function benchSize(posts: number, repeat: number): Promise<SizeResu
       await rm(join(project, 'node_modules'), { recursive: true, force: true });
       await writeFile(join(project, 'posts', edited.name), edited.text);
       floors.push(await measure([FLOOR, join(project, 'posts')], project));
-      colds.push(await measure([BIN, 'build'], project));
+      colds.push(await measure([cli, 'build'], project));
       await appendFile(join(project, 'posts', edited.name), `\nAn edited paragraph, run ${r}.\n`);
-      rebuilds.push(await measure([BIN, 'build'], project));
+      rebuilds.push(await measure([cli, 'build'], project));
     }
     const floor = best(floors);
     const cold = best(colds);
@@ -140,18 +151,23 @@ export function table(report: BenchReport): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string', default: '1,1000,10000' }, repeat: { type: 'string', default: '1' }, json: { type: 'string', default: 'bench/results.json' } },
+    options: {
+      sizes: { type: 'string', default: '1,1000,10000' }, repeat: { type: 'string', default: '1' },
+      json: { type: 'string', default: 'bench/results.json' }, cli: { type: 'string', default: DEFAULT_CLI },
+      settle: { type: 'string', default: '2.1' },
+    },
   });
   const sizes = values.sizes.split(',').map(Number);
   const repeat = Number(values.repeat);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1) {
-    throw new Error('usage: npm run bench -- [--sizes 1,1000,10000] [--repeat N] [--json FILE]');
+  const settle = Number(values.settle);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1 || !(settle >= 0)) {
+    throw new Error('usage: npm run bench -- [--sizes 1,1000,10000] [--repeat N] [--json FILE] [--cli dist-cli/bin.js] [--settle SECONDS]');
   }
   const results: SizeResult[] = [];
   const load = loadavg()[0] ?? 0;
   for (const posts of sizes) {
     process.stderr.write(`benchmarking ${posts} posts…\n`);
-    results.push(await benchSize(posts, repeat));
+    results.push(await benchSize(posts, { repeat, cli: resolve(values.cli), settle }));
   }
   const report: BenchReport = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage: load, repeat, results };
   await mkdir(dirname(resolve(values.json)), { recursive: true });

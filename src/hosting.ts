@@ -50,6 +50,13 @@ export function headerRules(config: ResolvedConfig): HeaderRule[] {
     { pattern: `/tags/:tag/${TAG_FEED_NAMES.rss}`, headers: feed(FEED_MEDIA_TYPES.rss) },
     { pattern: `/tags/:tag/${TAG_FEED_NAMES.atom}`, headers: feed(FEED_MEDIA_TYPES.atom) },
     { pattern: `/tags/:tag/${TAG_FEED_NAMES.json}`, headers: feed(FEED_MEDIA_TYPES.json) },
+    // RFC 5005 archives sit in archive/<n>/ beside each feed (feeds/archive.ts).
+    { pattern: `/archive/:n/${config.output.rss}`, headers: feed(FEED_MEDIA_TYPES.rss) },
+    { pattern: `/archive/:n/${config.output.atom}`, headers: feed(FEED_MEDIA_TYPES.atom) },
+    { pattern: `/archive/:n/${config.output.json}`, headers: feed(FEED_MEDIA_TYPES.json) },
+    { pattern: `/tags/:tag/archive/:n/${TAG_FEED_NAMES.rss}`, headers: feed(FEED_MEDIA_TYPES.rss) },
+    { pattern: `/tags/:tag/archive/:n/${TAG_FEED_NAMES.atom}`, headers: feed(FEED_MEDIA_TYPES.atom) },
+    { pattern: `/tags/:tag/archive/:n/${TAG_FEED_NAMES.json}`, headers: feed(FEED_MEDIA_TYPES.json) },
     { pattern: '/style.css', headers: [['Cache-Control', ASSET_CACHE]] },
     { pattern: '/copy.js', headers: [['Cache-Control', ASSET_CACHE]] },
   ];
@@ -96,8 +103,11 @@ export function nginxSnippet(config: ResolvedConfig): string {
     [config.output.atom, TAG_FEED_NAMES.atom, FEED_MEDIA_TYPES.atom],
     [config.output.json, TAG_FEED_NAMES.json, FEED_MEDIA_TYPES.json],
   ] as const).map(([main, tag, type]) => {
-    // The main feed at the root and every tag's feed under tags/<slug>/.
-    const path = main === tag ? `(tags/[^/]+/)?${escapeRegex(main)}` : `(${escapeRegex(main)}|tags/[^/]+/${escapeRegex(tag)})`;
+    // The main feed at the root and every tag's feed under tags/<slug>/, each with its archives in archive/<n>/.
+    const archive = '(archive/[0-9]+/)?';
+    const path = main === tag
+      ? `(tags/[^/]+/)?${archive}${escapeRegex(main)}`
+      : `(${archive}${escapeRegex(main)}|tags/[^/]+/${archive}${escapeRegex(tag)})`;
     return `location ~ ^/${path}$ {
     types { }
     default_type "${type}";

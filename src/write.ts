@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isRunning, withLock } from './output-lock.js';
@@ -111,13 +111,15 @@ async function untouched(target: string, previous: OutputManifest): Promise<bool
 }
 
 /**
- * Write the files whose key differs from `previous` in place (each to a temp file, then renamed over the old
- * one, so a reader never sees half a file), then remove the files that are gone and the folders they leave
- * empty. A symbolic link inside the output folder never leads a write or delete out of it.
+ * Update the folder in place with the files whose key differs from `previous`: write them all into a fresh
+ * sibling `dist.tmp-…` first (a failure or kill until then leaves the folder exactly as it was, and the next
+ * build clears the leftovers), then move each into place with a rename (a reader never sees half a file) and
+ * remove the files that are gone with the folders they leave empty. A kill during those last renames leaves some
+ * files new; the folders' mtimes then differ from the manifest, so the next build writes the folder whole.
+ * A symbolic link inside the output folder never leads a write or delete out of it.
  */
 async function updateInPlace(target: string, files: readonly OutputFile[], paths: readonly string[], previous: OutputManifest): Promise<void> {
   const real = await realpath(target);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const checked = new Set<string>();
   const inside = async (dir: string): Promise<void> => {
     if (checked.has(dir)) return;
@@ -125,18 +127,22 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
     if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write through ${dir}: it leads outside the output folder ${target}`);
     checked.add(dir);
   };
-  for (const [i, file] of files.entries()) {
-    if (file.key !== undefined && previous.files[file.path] === file.key) continue;
-    const path = join(target, paths[i] ?? '');
-    mkdirSync(dirname(path), { recursive: true });
-    await inside(dirname(path));
-    const temp = `${path}.tmp-${tag}`;
-    try {
-      writeFileSync(temp, bytesOf(file), { flag: 'wx' });
-      renameSync(temp, path);
-    } finally {
-      rmSync(temp, { force: true });
+  const staging = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const changed = files.flatMap((file, i) => (file.key !== undefined && previous.files[file.path] === file.key ? [] : [{ file, path: paths[i] ?? '' }]));
+  try {
+    await mkdir(staging); // not recursive: fails rather than write through anything already there
+    for (const { file, path } of changed) {
+      mkdirSync(dirname(join(staging, path)), { recursive: true });
+      writeFileSync(join(staging, path), bytesOf(file), { flag: 'wx' });
     }
+    for (const { path } of changed) {
+      const to = join(target, path);
+      mkdirSync(dirname(to), { recursive: true });
+      await inside(dirname(to));
+      renameSync(join(staging, path), to);
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
   const current = new Set(files.map((f) => f.path));
   for (const gone of Object.keys(previous.files).filter((p) => !current.has(p)).sort()) {

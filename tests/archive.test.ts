@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config.js';
 import { archivePaths, pageFeed } from '../src/feeds/archive.js';
 import { makePost } from '../bench/corpus.js';
 import { buildProject, byPath, config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
@@ -159,5 +160,20 @@ describe('archived feeds (RFC 5005) and JSON Feed paging', () => {
       .toEqual({ rss: 'tags/film/archive/3/rss.xml', atom: 'tags/film/archive/3/atom.xml', json: 'tags/film/archive/3/feed.json' });
     const doc = { paths: { rss: 'a.xml', atom: 'b.xml', json: 'c.json' }, items: [] } as unknown as Parameters<typeof pageFeed>[0];
     expect(pageFeed(doc, { limit: 20, archiveSize: 50 })).toEqual([doc]);
+  });
+
+  it('takes the archive size from the config, and keeps every episode of a podcast unless told otherwise', () => {
+    const resolve = (data: Record<string, unknown>): ReturnType<typeof resolveConfig> =>
+      resolveConfig({ file: 'feedwright.json', text: JSON.stringify(data, null, 2), data, keyPath: [] });
+    expect(config({ archiveSize: 10 }).archiveSize).toBe(10);
+    const bad = resolve({ url: SITE, archiveSize: 0 });
+    expect(bad.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['config-type', 3, '"archiveSize" must be a positive whole number of posts per archive document, found a number (0)'],
+    ]);
+    const podcast = { image: 'https://example.org/cover.jpg', category: 'History', explicit: false };
+    const show = resolve({ url: SITE, author: { name: 'A', email: 'a@example.org' }, podcast });
+    expect(show.diagnostics).toEqual([]);
+    expect(show.config?.limit).toBeNull();
+    expect(resolve({ url: SITE, author: { name: 'A', email: 'a@example.org' }, podcast, limit: 30 }).config?.limit).toBe(30);
   });
 });

@@ -52,7 +52,7 @@ describe('_headers (Netlify, Cloudflare Pages)', () => {
 describe('the nginx snippet', () => {
   it('gives every feed, tag feeds included, its media type with charset, and is the one the README documents', async () => {
     const snippet = nginxSnippet(config());
-    expect(snippet).toContain('location ~ ^/(tags/[^/]+/)?rss\\.xml$ {\n    types { }\n    default_type "application/rss+xml; charset=utf-8";');
+    expect(snippet).toContain('location ~ ^/(tags/[^/]+/)?(archive/[0-9]+/)?rss\\.xml$ {\n    types { }\n    default_type "application/rss+xml; charset=utf-8";');
     expect(snippet).toContain('default_type "application/atom+xml; charset=utf-8";');
     expect(snippet).toContain('default_type "application/feed+json; charset=utf-8";');
     expect(snippet).toContain('add_header Cache-Control "public, max-age=600" always;');
@@ -63,6 +63,6 @@ describe('the nginx snippet', () => {
 
   it('matches renamed main feeds and the fixed tag feed names', () => {
     const snippet = nginxSnippet(config({ output: { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' } }));
-    expect(snippet).toContain('location ~ ^/(feed\\.xml|tags/[^/]+/rss\\.xml)$ {');
+    expect(snippet).toContain('location ~ ^/((archive/[0-9]+/)?feed\\.xml|tags/[^/]+/(archive/[0-9]+/)?rss\\.xml)$ {');
   });
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
     'posts/a.md': post({ title: 'A', date: '2024-01-01', tags: '[film, Science Fiction]' }),
     'posts/b/index.md': post({ title: 'B', date: '2024-02-01', tags: '[film]' }, '![x](x.png)'),
     'posts/b/x.png': png(4, 4),
-  }, { url: 'https://example.org/' });
+  }, { url: 'https://example.org/', limit: 1 }); // one post per feed, so the main and film feeds have archives
   const built = await run(dir, ['build']);
   expect(built.code).toBe(0);
   dist = join(dir, 'dist');
@@ -110,6 +110,8 @@ describe('the README nginx snippet in a real nginx', () => {
 
   it('sends every built file with the headers _headers gives it', async () => {
     expect(files.length).toBeGreaterThan(15);
+    expect(files).toContain('archive/1/rss.xml');
+    expect(files).toContain('tags/film/archive/1/feed.json');
     for (const file of files) {
       const path = `/${file}`;
       const res = await fetch(base + encodeURI(path));
