@@ -101,17 +101,19 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   ];
   return [
     ...feeds.flatMap((doc) => feedFiles(doc, keys)),
-    out('index.html', () => indexPage(site, main)),
-    out('404.html', () => notFoundPage(site, main)),
-    out('style.css', () => STYLESHEET),
-    out('copy.js', () => COPY_SCRIPT),
-    out('robots.txt', () => robotsTxt(site.config)),
-    out('sitemap.xml', () => sitemap(site, tags)),
-    out('_headers', () => headersFile(headerRules(site.config))),
+    // Keys (for incremental writes): the lists show the posts' fields but not their HTML; the rest is config.
+    out('index.html', () => indexPage(site, main), undefined, postsKey('index', site.posts, keys, 'meta')),
+    out('404.html', () => notFoundPage(site, main), undefined, postsKey('404', [], keys)),
+    out('style.css', () => STYLESHEET, undefined, postsKey('style', [], keys)),
+    out('copy.js', () => COPY_SCRIPT, undefined, postsKey('copy', [], keys)),
+    out('robots.txt', () => robotsTxt(site.config), undefined, postsKey('robots', [], keys)),
+    out('sitemap.xml', () => sitemap(site, tags), undefined, postsKey('sitemap', site.posts, keys, 'meta')),
+    out('_headers', () => headersFile(headerRules(site.config)), undefined, postsKey('headers', [], keys)),
     // A post page is made from the post and the config alone, so the post's key is the page's.
     ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
-    out('tags/index.html', () => tagsIndexPage(site, tags, main)),
-    ...tags.map((tag, i) => out(`tags/${tag.slug}/index.html`, () => tagPage(site, tag, byTag[i] ?? main, main))),
+    out('tags/index.html', () => tagsIndexPage(site, tags, main), undefined, postsKey('tags', site.posts, keys, 'meta')),
+    ...tags.map((tag, i) => out(`tags/${tag.slug}/index.html`, () => tagPage(site, tag, byTag[i] ?? main, main), undefined,
+      postsKey(`tag\0${tag.slug}`, tag.posts, keys, 'meta'))),
   ];
 }
 

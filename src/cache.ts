@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, re
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Position } from './diagnostics.js';
+import { metaKeyOf } from './fingerprint.js';
 import type { FileStamp, PostCache } from './load-posts.js';
 import type { ProcessedSource } from './post-stage.js';
 import type { Post } from './post.js';
@@ -36,8 +37,12 @@ type BlobRef = readonly [pack: string, offset: number, length: number, checksum:
 
 interface StoredEntry {
   readonly diagnostics: Diagnostic[];
+  /** Where each front-matter key is (later stages point their messages there). */
+  readonly keys?: Readonly<Record<string, Position>>;
   /** The post without its HTML, when the file made one. */
   readonly post?: Omit<Post, 'html'>;
+  /** Fingerprint of `post` (see fingerprint.ts, metaKeyOf). */
+  readonly meta?: string;
   readonly html?: BlobRef;
 }
 
@@ -110,8 +115,20 @@ export class DiskCache implements PostCache {
     const entry = this.entries[key];
     if (!entry || (entry.post && !entry.html)) return undefined;
     this.liveEntries[key] = entry;
-    if (!entry.post || !entry.html) return { diagnostics: entry.diagnostics };
-    return { diagnostics: entry.diagnostics, post: lazyHtml(entry.post, () => readBlob(this.dir, entry.html as BlobRef) ?? reload()) };
+    const keys = entry.keys ? { keys: entry.keys } : {};
+    if (!entry.post || !entry.html) return { diagnostics: entry.diagnostics, ...keys };
+    return { diagnostics: entry.diagnostics, ...keys, post: lazyHtml(entry.post, () => readBlob(this.dir, entry.html as BlobRef) ?? reload()) };
+  }
+
+  /** The fingerprint of a key's post without its HTML (see fingerprint.ts), computed once and stored. */
+  metaKey(key: string): string | undefined {
+    const fresh = this.fresh.get(key)?.post;
+    if (fresh) {
+      const { html: _html, ...meta } = fresh;
+      return metaKeyOf(meta);
+    }
+    const entry = this.entries[key];
+    return entry?.meta ?? (entry?.post ? metaKeyOf(entry.post) : undefined);
   }
 
   /** Whether there is anything to find by content (an empty cache is not worth reading files for). */
@@ -143,13 +160,14 @@ export class DiskCache implements PostCache {
     const blobs: { key: string; html: string }[] = [];
     for (const [key, result] of this.fresh) {
       const { post, diagnostics } = result;
+      const keys = result.keys ? { keys: result.keys } : {};
       if (!post) {
-        entries[key] = { diagnostics };
+        entries[key] = { diagnostics, ...keys };
         continue;
       }
       const { html, ...meta } = post;
       blobs.push({ key, html });
-      entries[key] = { diagnostics, post: meta };
+      entries[key] = { diagnostics, ...keys, post: meta, meta: metaKeyOf(meta) };
     }
     if (blobs.length > 0) writePack(this.dir, blobs, entries);
     if (new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : []))).size > MAX_PACKS) compact(this.dir, entries);

@@ -10,16 +10,30 @@ import type { Post } from './post.js';
 export interface PostKeys {
   /** Each post's cache key: its content, path, the resolved config and the tool's version. */
   readonly posts: ReadonlyMap<Post, string>;
+  /**
+   * Each post's fields but its HTML (see `metaKeyOf`): lists of posts (index, tag pages, sitemap) depend on these
+   * only, so editing a post's body rewrites its page and feeds but not every list it is in.
+   */
+  readonly meta: ReadonlyMap<Post, string>;
   /** The resolved config and the tool's version, for outputs that may have no posts. */
   readonly salt: string;
 }
 
-/** Key of an output made from `posts` (in order) by the template called `kind`, or undefined without post keys. */
-export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | undefined): string | undefined {
+/** The fingerprint of a post without its HTML (it must not read `html`: a cached post loads it when read). */
+export function metaKeyOf(meta: Omit<Post, 'html'>): string {
+  return createHash('sha256').update(JSON.stringify(meta)).digest('hex');
+}
+
+/**
+ * Key of an output made from `posts` (in order) by the template called `kind`, or undefined without post keys.
+ * `of: 'meta'` for outputs that show the posts' fields but not their HTML.
+ */
+export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | undefined, of: 'posts' | 'meta' = 'posts'): string | undefined {
   if (!keys) return undefined;
   const hash = createHash('sha256').update(`${keys.salt}\0${kind}`);
+  const known = keys[of];
   for (const post of posts) {
-    const key = keys.posts.get(post);
+    const key = known.get(post);
     if (key === undefined) return undefined;
     hash.update(`\0${key}`);
   }

@@ -20,6 +20,8 @@ export interface PostCache {
   keyOf(contentHash: string, configJson: string): string;
   /** Whether any result is stored at all (if not, reading files just to look them up is wasted). */
   hasEntries(): boolean;
+  /** The fingerprint of the post stored (or being stored) under a key, without its HTML (fingerprint.ts). */
+  metaKey(key: string): string | undefined;
   /** The stored result for a key; `reload` renders the post's HTML again if the stored copy is damaged. */
   get(key: string, reload: () => string): ProcessedSource | undefined;
   put(key: string, result: ProcessedSource): void;
@@ -162,9 +164,13 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     keys[m.index] = key;
   }
   const postKeys = new Map<Post, string>();
+  const metaKeys = new Map<Post, string>();
   results.forEach((r, i) => {
     const key = keys[i];
-    if (r.post && key !== undefined) postKeys.set(r.post, key);
+    if (!r.post || key === undefined) return;
+    postKeys.set(r.post, key);
+    const meta = cache?.metaKey(key);
+    if (meta !== undefined) metaKeys.set(r.post, meta);
   });
-  return { results, rendered: misses.length, ...(cache && { keys: { posts: postKeys, salt: cache.keyOf('', configJson) } }) };
+  return { results, rendered: misses.length, ...(cache && { keys: { posts: postKeys, meta: metaKeys, salt: cache.keyOf('', configJson) } }) };
 }

@@ -62,8 +62,8 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   // Checked and done under the lock, so another build cannot swap the folder in between.
   const updated = previous && (await stat(dirname(target)).catch(() => undefined)) && await withLock(`${target}.lock`, async () => {
     if (!(await untouched(target, previous))) return undefined;
-    await updateInPlace(target, files, paths, previous);
-    return manifestOf(target, files, paths);
+    const touched = await updateInPlace(target, files, paths, previous);
+    return manifestOf(target, files, paths, (dir) => (touched.has(dir) ? undefined : previous.dirs[dir]));
   });
   if (updated) return updated;
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -118,7 +118,7 @@ async function untouched(target: string, previous: OutputManifest): Promise<bool
  * files new; the folders' mtimes then differ from the manifest, so the next build writes the folder whole.
  * A symbolic link inside the output folder never leads a write or delete out of it.
  */
-async function updateInPlace(target: string, files: readonly OutputFile[], paths: readonly string[], previous: OutputManifest): Promise<void> {
+async function updateInPlace(target: string, files: readonly OutputFile[], paths: readonly string[], previous: OutputManifest): Promise<Set<string>> {
   const real = await realpath(target);
   const checked = new Set<string>();
   const inside = async (dir: string): Promise<void> => {
@@ -129,6 +129,14 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
   };
   const staging = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const changed = files.flatMap((file, i) => (file.key !== undefined && previous.files[file.path] === file.key ? [] : [{ file, path: paths[i] ?? '' }]));
+  // Folders whose entries this update changes (and their parents, in case a folder is new or removed).
+  const touched = new Set<string>();
+  const touch = (path: string): void => {
+    for (let dir = dirname(path); !touched.has(dir === '.' ? '' : dir); dir = dirname(dir)) {
+      touched.add(dir === '.' ? '' : dir);
+      if (dir === '.') break;
+    }
+  };
   try {
     await mkdir(staging); // not recursive: fails rather than write through anything already there
     for (const { file, path } of changed) {
@@ -136,6 +144,7 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
       writeFileSync(join(staging, path), bytesOf(file), { flag: 'wx' });
     }
     for (const { path } of changed) {
+      touch(path);
       const to = join(target, path);
       mkdirSync(dirname(to), { recursive: true });
       await inside(dirname(to));
@@ -146,6 +155,7 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
   }
   const current = new Set(files.map((f) => f.path));
   for (const gone of Object.keys(previous.files).filter((p) => !current.has(p)).sort()) {
+    touch(safeRelative(gone));
     const path = join(target, safeRelative(gone));
     if (!(await realpath(dirname(path)).then(() => true, () => false))) continue;
     await inside(dirname(path));
@@ -157,9 +167,12 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
       if (!(await rmdir(dir).then(() => true, () => false))) break;
     }
   }
+  return touched;
 }
 
-function manifestOf(target: string, files: readonly OutputFile[], paths: readonly string[]): OutputManifest {
+/** The manifest of what is now in `target`; `known` gives folder mtimes that need no fresh look (untouched ones). */
+function manifestOf(target: string, files: readonly OutputFile[], paths: readonly string[],
+  known: (dir: string) => number | undefined = () => undefined): OutputManifest {
   const keys: Record<string, string | null> = {};
   for (const f of files) keys[f.path] = f.key ?? null;
   const dirs: Record<string, number> = {};
@@ -170,7 +183,10 @@ function manifestOf(target: string, files: readonly OutputFile[], paths: readonl
     }
   }
   const mtimes: Record<string, number> = {};
-  for (const dir of Object.keys(dirs)) mtimes[dir === '.' ? '' : dir] = lstatSync(join(target, dir)).mtimeMs;
+  for (const dir of Object.keys(dirs)) {
+    const name = dir === '.' ? '' : dir;
+    mtimes[name] = known(name) ?? lstatSync(join(target, dir)).mtimeMs;
+  }
   return { files: keys, dirs: mtimes };
 }
 

@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
+import { existsSync, watch } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { DiskCache } from '../src/cache.js';
 import { CACHE_DIR, main, type Io } from '../src/cli.js';
+import { compiledCli, removeCompiledCli, snapshotTree } from './helpers/cli-project.js';
 import { config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
+
+afterAll(removeCompiledCli);
 
 function io(cwd: string): Io & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -99,10 +104,12 @@ describe('the build cache', () => {
     const untouched = ['posts/post-0001/index.html', 'archive/1/rss.xml', 'archive/2/atom.xml'];
     const old = await Promise.all(untouched.map(before));
     const edited = await before('posts/post-0020/index.html');
+    const folder = (await stat(join(root, 'dist'))).ino;
     await new Promise((r) => setTimeout(r, 20));
     await writeFile(join(root, 'posts', tinyName(20)), tinyPost(20, ' Edited.'));
     await buildBoth(root);
     expect(await Promise.all(untouched.map(before))).toEqual(old);
+    expect((await stat(join(root, 'dist'))).ino).toBe(folder); // updated in place, not swapped
     expect(await before('posts/post-0020/index.html')).not.toBe(edited);
   });
 
@@ -147,4 +154,42 @@ describe('the build cache', () => {
     await main(['build', '--no-cache'], io(root));
     await buildBoth(root);
   });
+
+  it('leaves dist/ as it was when an incremental build is killed while writing, and the next build completes it', async () => {
+    const bin = await compiledCli();
+    const root = await tempProject('cache-kill');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 300);
+    const build = (): ReturnType<typeof spawn> => spawn(process.execPath, [bin, 'build'], { cwd: root, stdio: 'ignore' });
+    expect(await new Promise((done) => build().on('exit', done))).toBe(0);
+    const before = await snapshotTree(join(root, 'dist'));
+    // Edit every post: the incremental build stages 300 pages and then moves them in.
+    for (let i = 0; i < 300; i++) await writeFile(join(root, 'posts', tinyName(i)), tinyPost(i, ' Edited.'));
+    const child = build();
+    const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
+    const staging = await new Promise<string>((found, failed) => {
+      const watcher = watch(root, (_event, name) => {
+        if (name?.startsWith('dist.tmp-')) {
+          child.kill('SIGSTOP');
+          watcher.close();
+          found(name);
+        }
+      });
+      void exited.then(() => {
+        watcher.close();
+        failed(new Error('the build finished before it could be interrupted'));
+      });
+    });
+    child.kill('SIGCONT');
+    await new Promise<void>((wrote) => {
+      const poll = (): void => (existsSync(join(root, staging, 'posts')) ? wrote() : void setTimeout(poll, 2));
+      poll();
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(await snapshotTree(join(root, 'dist'))).toEqual(before);
+    // The next build clears the leftovers and gives what a clean build gives.
+    await buildBoth(root);
+    expect((await readdir(root)).filter((name) => name.startsWith('dist.'))).toEqual([]);
+  }, 120_000);
 });
