@@ -88,7 +88,8 @@ export class DiskCache implements PostCache {
 
   /** The key of a file's stage result: its content hash with the resolved config and this tool's version. */
   keyOf(contentHash: string, configJson: string): string {
-    return createHash('sha256').update(`${this.salt}\0${configJson}\0${contentHash}`).digest('hex');
+    // 128 bits are plenty to tell builds apart, and keep the index small (it is read and written every build).
+    return createHash('sha256').update(`${this.salt}\0${configJson}\0${contentHash}`).digest('hex').slice(0, 32);
   }
 
   stamp(abs: string): { stamp: FileStamp; hash?: string } | undefined {

@@ -21,7 +21,7 @@ export interface PostKeys {
 
 /** The fingerprint of a post without its HTML (it must not read `html`: a cached post loads it when read). */
 export function metaKeyOf(meta: Omit<Post, 'html'>): string {
-  return createHash('sha256').update(JSON.stringify(meta)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(meta)).digest('hex').slice(0, 32);
 }
 
 /**
@@ -37,7 +37,7 @@ export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | 
     if (key === undefined) return undefined;
     hash.update(`\0${key}`);
   }
-  return hash.digest('hex');
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** Key of one format of a feed document: its own fields (history links, paths, dates) and its items. */

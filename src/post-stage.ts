@@ -46,7 +46,7 @@ export function processSource(file: SourceFile, config: ResolvedConfig): Process
 
 /** The hash a cache key starts from: the file's bytes and the names its output depends on. */
 export function contentHash(entry: Pick<SourceEntry, 'path' | 'stem'>, bytes: Uint8Array): string {
-  return createHash('sha256').update(`${entry.path}\0${entry.stem}\0`).update(bytes).digest('hex');
+  return createHash('sha256').update(`${entry.path}\0${entry.stem}\0`).update(bytes).digest('hex').slice(0, 32);
 }
 
 /** Read the file if its bytes are not there yet, hash them if asked, then decode and `processSource`. */

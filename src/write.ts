@@ -61,7 +61,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   const previous = options.previous;
   // Checked and done under the lock, so another build cannot swap the folder in between.
   const updated = previous && (await stat(dirname(target)).catch(() => undefined)) && await withLock(`${target}.lock`, async () => {
-    if (!(await untouched(target, previous))) return undefined;
+    if (!untouched(target, previous)) return undefined;
     const touched = await updateInPlace(target, files, paths, previous);
     return manifestOf(target, files, paths, (dir) => (touched.has(dir) ? undefined : previous.dirs[dir]));
   });
@@ -100,11 +100,14 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   return manifestOf(target, files, paths);
 }
 
-/** Whether every folder of the last write is still there, a real folder, with the mtime the write left it. */
-async function untouched(target: string, previous: OutputManifest): Promise<boolean> {
+/**
+ * Whether every folder of the last write is still there, a real folder, with the mtime the write left it.
+ * Synchronous: one system call per folder, thousands of them, is far cheaper without thread-pool round trips.
+ */
+function untouched(target: string, previous: OutputManifest): boolean {
   if (!previous.dirs || previous.dirs[''] === undefined) return false;
   for (const [dir, mtime] of Object.entries(previous.dirs)) {
-    const info = await lstat(join(target, dir)).catch(() => undefined);
+    const info = lstatSync(join(target, dir), { throwIfNoEntry: false });
     if (!info?.isDirectory() || info.mtimeMs !== mtime) return false;
   }
   return true;
