@@ -53,7 +53,7 @@ export interface BenchReport {
 }
 
 /** Run `node args` in `cwd`; wall time from spawn to exit, CPU and peak memory from the process itself. */
-async function measure(args: readonly string[], cwd: string): Promise<Run & { stdout: string }> {
+async function measure(args: readonly string[], cwd: string): Promise<Run> {
   const usageFile = join(await mkdtemp(join(tmpdir(), 'feedwright-rusage-')), 'usage.json');
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', RUSAGE, ...args], {
@@ -68,7 +68,8 @@ async function measure(args: readonly string[], cwd: string): Promise<Run & { st
   if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr}`);
   const usage = JSON.parse(await readFile(usageFile, 'utf8')) as { maxRssKb: number; userUs: number; systemUs: number };
   await rm(dirname(usageFile), { recursive: true, force: true });
-  return { wallMs, cpuMs: (usage.userUs + usage.systemUs) / 1000, peakMb: usage.maxRssKb / 1024, stdout };
+  if (stdout === '') throw new Error(`node ${args.join(' ')} printed nothing`);
+  return { wallMs, cpuMs: (usage.userUs + usage.systemUs) / 1000, peakMb: usage.maxRssKb / 1024 };
 }
 
 const best = (runs: readonly Run[]): Run => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
