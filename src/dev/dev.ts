@@ -58,7 +58,8 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
         config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false,
       });
       diagnostics = [...diagnostics, ...result.diagnostics];
-      files = result.files;
+      // Contents are made each time they are read (build.ts); the dev loop compares, writes and keeps them: make them once.
+      files = result.files.map((f) => ({ path: f.path, contents: f.contents }));
       posts = result.site?.posts.length ?? 0;
     }
     report(diagnostics, io);
