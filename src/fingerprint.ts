@@ -42,6 +42,6 @@ export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | 
 
 /** Key of one format of a feed document: its own fields (history links, paths, dates) and its items. */
 export function docKey(doc: FeedDoc, format: string, keys: PostKeys | undefined): string | undefined {
-  const { items, config: _config, ...rest } = doc;
+  const { items, config: _config, ...rest } = doc; // (the config is in the salt)
   return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys);
 }
