@@ -1,6 +1,5 @@
 import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
-import { finishMarkedHtml } from './html-fast.js';
 
 /**
  * Post HTML goes through one real HTML parser pass (sanitize-html on htmlparser2) that both removes active
@@ -61,12 +60,6 @@ export type ImageSizeLookup = ReadonlyMap<string, { readonly width: number; read
  */
 export function finishHtml(html: string, base: string, trusted: boolean, sizes: ImageSizeLookup = new Map()): string {
   const baseUrl = new URL(base);
-  // Plain Markdown output takes a one-pass route with the same result (html-fast.ts); anything else, sanitize-html.
-  return finishMarkedHtml(html, trusted, (url) => absoluteUrl(url, baseUrl), sizes) ?? sanitizeFinish(html, baseUrl, trusted, sizes);
-}
-
-/** @internal The general route of `finishHtml`; exported so tests can hold the fast route to it. */
-export function sanitizeFinish(html: string, baseUrl: URL, trusted: boolean, sizes: ImageSizeLookup = new Map()): string {
   return sanitizeHtml(html, {
     ...(trusted ? RAW_OPTIONS : SAFE_OPTIONS),
     transformTags: {

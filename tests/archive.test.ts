@@ -5,7 +5,7 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import { archivePaths, pageFeed } from '../src/feeds/archive.js';
-import { makePost } from '../bench/corpus.js';
+import { makePost } from './bench/corpus.js';
 import { buildProject, byPath, config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
 
 type Format = 'rss' | 'atom' | 'json';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BenchReport } from '../bench/bench.js';
+import type { BenchReport } from './bench/bench.js';
 import { compiledCli, REPO, removeCompiledCli } from './helpers/cli-project.js';
 
 const exec = promisify(execFile);
@@ -15,7 +15,7 @@ describe('npm run bench', () => {
     // Compiled inside the repository (tests/.artifacts is git-ignored) so it finds gray-matter and marked.
     await mkdir(join(REPO, 'tests', '.artifacts'), { recursive: true });
     const out = await mkdtemp(join(REPO, 'tests', '.artifacts', 'bench-'));
-    await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'bench/tsconfig.json'), '--outDir', join(out, 'bench')]);
+    await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tests/bench/tsconfig.json'), '--outDir', join(out, 'bench')]);
     const json = join(out, 'results.json');
     const { stdout } = await exec(process.execPath, [join(out, 'bench', 'bench.js'), '--sizes', '200', '--settle', '0', '--cli', await compiledCli(), '--json', json], { cwd: REPO });
     expect(stdout).toMatch(/^\| posts \| floor \| cold build \|/);

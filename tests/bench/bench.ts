@@ -12,7 +12,7 @@ import { makePost, writeCorpus } from './corpus.js';
  * posts per second, peak memory, build/floor, and a rebuild after editing one post. Prints a table and
  * writes the numbers as JSON.
  *
- *   npm run bench -- --sizes 1,1000,10000 --repeat 1 --json bench/results.json
+ *   npm run bench -- --sizes 1,1000,10000 --repeat 1 --json tests/bench/results.json
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string', default: '1,1000,10000' }, repeat: { type: 'string', default: '1' },
-      json: { type: 'string', default: 'bench/results.json' }, cli: { type: 'string', default: DEFAULT_CLI },
+      json: { type: 'string', default: 'tests/bench/results.json' }, cli: { type: 'string', default: DEFAULT_CLI },
       settle: { type: 'string', default: '2.1' },
     },
   });
