@@ -76,13 +76,14 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
     // One synchronous write per file, rendered just before: thousands of small files cost several times less
     // this way than through the thread pool, and only one file's contents is in memory at a time.
     files.forEach((file, i) => writeFileSync(join(staging, paths[i] ?? ''), bytesOf(file), { flag: 'wx' }));
-    const swapped = await withLock(`${target}.lock`, async () => {
+    // The manifest reads the folders' mtimes, so it is taken under the lock too: another build may swap next.
+    const { swapped, manifest } = await withLock(`${target}.lock`, async () => {
       await recoverUnlocked(target);
       await refuseForeign(target, shown); // again: another build may have changed it while we wrote
       const previous = await stat(target).catch(() => undefined);
       if (!previous) {
         await rename(staging, target);
-        return false;
+        return { swapped: false, manifest: manifestOf(target, files, paths) };
       }
       await rename(target, old);
       try {
@@ -91,13 +92,13 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
         await rename(old, target);
         throw error;
       }
-      return true;
+      return { swapped: true, manifest: manifestOf(target, files, paths) };
     });
     if (swapped) await rm(old, { recursive: true, force: true }); // rm never follows links inside the old output
+    return manifest;
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return manifestOf(target, files, paths);
 }
 
 /**

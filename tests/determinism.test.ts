@@ -62,7 +62,7 @@ describe('byte-identical output from the compiled CLI', () => {
     const newest = Math.max(...await Promise.all(sources.map(async (f) => (await stat(join(ROOT, 'src', f))).mtimeMs)));
     if (newest > built) {
       const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-      await exec(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+      await exec(process.execPath, [tsc, '-p', join(ROOT, 'src', 'tsconfig.json')], { cwd: ROOT });
     }
   }, 60_000);
   afterAll(removeTempDirs);

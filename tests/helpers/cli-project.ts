@@ -103,7 +103,7 @@ export function compiledCli(): Promise<string> {
     const out = await mkdtemp(join(REPO, 'tests', '.artifacts', 'cli-'));
     // version.ts reads ../package.json next to the compiled folder, as it does for dist-cli/.
     await writeFile(join(out, 'package.json'), await readFile(join(REPO, 'package.json')));
-    await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(out, 'cli'), '--declaration', 'false', '--sourceMap', 'false']);
+    await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'src', 'tsconfig.json'), '--outDir', join(out, 'cli'), '--declaration', 'false', '--sourceMap', 'false']);
     return join(out, 'cli', 'bin.js');
   })();
   return compiled;

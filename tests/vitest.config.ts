@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // A non-UTC zone with a half-hour offset and DST, so any code that leaks the
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 process.env.TZ = 'Australia/Adelaide';
 
 export default defineConfig({
+  // This file lives in tests/ (the top level holds only what the design card lists); paths are from the repo root.
+  root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
