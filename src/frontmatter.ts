@@ -120,5 +120,9 @@ function firstLine(text: string): string {
 
 /** yaml's messages end with "at line L, column C"; we print the position ourselves. */
 function yamlMessage(message: string): string {
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  const text = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  // The most common cause by far is an unquoted value with ": " in it (title: Review: a film).
+  return /compact mappings|Implicit map keys|Nested mappings/.test(text)
+    ? `${text}; if the value contains ": ", put it in quotes, e.g. title: "Review: a film"`
+    : text;
 }

@@ -94,6 +94,9 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
   }
 
   const tags = readTags(data.tags, error);
+  if (typeof data.tags === 'string' && data.tags.includes(',')) {
+    warn('tags', 'tags-as-text', `"tags" is one piece of text, so "${data.tags}" is a single tag; write a list to get several: tags: [${data.tags.split(',').map((t) => t.trim()).filter(Boolean).join(', ')}]`);
+  }
   const authors = readAuthors(data, config, error);
 
   let draft = false;

@@ -37,6 +37,8 @@ describe('errors: the post is named at the offending line, nothing is written', 
     // the documented rule: a title must be YAML text; a bare number is refused (not silently turned into "42")
     ['title-number.md', 'posts/title-number.md:2:1 error "title" must be text, found a number (42); put it in quotes to keep it as written, e.g. title: "42" [wrong-type]'],
     ['tags-mapping.md', 'posts/tags-mapping.md:4:1 error "tags" must be a list of words such as [film, news], found a mapping [wrong-type]'],
+    // the usual cause of this YAML error gets a hint: quote values that contain ": "
+    ['unquoted-colon.md', 'posts/unquoted-colon.md:2:8 error invalid YAML in the front matter: Nested mappings are not allowed in compact mappings; if the value contains ": ", put it in quotes, e.g. title: "Review: a film" [yaml-syntax]'],
     ['slug-slash.md', `posts/slug-slash.md:4:1 error "slug" "a/b" ${SLUG_RULE}`],
     ['slug-backslash.md', `posts/slug-backslash.md:4:1 error "slug" "a\\b" ${SLUG_RULE}`],
     ['slug-dotdot.md', `posts/slug-dotdot.md:4:1 error "slug" ".." ${SLUG_RULE}`],
@@ -61,6 +63,7 @@ describe('warnings: reported, the build still succeeds (it fails only with --str
     ['long-summary.md', ['posts/long-summary.md:4:1 warning the summary is 349 characters, over the configured 300; readers may cut it off [long-summary]']],
     ['date-without-offset.md', ['posts/date-without-offset.md:3:1 warning "date" 2024-01-31T09:00:00 has no UTC offset; it was read in the configured time zone Europe/Paris. Add "Z" or an offset such as "+01:00" to be explicit [date-without-offset]'],
       { url: 'https://example.com/', timeZone: 'Europe/Paris' }],
+    ['tags-as-text.md', ['posts/tags-as-text.md:4:1 warning "tags" is one piece of text, so "film, alita" is a single tag; write a list to get several: tags: [film, alita] [tags-as-text]']],
     ['empty-body.md', ['posts/empty-body.md:5:1 warning the post has no body text; feeds will carry only its title and summary [empty-body]']],
     ['forbidden-xml-chars.md', [
       'posts/forbidden-xml-chars.md:2:13 warning removed character U+0007, which XML 1.0 does not allow [forbidden-character]',
