@@ -14,6 +14,7 @@ import { describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
 import { checkOutDir, foreignOutput } from './out-dir.js';
 import { progressReporter } from './progress.js';
+import { didYouMean } from './util.js';
 import { VERSION } from './version.js';
 import { outputProblem, recoverOutput, writeOutput } from './write.js';
 
@@ -82,7 +83,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    io.stderr(`feedwright: ${(error as Error).message}\n\n${USAGE}`);
+    io.stderr(`feedwright: ${usageProblem(error as Error)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -240,4 +241,12 @@ export function referenceTime(io: Io): number | string {
 
 export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** node:util's message for an unknown option is long and generic; name the option and the likely one meant. */
+function usageProblem(error: Error): string {
+  const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
+  if (unknown === undefined) return error.message;
+  const guess = didYouMean(unknown.replace(/^-+/, ''), Object.keys(OPTIONS));
+  return `unknown option ${unknown}${guess ? `; did you mean --${guess}?` : ''}`;
 }

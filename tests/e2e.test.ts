@@ -285,6 +285,8 @@ describe('command line', () => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(/^feedwright: /);
     }
+    const typo = await run(['build', '--post', 'posts'], { cwd: dir });
+    expect(typo.stderr.split('\n')[0]).toBe('feedwright: unknown option --post; did you mean --posts?');
     const bad = await run(['build'], { cwd: dir, env: { SOURCE_DATE_EPOCH: 'yesterday' } });
     expect(bad.code).toBe(2);
     await expect(access(join(dir, 'dist'))).rejects.toThrow();
