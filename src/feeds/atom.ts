@@ -25,7 +25,7 @@ export function atom(doc: FeedDoc): string {
     ...historyLinks(doc.history).map(([rel, paths]) => `  <link${attributes({ rel, type: 'application/atom+xml', href: pathUrl(doc, paths, 'atom') })}/>`),
     ...(doc.history?.archived ? ['  <fh:archive/>'] : []),
     person('author', config.author, '  '),
-    `  ${el('generator', GENERATOR.name, { uri: GENERATOR.uri, version: GENERATOR.version })}`,
+    `  ${el('generator', GENERATOR.name, { version: GENERATOR.version })}`,
   );
   if (config.icon) lines.push(`  ${el('icon', config.icon)}`);
   if (config.logo) lines.push(`  ${el('logo', config.logo)}`);
