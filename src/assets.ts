@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { compareStrings } from './util.js';
+import { compareStrings, isWithin } from './util.js';
 
 /**
  * Asset discovery for post bundles (`posts/<slug>/index.md` plus the files beside it). One small module so
@@ -63,7 +63,7 @@ export function listBundleAssets(bundleDir: string, shownDir: string): BundleAss
       } else if (entry.isSymbolicLink()) {
         root ??= realpathSync(bundleDir);
         const target = realTarget(full);
-        const inside = target !== undefined && isInside(root, target);
+        const inside = target !== undefined && isBelow(root, target);
         const info = inside ? statSync(target, { throwIfNoEntry: false }) : undefined;
         if (inside && info?.isFile()) {
           assets.push({ path: rel, file: target, size: info.size });
@@ -89,8 +89,8 @@ function realTarget(link: string): string | undefined {
   }
 }
 
-/** Whether `target` lies below `root` (both real paths). */
-function isInside(root: string, target: string): boolean {
-  const r = relative(root, target);
-  return r !== '' && !isAbsolute(r) && r !== '..' && !r.startsWith(`..${sep}`);
+
+/** Whether `target` lies strictly below `root` (both real paths). */
+function isBelow(root: string, target: string): boolean {
+  return target !== root && isWithin(root, target);
 }

@@ -1,7 +1,8 @@
 import matter from 'gray-matter';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, type SourceFile } from './sources.js';
+import type { SourceFile } from './sources.js';
+import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from './xml.js';
 
 /** A source split into its front matter (parsed, with key positions) and its Markdown body. */
 export interface ParsedSource {

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isWithin } from './util.js';
 
 /**
  * The output folder is replaced wholesale, so it must never be the project, the posts, or hold either.
@@ -11,15 +12,11 @@ export function checkOutDir(root: string, postsDir: string, outDir: string): str
   const out = real(resolve(root, outDir));
   const project = real(resolve(root));
   const posts = real(resolve(root, postsDir));
-  if (contains(out, project)) return `--out ${outDir} is the project folder or one of its parents; choose a folder of its own such as dist`;
-  if (contains(out, posts) || contains(posts, out)) return `--out ${outDir} overlaps the posts folder ${postsDir}; choose a folder of its own such as dist`;
+  if (isWithin(out, project)) return `--out ${outDir} is the project folder or one of its parents; choose a folder of its own such as dist`;
+  if (isWithin(out, posts) || isWithin(posts, out)) return `--out ${outDir} overlaps the posts folder ${postsDir}; choose a folder of its own such as dist`;
   return undefined;
 }
 
-function contains(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest (it may not exist yet). */
 function real(path: string): string {

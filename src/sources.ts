@@ -5,6 +5,7 @@ import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
 import { compareStrings } from './util.js';
+import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from './xml.js';
 
 /** One post's source text, decoded and normalised. */
 export interface SourceFile {
@@ -158,11 +159,6 @@ export function stripDatePrefix(stem: string): string {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // drops a leading BOM
-// Everything XML 1.0 allows: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF (no lone surrogates).
-/** Every character XML 1.0 forbids (global, for replacing). */
-export const FORBIDDEN_IN_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-/** The same, for testing. */
-export const HAS_FORBIDDEN_IN_XML = new RegExp(FORBIDDEN_IN_XML.source, 'u');
 
 /** Strict UTF-8 (a leading BOM dropped); the byte offset of the first malformed sequence otherwise. */
 export function decodeUtf8(bytes: Uint8Array): string | { offset: number } {

@@ -1,5 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Position } from './diagnostics.js';
+import { isAbsolute, relative, sep } from 'node:path';
 
 /** A non-null, non-array object. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,4 +57,13 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length] ?? 0;
+}
+
+/**
+ * Whether `child` is `parent` or lies below it, by path arithmetic only (resolve links first where they matter).
+ * The one containment rule behind every "never outside the output / posts / bundle folder" check.
+ */
+export function isWithin(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { isWithin } from './util.js';
 import { isRunning, withLock } from './output-lock.js';
 
 /** A file the build produces, relative to the output folder (always `/`-separated, never escaping it). */
@@ -127,8 +128,7 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
   const checked = new Set<string>();
   const inside = async (dir: string): Promise<void> => {
     if (checked.has(dir)) return;
-    const rel = relative(real, await realpath(dir));
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write through ${dir}: it leads outside the output folder ${target}`);
+    if (!isWithin(real, await realpath(dir))) throw new Error(`refusing to write through ${dir}: it leads outside the output folder ${target}`);
     checked.add(dir);
   };
   const staging = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;

@@ -1,14 +1,19 @@
 /** Helpers shared by the XML serializers. */
 
-// Characters XML 1.0 forbids: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE and U+FFFF.
-const FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-// A cheap test that is true for every string FORBIDDEN matches (and for well-formed surrogate pairs, which it
+/**
+ * Every character XML 1.0 forbids (global, for replacing): C0 controls other than tab/LF/CR, lone surrogates,
+ * U+FFFE and U+FFFF. The one definition: sources.ts and frontmatter.ts warn about and remove the same set.
+ */
+export const FORBIDDEN_IN_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** The same, for testing and finding the first one. */
+export const HAS_FORBIDDEN_IN_XML = new RegExp(FORBIDDEN_IN_XML.source, 'u');
+// A cheap test that is true for every string FORBIDDEN_IN_XML matches (and for well-formed surrogate pairs, which it
 // leaves alone): a Unicode-mode scan of every feed's HTML costs seconds on a large site, this one milliseconds.
 const MAYBE_FORBIDDEN = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** Remove characters XML 1.0 cannot carry. */
 export function xmlSafe(text: string): string {
-  return MAYBE_FORBIDDEN.test(text) ? text.replace(FORBIDDEN, '') : text;
+  return MAYBE_FORBIDDEN.test(text) ? text.replace(FORBIDDEN_IN_XML, '') : text;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

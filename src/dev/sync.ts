@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { isWithin } from '../util.js';
 import { safeRelative, type OutputFile } from '../write.js';
 
 /** Output of the previous good build, by path. */
@@ -39,8 +40,7 @@ export async function syncOutput(outDir: string, files: readonly OutputFile[], p
 
 /** A symbolic link placed inside the output folder must not lead writes or deletes out of it. */
 async function refuseEscape(target: string, dir: string): Promise<void> {
-  const rel = relative(target, await realpath(dir));
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (!isWithin(target, await realpath(dir))) {
     throw new Error(`refusing to write through ${dir}: it leads outside the output folder ${target}`);
   }
 }
