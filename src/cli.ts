@@ -6,10 +6,7 @@ import { resolveConfig } from './config.js';
 import {
   diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, sortDiagnostics, type Diagnostic,
 } from './diagnostics.js';
-import { newPost } from './commands/new.js';
-import { ping } from './commands/ping.js';
 import { salvageConfig } from './config-fallback.js';
-import { dev } from './dev/dev.js';
 import { describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
 import { checkOutDir, foreignOutput } from './out-dir.js';
@@ -96,9 +93,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const command = positionals[0] ?? 'build';
-  if (command === 'new') return newPost(positionals.slice(1), values, io);
-  if (command === 'ping' && positionals.length === 1) return ping(values, io);
-  if (command === 'dev' && positionals.length === 1) return dev(values, io);
+  // The other commands are loaded when used: a build does not pay for the dev server's file watcher and HTTP code.
+  if (command === 'new') return (await import('./commands/new.js')).newPost(positionals.slice(1), values, io);
+  if (command === 'ping' && positionals.length === 1) return (await import('./commands/ping.js')).ping(values, io);
+  if (command === 'dev' && positionals.length === 1) return (await import('./dev/dev.js')).dev(values, io);
   if ((command !== 'build' && command !== 'check') || positionals.length > 1) {
     io.stderr(`feedwright: unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
     return 2;
