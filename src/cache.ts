@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,15 +16,23 @@ import type { OutputManifest } from './write.js';
  * its content hash, the resolved config and the tool's version, plus what the last write put in each output
  * folder. Only the CLI opens it; a build without it renders everything.
  *
- *   index.json   which files had which content hash, the result of each key, the output manifests
- *   packs/*.bin  post HTML, many posts per file, read lazily (a rebuild reads only the posts it re-renders)
+ *   index.json     which files had which content hash, the result of each key, the output manifests
+ *   journal.jsonl  what each build since index.json was written changed in it, a checksummed line per build
+ *   packs/*.bin    post HTML, many posts per file, read lazily (a rebuild reads only the posts it re-renders)
  *
- * Every file is written to a temporary name and renamed into place; a cache that cannot be read (missing,
- * corrupt, another version) is ignored and rebuilt, and a post whose stored HTML fails its checksum is
- * rendered again, so the cache can only make a build faster, never different.
+ * A build appends only what it changed to the journal (a one-post rebuild of a big blog writes a few kilobytes
+ * rather than the whole index); the index is rewritten, and the journal emptied, once the journal grows to a
+ * good part of the index's size. Every other file is written to a temporary name and renamed into place. A
+ * cache that cannot be read (missing, corrupt, another version) is ignored and rebuilt; a journal line that is
+ * torn, damaged, or not the next one after the index and the lines before it (two builds saving at once) ends
+ * the journal there; a post whose stored HTML fails its checksum is rendered again. So the cache can only make
+ * a build faster, never different.
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
+/** Rewrite the index once the journal is this many times its size (or has this many lines). */
+const JOURNAL_SHARE = 0.5;
+const JOURNAL_LINES = 200;
 /**
  * A file modified this close (ms) before it was read may change again within the file system's timestamp
  * resolution without its stat changing (git's "racy" files): its recorded hash is not trusted next time.
@@ -52,26 +60,63 @@ interface StoredOutput {
   readonly files: OutputManifest;
 }
 
+type StoredStamp = readonly [...FileStamp, string];
+
 interface IndexFile {
   readonly format: number;
   readonly tool: string;
-  readonly files: Record<string, readonly [...FileStamp, string]>;
+  /** Names this version of the index; journal lines say which index they follow. */
+  readonly id: string;
+  readonly files: Record<string, StoredStamp>;
   readonly entries: Record<string, StoredEntry>;
   readonly outputs: Record<string, StoredOutput>;
 }
 
+/** Changes to a record: values set (added or changed) and keys dropped. */
+interface Changes<T> {
+  readonly set: Record<string, T>;
+  readonly drop: string[];
+}
+
+/** How an output folder's manifest changed (both of its records), or that it was forgotten. */
+type OutputChange = { readonly folder: string; readonly files: Changes<string | null>; readonly dirs: Changes<number> } | null;
+
+/** One journal line: what a build changed, after `seq` lines of the journal of index `base`. */
+interface JournalLine {
+  readonly base: string;
+  readonly seq: number;
+  readonly files: Changes<StoredStamp>;
+  readonly entries: Changes<StoredEntry>;
+  readonly outputs: Record<string, OutputChange>;
+}
+
+/** The index as read: the index file with its journal applied. */
+interface Loaded {
+  readonly index: IndexFile;
+  /** Valid journal lines applied, and the journal's size in bytes up to the end of the last of them. */
+  readonly lines: number;
+  readonly journalBytes: number;
+  /** Whether the journal had anything after its valid lines (it is then rewritten with the index). */
+  readonly damaged: boolean;
+  readonly indexBytes: number;
+}
+
 export class DiskCache implements PostCache {
   private readonly salt: string;
-  private readonly files: Record<string, readonly [...FileStamp, string]>;
+  private readonly files: Record<string, StoredStamp>;
   private readonly entries: Record<string, StoredEntry>;
-  private readonly outputs: Record<string, StoredOutput>;
-  private readonly liveFiles: Record<string, readonly [...FileStamp, string]> = {};
+  private outputs: Record<string, StoredOutput>;
+  private readonly liveFiles: Record<string, StoredStamp> = {};
   private readonly liveEntries: Record<string, StoredEntry> = {};
   private readonly fresh = new Map<string, ProcessedSource>();
+  /** The index and journal as read, when they were usable (a save then appends to them). */
+  private readonly loaded: Loaded | undefined;
 
-  private constructor(readonly dir: string, index: IndexFile | undefined) {
+  private constructor(readonly dir: string, loaded: Loaded | undefined) {
     this.salt = toolFingerprint();
+    const index = loaded?.index;
     const usable = index?.format === FORMAT && index.tool === this.salt;
+    this.loaded = usable ? loaded : undefined;
     this.files = usable ? index.files : {};
     this.entries = usable ? validEntries(dir, index.entries) : {};
     this.outputs = usable ? index.outputs : {};
@@ -80,7 +125,7 @@ export class DiskCache implements PostCache {
   /** Open the cache in `dir` (created on save); an unreadable cache opens empty. */
   static open(dir: string): DiskCache {
     try {
-      return new DiskCache(dir, JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as IndexFile);
+      return new DiskCache(dir, readIndex(dir));
     } catch {
       return new DiskCache(dir, undefined);
     }
@@ -150,8 +195,11 @@ export class DiskCache implements PostCache {
   /** Record (or, with `undefined`, forget) what is now in `outDir`. */
   setManifest(outDir: string, files: OutputManifest | undefined): void {
     const folder = folderId(outDir);
-    if (files && folder) this.outputs[outDir] = { folder, files };
-    else delete this.outputs[outDir];
+    // A copy: the index as read stays as it was, to tell what changed (the journal line).
+    const outputs = { ...this.outputs };
+    if (files && folder) outputs[outDir] = { folder, files };
+    else delete outputs[outDir];
+    this.outputs = outputs;
   }
 
   /** Write the entries this build used or made, then drop everything else. */
@@ -172,8 +220,22 @@ export class DiskCache implements PostCache {
     }
     if (blobs.length > 0) writePack(this.dir, blobs, entries);
     if (new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : []))).size > MAX_PACKS) compact(this.dir, entries);
-    const index: IndexFile = { format: FORMAT, tool: this.salt, files: this.liveFiles, entries, outputs: this.outputs };
-    writeAtomic(join(this.dir, 'index.json'), JSON.stringify(index));
+    const loaded = this.loaded;
+    const line = loaded && !loaded.damaged && JSON.stringify({
+      base: loaded.index.id, seq: loaded.lines,
+      files: changes(loaded.index.files, this.liveFiles, sameStamp),
+      entries: changes(loaded.index.entries, entries, (a, b) => a === b),
+      outputs: outputChanges(loaded.index.outputs, this.outputs),
+    } satisfies JournalLine);
+    const journal = join(this.dir, 'journal.jsonl');
+    if (line && loaded.lines < JOURNAL_LINES && loaded.journalBytes + line.length < JOURNAL_SHARE * loaded.indexBytes) {
+      // A torn append is caught by the line's checksum when read, and the journal ends before it.
+      appendFileSync(journal, `${checksum(encoder.encode(line))} ${line}\n`);
+    } else {
+      const index: IndexFile = { format: FORMAT, tool: this.salt, id: randomBytes(8).toString('hex'), files: this.liveFiles, entries, outputs: this.outputs };
+      writeAtomic(join(this.dir, 'index.json'), JSON.stringify(index));
+      rmSync(journal, { force: true });
+    }
     const used = new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : [])));
     for (const name of readdirSync(join(this.dir, 'packs'))) {
       if (!used.has(name)) rmSync(join(this.dir, 'packs', name), { force: true });
@@ -183,6 +245,83 @@ export class DiskCache implements PostCache {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Read index.json and apply the journal lines that follow it in order. Throws when the index is unreadable. */
+function readIndex(dir: string): Loaded {
+  const indexText = readFileSync(join(dir, 'index.json'), 'utf8');
+  const index = JSON.parse(indexText) as IndexFile;
+  let journal: Buffer;
+  try {
+    journal = readFileSync(join(dir, 'journal.jsonl'));
+  } catch {
+    return { index, lines: 0, journalBytes: 0, damaged: false, indexBytes: indexText.length };
+  }
+  let lines = 0;
+  let start = 0;
+  for (let end = journal.indexOf(0x0a); end >= 0; start = end + 1, end = journal.indexOf(0x0a, start)) {
+    const space = journal.indexOf(0x20, start);
+    if (space < 0 || space > end) break;
+    const body = journal.subarray(space + 1, end);
+    if (checksum(body) !== journal.toString('latin1', start, space)) break;
+    let line: JournalLine;
+    try {
+      line = JSON.parse(decoder.decode(body)) as JournalLine;
+    } catch {
+      break;
+    }
+    if (line.base !== index.id || line.seq !== lines) break;
+    apply(index.files, line.files);
+    apply(index.entries, line.entries);
+    for (const [dir, change] of Object.entries(line.outputs)) {
+      const before = index.outputs[dir];
+      if (change === null) {
+        delete index.outputs[dir];
+        continue;
+      }
+      const files = { ...before?.files.files };
+      const dirs = { ...before?.files.dirs };
+      apply(files, change.files);
+      apply(dirs, change.dirs);
+      index.outputs[dir] = { folder: change.folder, files: { files, dirs } };
+    }
+    lines++;
+  }
+  return { index, lines, journalBytes: start, damaged: start < journal.length, indexBytes: indexText.length };
+}
+
+function apply<T>(into: Record<string, T>, change: Changes<T>): void {
+  for (const key of change.drop) delete into[key];
+  Object.assign(into, change.set);
+}
+
+/** What turns `before` into `after`. */
+function changes<T>(before: Readonly<Record<string, T>>, after: Readonly<Record<string, T>>, same: (a: T, b: T) => boolean): Changes<T> {
+  const set: Record<string, T> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (!(key in before) || !same(before[key] as T, value)) set[key] = value;
+  }
+  return { set, drop: Object.keys(before).filter((key) => !(key in after)) };
+}
+
+/** What changed in the output manifests: per folder, the files and folders whose keys or mtimes changed. */
+function outputChanges(before: Readonly<Record<string, StoredOutput>>, after: Readonly<Record<string, StoredOutput>>): Record<string, OutputChange> {
+  const out: Record<string, OutputChange> = {};
+  for (const [dir, now] of Object.entries(after)) {
+    const old = before[dir];
+    if (old === now) continue;
+    out[dir] = {
+      folder: now.folder,
+      files: changes(old?.files.files ?? {}, now.files.files, (a, b) => a === b),
+      dirs: changes(old?.files.dirs ?? {}, now.files.dirs, (a, b) => a === b),
+    };
+  }
+  for (const dir of Object.keys(before)) if (!(dir in after)) out[dir] = null;
+  return out;
+}
+
+function sameStamp(a: StoredStamp, b: StoredStamp): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
 
 /** A post whose `html` is read from the cache the first time it is needed. */
 function lazyHtml(meta: Omit<Post, 'html'>, load: () => string): Post {

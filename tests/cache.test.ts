@@ -193,3 +193,66 @@ describe('the build cache', () => {
     expect((await readdir(root)).filter((name) => name.startsWith('dist.'))).toEqual([]);
   }, 120_000);
 });
+
+describe('the cache journal', () => {
+  const journalLines = async (cacheDir: string): Promise<string[]> =>
+    (await readFile(join(cacheDir, 'journal.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+
+  it('records a small rebuild as one journal line instead of rewriting the index, and reads it back', async () => {
+    const root = await tempProject('cache-journal');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 40);
+    await buildBoth(root);
+    const cacheDir = join(root, CACHE_DIR);
+    const index = await readFile(join(cacheDir, 'index.json'), 'utf8');
+    expect(await journalLines(cacheDir)).toEqual([]);
+
+    await writeFile(join(root, 'posts', tinyName(11)), tinyPost(11, ' Edited once.'));
+    await buildBoth(root);
+    await writeFile(join(root, 'posts', tinyName(12)), tinyPost(12, ' Edited too.'));
+    await rm(join(root, 'posts', tinyName(30)));
+    await buildBoth(root);
+    expect((await readFile(join(cacheDir, 'index.json'), 'utf8')) === index).toBe(true); // not rewritten
+    const lines = await journalLines(cacheDir);
+    expect(lines).toHaveLength(2);
+    // Each line holds what changed, not the whole index.
+    for (const line of lines) expect(line.length).toBeLessThan(index.length / 4);
+    const second = JSON.parse(lines[1]?.slice(lines[1].indexOf(' ') + 1) ?? '') as { seq: number; entries: { drop: string[] } };
+    expect(second.seq).toBe(1);
+    expect(second.entries.drop.length).toBeGreaterThan(0); // the deleted post's entry (and the edited one's old one)
+
+    // The journal is read back: nothing is rendered again but the edited post.
+    await writeFile(join(root, 'posts', tinyName(13)), tinyPost(13, ' Edited as well.'));
+    expect(await toRender(root)).toBe(1);
+  });
+
+  it('ends the journal at a damaged, torn or out-of-turn line, and the output stays right', async () => {
+    const root = await tempProject('cache-journal-damage');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 40);
+    await buildBoth(root);
+    const cacheDir = join(root, CACHE_DIR);
+    await writeFile(join(root, 'posts', tinyName(5)), tinyPost(5, ' Edited.'));
+    await buildBoth(root);
+    const [good] = await journalLines(cacheDir);
+    if (good === undefined) throw new Error('no journal line');
+
+    // A flipped byte fails the checksum; the posts it recorded are rendered again, and the output is the same.
+    await writeFile(join(cacheDir, 'journal.jsonl'), `${good.replace('Edited', 'Edixed')}\n`);
+    expect(await toRender(root)).toBeGreaterThan(0);
+    await buildBoth(root);
+    // The damaged journal was folded into a fresh index.
+    expect(await journalLines(cacheDir)).toEqual([]);
+
+    // A torn append (a build killed while saving), and a line saved by a build that read an older journal.
+    await writeFile(join(root, 'posts', tinyName(6)), tinyPost(6, ' Edited.'));
+    await buildBoth(root);
+    const [line] = await journalLines(cacheDir);
+    if (line === undefined) throw new Error('no journal line');
+    await writeFile(join(cacheDir, 'journal.jsonl'), `${line}\n${line.slice(0, 40)}`);
+    await buildBoth(root);
+    await writeFile(join(cacheDir, 'journal.jsonl'), `${line}\n${line}\n`);
+    await writeFile(join(root, 'posts', tinyName(7)), tinyPost(7, ' Edited.'));
+    await buildBoth(root);
+  });
+});
