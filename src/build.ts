@@ -17,7 +17,7 @@ import { loadPosts, type PostCache } from './load-posts.js';
 import type { Post } from './post.js';
 import type { PoolOptions } from './render-pool.js';
 import { buildSite, type Site } from './site.js';
-import { robotsTxt, sitemap } from './sitemap.js';
+import { robotsTxt, sitemapFiles } from './sitemap.js';
 import { listSources } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
 import { collectTags, type Tag } from './tags.js';
@@ -107,7 +107,7 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     out('style.css', () => STYLESHEET, undefined, postsKey('style', [], keys)),
     out('copy.js', () => COPY_SCRIPT, undefined, postsKey('copy', [], keys)),
     out('robots.txt', () => robotsTxt(site.config), undefined, postsKey('robots', [], keys)),
-    out('sitemap.xml', () => sitemap(site, tags), undefined, postsKey('sitemap', site.posts, keys, 'meta')),
+    ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, undefined, postsKey(file.path, site.posts, keys, 'meta'))),
     out('_headers', () => headersFile(headerRules(site.config)), undefined, postsKey('headers', [], keys)),
     // A post page is made from the post and the config alone, so the post's key is the page's.
     ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
