@@ -8,6 +8,16 @@ import sanitizeHtml from 'sanitize-html';
 
 const URL_ATTRIBUTES = ['href', 'src', 'cite', 'poster', 'data', 'action', 'longdesc', 'background'];
 
+/**
+ * The URL rules of safe HTML, shared by the sanitizer below and by the Markdown fast route
+ * (safe-markdown.ts), which must drop exactly the URLs the sanitizer drops.
+ */
+export const SAFE_SCHEMES: readonly string[] = ['http', 'https', 'mailto', 'tel'];
+/** Per-tag scheme lists that replace `SAFE_SCHEMES` for that tag. */
+export const SAFE_SCHEMES_BY_TAG: Readonly<Record<string, readonly string[]>> = { img: ['http', 'https', 'data'] };
+/** `//host/path` URLs are kept (they resolve against the post's own scheme). */
+export const ALLOW_PROTOCOL_RELATIVE = true;
+
 const SAFE_TAGS = [
   ...sanitizeHtml.defaults.allowedTags,
   'img', 'picture', 'source', 'figure', 'figcaption', 'video', 'audio', 'track', 'details', 'summary',
@@ -35,9 +45,9 @@ const SAFE_OPTIONS: sanitizeHtml.IOptions = {
     blockquote: ['cite'], q: ['cite'], del: ['cite', 'datetime'], ins: ['cite', 'datetime'], time: ['datetime'],
     abbr: ['title'], details: ['open'],
   },
-  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['http', 'https', 'data'] },
-  allowProtocolRelative: true,
+  allowedSchemes: [...SAFE_SCHEMES],
+  allowedSchemesByTag: Object.fromEntries(Object.entries(SAFE_SCHEMES_BY_TAG).map(([tag, schemes]) => [tag, [...schemes]])),
+  allowProtocolRelative: ALLOW_PROTOCOL_RELATIVE,
   // Only disabled checkboxes (GFM task lists) survive as inputs.
   exclusiveFilter: (frame) => frame.tag === 'input' && (frame.attribs.type !== 'checkbox' || frame.attribs.disabled === undefined),
 };
@@ -79,6 +89,26 @@ export function finishHtml(html: string, base: string, trusted: boolean, sizes: 
       },
     },
   });
+}
+
+/**
+ * Whether the sanitizer keeps `url` (already made absolute) in a URL attribute of `tag`: the check
+ * sanitize-html makes on `href`, `src` and `cite` with the options above. Characters up to U+0020 are
+ * ignored, as browsers do, and HTML comments inside the URL are cut out before the scheme is read.
+ */
+export function urlAllowed(tag: string, url: string): boolean {
+  let href = url.replace(/[\x00-\x20]+/g, '');
+  for (;;) {
+    const start = href.indexOf('<!--');
+    if (start === -1) break;
+    const end = href.indexOf('-->', start + 4);
+    if (end === -1) break;
+    href = href.slice(0, start) + href.slice(end + 3);
+  }
+  const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(href)?.[1];
+  if (scheme === undefined) return !/^[/\\]{2}/.test(href) || ALLOW_PROTOCOL_RELATIVE;
+  const allowed = Object.hasOwn(SAFE_SCHEMES_BY_TAG, tag) ? SAFE_SCHEMES_BY_TAG[tag] : SAFE_SCHEMES;
+  return allowed !== undefined && allowed.includes(scheme.toLowerCase());
 }
 
 /** Resolve a possibly relative URL; leaves absolute URLs and unparsable values alone. */

@@ -120,8 +120,9 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
     return { diagnostics: problems };
   }
 
-  const rendered = renderMarkdown(src.body);
-  const html = finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes);
+  // Markdown without raw HTML is rendered straight to safe HTML; the rest goes through the sanitizer.
+  const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes });
+  const html = rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes);
   const summary = summaryText ?? htmlToText(rendered.excerptHtml);
   if (summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
