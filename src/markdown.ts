@@ -9,7 +9,7 @@ export interface RenderedMarkdown {
   /** HTML of the part before `<!-- more -->`, or of the first paragraph; empty when there is neither. */
   readonly excerptHtml: string;
   /** True when `html` came from the fast route: safe, URLs absolute, image sizes added. */
-  readonly finished?: boolean;
+  readonly finished: boolean;
 }
 
 /** Where the body's links point from, for the fast route (safe-markdown.ts). */
@@ -36,7 +36,7 @@ export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMa
   // excerpt keeps the whole body's link reference definitions (they may come after the marker).
   const more = tokens.findIndex((t: Token) => t.type === 'html' && MORE.test(t.raw.trim()));
   const excerpt = more >= 0 ? tokens.slice(0, more) : tokens.filter((t: Token) => t.type === 'paragraph').slice(0, 1);
-  const finished = safe !== undefined ? { finished: true } : {};
-  if (excerpt.length === 0) return { html, excerptHtml: '', ...finished };
-  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList), ...finished };
+  const finished = safe !== undefined;
+  if (excerpt.length === 0) return { html, excerptHtml: '', finished };
+  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList), finished };
 }
