@@ -50,9 +50,12 @@ function cleanUrl(href: string): string | null {
  */
 const LONE_COMMENT = /^(\s*)<!--(?!-?>)(?:(?!--!?>)[\s\S])*-->(\s*)$/;
 
+const NO_SIZES: ImageSizeLookup = new Map();
+
+/** marked's renderer with the sanitizer's output rules; one instance, set up for each body in turn. */
 class SafeRenderer extends Renderer {
   base = new URL('http://localhost/');
-  sizes: ImageSizeLookup = new Map();
+  sizes: ImageSizeLookup = NO_SIZES;
   /** Set when the post needs the sanitizer after all; the output is then thrown away. */
   unsafe = false;
 
@@ -117,7 +120,8 @@ class SafeRenderer extends Renderer {
 
   override text(token: Tokens.Text | Tokens.Escape): string {
     if ('tokens' in token && token.tokens) return this.parser.parseInline(token.tokens);
-    // Text marked writes as is (inside raw HTML such as <pre>): only there with raw HTML around it.
+    // marked writes text as is after a raw <pre>, <script>, <style> or <textarea> tag, even one it only
+    // wrote as an image's alt text (so no html token was rendered): the sanitizer must read that.
     if ('escaped' in token && token.escaped) this.unsafe = true;
     return text(token.text);
   }
@@ -144,6 +148,6 @@ export function renderSafeHtml(tokens: Token[], base: string, sizes: ImageSizeLo
     const html = parser.parse(tokens);
     return renderer.unsafe ? undefined : html;
   } finally {
-    renderer.sizes = new Map();
+    renderer.sizes = NO_SIZES;
   }
 }
