@@ -1,3 +1,4 @@
+import matter from 'gray-matter';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { SourceFile } from './sources.js';
@@ -14,8 +15,9 @@ export interface ParsedSource {
   readonly bodyLine: number;
 }
 
-// YAML is parsed by `yaml` (YAML 1.2 core schema, so `2024-01-02` stays text we can validate, duplicate
-// keys are errors, and every node knows its source position).
+// gray-matter only splits the file here: YAML is parsed by `yaml` (YAML 1.2 core schema, so `2024-01-02`
+// stays text we can validate, duplicate keys are errors, and every node knows its source position).
+const SPLIT_ONLY = { engines: { yaml: { parse: (): object => ({}), stringify: (): string => '' } } };
 
 /** Split and parse front matter; YAML problems are reported at their line and column in the `.md` file. */
 export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; diagnostics: Diagnostic[] } {
@@ -29,7 +31,10 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
     return { diagnostics: [diagnostic(file.path, 'error', 'unclosed-front-matter',
       'the front matter opened on line 1 is never closed: add a line "---" after the last YAML line', { line: 1, column: 1 })] };
   }
-  const { yamlText, body } = splitFrontMatter(text);
+  // gray-matter's `matter` starts with the rest of the opening line, so YAML line N is file line N.
+  const split = matter(text, SPLIT_ONLY);
+  const yamlText = split.matter;
+  const body = split.content;
   const bodyLine = text.slice(0, text.length - body.length).split('\n').length;
 
   let lineCounter = new LineCounter();
@@ -88,24 +93,6 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
     return [key, cleaned];
   }));
   return { diagnostics, source: { file, data: clean, keys, body, bodyLine } };
-}
-
-/**
- * Split a file whose first line is `---` (optionally followed by blanks; the caller checks) into its front
- * matter and body, exactly as gray-matter 4 does
- * (it did this job before; tests/front-matter-split.test.ts compares the two): the front matter runs from
- * after the opening `---` (so it starts with the rest of that line, and YAML line N is file line N) to the
- * first "\n---", and the body starts after that, without one following "\r" and one "\n". gray-matter
- * itself was slow here: it looks every file's whole text up in its cache and copies it into a Buffer.
- */
-export function splitFrontMatter(text: string): { yamlText: string; body: string } {
-  const rest = text.slice(3);
-  const close = rest.indexOf('\n---');
-  if (close === -1) return { yamlText: rest, body: '' };
-  let body = rest.slice(close + 4);
-  if (body.startsWith('\r')) body = body.slice(1);
-  if (body.startsWith('\n')) body = body.slice(1);
-  return { yamlText: rest.slice(0, close), body };
 }
 
 /** A copy of a YAML value with every string cleaned of characters XML 1.0 forbids. */
