@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { Parser } from 'htmlparser2';
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
 
 /**
  * Post HTML goes through one real HTML parser pass (sanitize-html on htmlparser2) that both removes active
@@ -18,47 +19,59 @@ export const SAFE_SCHEMES_BY_TAG: Readonly<Record<string, readonly string[]>> = 
 /** `//host/path` URLs are kept (they resolve against the post's own scheme). */
 export const ALLOW_PROTOCOL_RELATIVE = true;
 
-const SAFE_TAGS = [
-  ...sanitizeHtml.defaults.allowedTags,
-  'img', 'picture', 'source', 'figure', 'figcaption', 'video', 'audio', 'track', 'details', 'summary',
-  'del', 'ins', 's', 'sup', 'sub', 'kbd', 'mark', 'input', 'dl', 'dt', 'dd', 'abbr', 'time', 'h1', 'h2',
-];
+/**
+ * sanitize-html (with postcss, which it loads) takes a tenth of a second to load, and most builds never need it:
+ * posts without raw HTML take the fast route (safe-markdown.ts). So it is loaded on first use, with its options.
+ */
+let loaded: { readonly sanitize: typeof sanitizeHtml; readonly safe: sanitizeHtml.IOptions; readonly raw: sanitizeHtml.IOptions } | undefined;
 
-// Void elements are written without an end tag: `</source>` is an HTML parse error (feed validators flag it).
-const SELF_CLOSING = [...sanitizeHtml.defaults.selfClosing, 'source', 'track', 'wbr', 'col', 'embed', 'param'];
+function sanitizer(): NonNullable<typeof loaded> {
+  if (loaded) return loaded;
+  const sanitize = createRequire(import.meta.url)('sanitize-html') as typeof sanitizeHtml;
+  const safeTags = [
+    ...sanitize.defaults.allowedTags,
+    'img', 'picture', 'source', 'figure', 'figcaption', 'video', 'audio', 'track', 'details', 'summary',
+    'del', 'ins', 's', 'sup', 'sub', 'kbd', 'mark', 'input', 'dl', 'dt', 'dd', 'abbr', 'time', 'h1', 'h2',
+  ];
 
-const SAFE_OPTIONS: sanitizeHtml.IOptions = {
-  selfClosing: SELF_CLOSING,
-  allowedTags: SAFE_TAGS,
-  allowedAttributes: {
-    '*': ['id', 'title', 'lang', 'dir'],
-    a: ['href', 'name', 'rel', 'hreflang', 'type'],
-    img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding'],
-    source: ['src', 'srcset', 'sizes', 'type', 'media'],
-    video: ['src', 'poster', 'controls', 'width', 'height', 'preload', 'loop', 'muted', 'playsinline'],
-    audio: ['src', 'controls', 'preload', 'loop', 'muted'],
-    track: ['src', 'kind', 'srclang', 'label', 'default'],
-    input: ['type', 'checked', 'disabled'],
-    code: ['class'], pre: ['class'], span: ['class'], div: ['class'],
-    ol: ['start', 'reversed', 'type'], li: ['value'],
-    td: ['align', 'colspan', 'rowspan'], th: ['align', 'colspan', 'rowspan', 'scope'],
-    blockquote: ['cite'], q: ['cite'], del: ['cite', 'datetime'], ins: ['cite', 'datetime'], time: ['datetime'],
-    abbr: ['title'], details: ['open'],
-  },
-  allowedSchemes: [...SAFE_SCHEMES],
-  allowedSchemesByTag: Object.fromEntries(Object.entries(SAFE_SCHEMES_BY_TAG).map(([tag, schemes]) => [tag, [...schemes]])),
-  allowProtocolRelative: ALLOW_PROTOCOL_RELATIVE,
-  // Only disabled checkboxes (GFM task lists) survive as inputs.
-  exclusiveFilter: (frame) => frame.tag === 'input' && (frame.attribs.type !== 'checkbox' || frame.attribs.disabled === undefined),
-};
+  // Void elements are written without an end tag: `</source>` is an HTML parse error (feed validators flag it).
+  const selfClosing = [...sanitize.defaults.selfClosing, 'source', 'track', 'wbr', 'col', 'embed', 'param'];
 
-const RAW_OPTIONS: sanitizeHtml.IOptions = {
-  selfClosing: SELF_CLOSING,
-  allowedTags: false,
-  allowedAttributes: false,
-  allowVulnerableTags: true,
-  allowedSchemes: ['http', 'https', 'mailto', 'tel', 'data', 'javascript', 'ftp'],
-};
+  const safeOptions: sanitizeHtml.IOptions = {
+    selfClosing,
+    allowedTags: safeTags,
+    allowedAttributes: {
+      '*': ['id', 'title', 'lang', 'dir'],
+      a: ['href', 'name', 'rel', 'hreflang', 'type'],
+      img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding'],
+      source: ['src', 'srcset', 'sizes', 'type', 'media'],
+      video: ['src', 'poster', 'controls', 'width', 'height', 'preload', 'loop', 'muted', 'playsinline'],
+      audio: ['src', 'controls', 'preload', 'loop', 'muted'],
+      track: ['src', 'kind', 'srclang', 'label', 'default'],
+      input: ['type', 'checked', 'disabled'],
+      code: ['class'], pre: ['class'], span: ['class'], div: ['class'],
+      ol: ['start', 'reversed', 'type'], li: ['value'],
+      td: ['align', 'colspan', 'rowspan'], th: ['align', 'colspan', 'rowspan', 'scope'],
+      blockquote: ['cite'], q: ['cite'], del: ['cite', 'datetime'], ins: ['cite', 'datetime'], time: ['datetime'],
+      abbr: ['title'], details: ['open'],
+    },
+    allowedSchemes: [...SAFE_SCHEMES],
+    allowedSchemesByTag: Object.fromEntries(Object.entries(SAFE_SCHEMES_BY_TAG).map(([tag, schemes]) => [tag, [...schemes]])),
+    allowProtocolRelative: ALLOW_PROTOCOL_RELATIVE,
+    // Only disabled checkboxes (GFM task lists) survive as inputs.
+    exclusiveFilter: (frame) => frame.tag === 'input' && (frame.attribs.type !== 'checkbox' || frame.attribs.disabled === undefined),
+  };
+
+  const rawOptions: sanitizeHtml.IOptions = {
+    selfClosing,
+    allowedTags: false,
+    allowedAttributes: false,
+    allowVulnerableTags: true,
+    allowedSchemes: ['http', 'https', 'mailto', 'tel', 'data', 'javascript', 'ftp'],
+  };
+  loaded = { sanitize, safe: safeOptions, raw: rawOptions };
+  return loaded;
+}
 
 /** Pixel sizes of known local images, keyed by absolute URL. */
 export type ImageSizeLookup = ReadonlyMap<string, { readonly width: number; readonly height: number }>;
@@ -70,8 +83,9 @@ export type ImageSizeLookup = ReadonlyMap<string, { readonly width: number; read
  */
 export function finishHtml(html: string, base: string, trusted: boolean, sizes: ImageSizeLookup = new Map()): string {
   const baseUrl = new URL(base);
-  return sanitizeHtml(html, {
-    ...(trusted ? RAW_OPTIONS : SAFE_OPTIONS),
+  const { sanitize, safe, raw } = sanitizer();
+  return sanitize(html, {
+    ...(trusted ? raw : safe),
     transformTags: {
       '*': (tagName, attribs) => {
         const out: Record<string, string> = {};
