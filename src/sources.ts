@@ -5,7 +5,7 @@ import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
 import { compareStrings } from './util.js';
-import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from './xml.js';
+import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from './xml.js';
 
 /** One post's source text, decoded and normalised. */
 export interface SourceFile {
@@ -186,7 +186,7 @@ export function decodeSource(bytes: Uint8Array, shown: string): { text?: string;
   }
   text = text.replace(/\r\n?/g, '\n');
   const diagnostics: Diagnostic[] = [];
-  if (HAS_FORBIDDEN_IN_XML.test(text)) {
+  if (hasForbiddenInXml(text)) {
     const lines = text.split('\n');
     lines.forEach((lineText, i) => {
       const m = HAS_FORBIDDEN_IN_XML.exec(lineText);

@@ -11,6 +11,11 @@ export const HAS_FORBIDDEN_IN_XML = new RegExp(FORBIDDEN_IN_XML.source, 'u');
 // leaves alone): a Unicode-mode scan of every feed's HTML costs seconds on a large site, this one milliseconds.
 const MAYBE_FORBIDDEN = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
+/** Whether `text` has a character XML 1.0 forbids (the cheap test first: almost no text has any). */
+export function hasForbiddenInXml(text: string): boolean {
+  return MAYBE_FORBIDDEN.test(text) && HAS_FORBIDDEN_IN_XML.test(text);
+}
+
 /** Remove characters XML 1.0 cannot carry. */
 export function xmlSafe(text: string): string {
   return MAYBE_FORBIDDEN.test(text) ? text.replace(FORBIDDEN_IN_XML, '') : text;
