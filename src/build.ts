@@ -9,9 +9,10 @@ import { atom } from './feeds/atom.js';
 import { mainFeed, type FeedDoc } from './feeds/doc.js';
 import { jsonFeed } from './feeds/json.js';
 import { rss } from './feeds/rss.js';
-import { tagFeeds } from './feeds/tags.js';
+import { tagDir, tagFeeds } from './feeds/tags.js';
 import { docKey, postsKey, type PostKeys } from './fingerprint.js';
 import { headerRules, headersFile } from './hosting.js';
+import { listPagePath, listPages } from './listing.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
 import { loadPosts, type PostCache } from './load-posts.js';
 import type { Post } from './post.js';
@@ -102,7 +103,9 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   return [
     ...feeds.flatMap((doc) => feedFiles(doc, keys)),
     // Keys (for incremental writes): the lists show the posts' fields but not their HTML; the rest is config.
-    out('index.html', () => indexPage(site, main), undefined, postsKey('index', site.posts, keys, 'meta')),
+    // A page of a list shows its own posts' fields, where it is among the pages and how many posts there are.
+    ...listPages(site.posts).map((page) => out(listPagePath('', page.number), () => indexPage(site, main, page), undefined,
+      postsKey(`index\0${page.number}\0${page.count}\0${page.total}`, page.posts, keys, 'meta'))),
     out('404.html', () => notFoundPage(site, main), undefined, postsKey('404', [], keys)),
     out('style.css', () => STYLESHEET, undefined, postsKey('style', [], keys)),
     out('copy.js', () => COPY_SCRIPT, undefined, postsKey('copy', [], keys)),
@@ -112,8 +115,9 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     // A post page is made from the post and the config alone, so the post's key is the page's.
     ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
     out('tags/index.html', () => tagsIndexPage(site, tags, main), undefined, postsKey('tags', site.posts, keys, 'meta')),
-    ...tags.map((tag, i) => out(`tags/${tag.slug}/index.html`, () => tagPage(site, tag, byTag[i] ?? main, main), undefined,
-      postsKey(`tag\0${tag.slug}`, tag.posts, keys, 'meta'))),
+    ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
+      () => tagPage(site, tag, byTag[i] ?? main, main, page), undefined,
+      postsKey(`tag\0${tag.slug}\0${page.number}\0${page.count}\0${page.total}`, page.posts, keys, 'meta')))),
   ];
 }
 

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './config.js';
 import { toDisplayDate, toIsoDay, toRfc3339 } from './dates.js';
 import { feedUrl, type FeedDoc } from './feeds/doc.js';
 import { tagUrl } from './feeds/tags.js';
+import { listPages, listPageUrl, type ListPage } from './listing.js';
 import type { Post } from './post.js';
 import type { Site } from './site.js';
 import { tagSlug } from './tags.js';
@@ -119,9 +120,16 @@ ${items.join('\n')}
       </section>`;
 }
 
-/** A list of posts (title, date, summary), newest first. */
-export function postList(config: ResolvedConfig, posts: readonly Post[], heading: 'h2' | 'h3'): string {
+/**
+ * A list of posts (title, date, summary), newest first. On a page of a longer list (`page`), the numbering goes
+ * on from the pages before it and a pager follows.
+ */
+export function postList(config: ResolvedConfig, posts: readonly Post[], heading: 'h2' | 'h3', page?: ListPage & { readonly firstUrl: string }): string {
   if (posts.length === 0) return '      <p>No posts yet.</p>';
+  if (page && page.count > 1) {
+    const list = postList(config, posts, heading).replace('<ol class="posts" reversed>', `<ol class="posts" reversed start="${page.total - page.offset}">`);
+    return `${list}\n${pager(page, page.firstUrl)}`;
+  }
   const items = posts.map((p) => `        <li>
           <article>
             <${heading}><a href="${h(p.url)}">${h(p.title)}</a></${heading}>
@@ -132,23 +140,37 @@ export function postList(config: ResolvedConfig, posts: readonly Post[], heading
   return `      <ol class="posts" reversed>\n${items.join('\n')}\n      </ol>`;
 }
 
+/** Links to the newer and older pages of a list, and where this page is. */
+function pager(page: ListPage, firstUrl: string): string {
+  const links = [
+    ...(page.number > 1 ? [`<a href="${h(listPageUrl(firstUrl, page.number - 1))}" rel="prev">Newer posts</a>`] : []),
+    `<span>Page ${page.number} of ${page.count}</span>`,
+    ...(page.number < page.count ? [`<a href="${h(listPageUrl(firstUrl, page.number + 1))}" rel="next">Older posts</a>`] : []),
+  ];
+  return `      <nav class="pager" aria-label="Pages">\n        ${links.join('\n        ')}\n      </nav>`;
+}
+
 function timeTag(ms: number, config: ResolvedConfig): string {
   return `<time datetime="${h(toIsoDay(ms, config.timeZone))}">${h(toDisplayDate(ms, config.timeZone, config.language))}</time>`;
 }
 
 const INTRO = 'Follow new posts in any feed reader: paste one of these addresses into it.';
 
-/** `dist/index.html`: title, description, subscribe box, every published post newest first. */
-export function indexPage(site: Site, main: FeedDoc): string {
+/**
+ * `dist/index.html`: title, description, subscribe box, the published posts newest first; with more posts than
+ * fit one page (listing.ts), the older ones are on `page/N/index.html`, which repeat the title and list.
+ */
+export function indexPage(site: Site, main: FeedDoc, page: ListPage = listPages(site.posts, Infinity)[0] as ListPage): string {
   const { config } = site;
-  const body = `      <h1>${h(config.title)}</h1>${config.description ? `\n      <p class="lead">${h(config.description)}</p>` : ''}
-${subscribeBox(feedLinks(main), INTRO)}
-      <h2>Posts</h2>
-${postList(config, site.posts, 'h3')}`;
+  const first = page.number === 1;
+  const canonical = listPageUrl(config.url, page.number);
+  const body = `      <h1>${h(config.title)}</h1>${first && config.description ? `\n      <p class="lead">${h(config.description)}</p>` : ''}
+${first ? `${subscribeBox(feedLinks(main), INTRO)}\n` : ''}      <h2>Posts</h2>
+${postList(config, page.posts, 'h3', { ...page, firstUrl: config.url })}`;
   return layout(config, main, {
-    title: config.title, description: config.description || config.title, canonical: config.url, body, script: true,
+    title: first ? config.title : `Posts, page ${page.number} · ${config.title}`, description: config.description || config.title, canonical, body, script: first,
     feeds: [{ title: config.title, links: feedLinks(main) }],
-    head: openGraph([['og:type', 'website'], ['og:title', config.title], ['og:description', config.description], ['og:url', config.url], ['og:site_name', config.title], ['og:image', config.logo ?? '']]),
+    head: openGraph([['og:type', 'website'], ['og:title', config.title], ['og:description', config.description], ['og:url', canonical], ['og:site_name', config.title], ['og:image', config.logo ?? '']]),
   });
 }
 

@@ -23,6 +23,7 @@ h2 { line-height: 1.3; }
 .posts li { margin: 0 0 1.75rem; }
 .posts h2, .posts h3 { margin: 0 0 0.25rem; font-size: 1.3rem; }
 .posts p { margin: 0.25rem 0; }
+.pager { display: flex; flex-wrap: wrap; gap: 1rem; align-items: baseline; margin: 2rem 0; }
 .tag-list { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
 .subscribe { margin: 1.5rem 0 2rem; padding: 1rem 1.25rem; border: 1px solid var(--line); border-radius: 8px; }
 .subscribe h2 { margin: 0 0 0.5rem; font-size: 1.2rem; }

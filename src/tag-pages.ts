@@ -1,20 +1,26 @@
 import type { FeedDoc } from './feeds/doc.js';
 import { tagUrl } from './feeds/tags.js';
+import { listPages, listPageUrl, type ListPage } from './listing.js';
 import { feedLinks, h, layout, postList, subscribeBox } from './pages.js';
 import type { Site } from './site.js';
 import type { Tag } from './tags.js';
 
-/** `dist/tags/<slug>/index.html`: the tag's posts, its own feeds offered first (autodiscovery and subscribe box). */
-export function tagPage(site: Site, tag: Tag, doc: FeedDoc, main: FeedDoc): string {
+/**
+ * `dist/tags/<slug>/index.html`: the tag's posts, its own feeds offered first (autodiscovery and subscribe box);
+ * a tag with more posts than fit one page continues on `tags/<slug>/page/N/index.html` (listing.ts).
+ */
+export function tagPage(site: Site, tag: Tag, doc: FeedDoc, main: FeedDoc, page: ListPage = listPages(tag.posts, Infinity)[0] as ListPage): string {
   const { config } = site;
+  const first = page.number === 1;
+  const home = tagUrl(config, tag);
   const count = `${tag.posts.length} post${tag.posts.length === 1 ? '' : 's'}`;
   const body = `      <h1>Posts tagged “${h(tag.name)}”</h1>
       <p class="count">${count} · <a href="${h(new URL('tags/', config.url).href)}">all tags</a></p>
-${subscribeBox(feedLinks(doc), `Follow only the posts tagged “${h(tag.name)}”: paste one of these addresses into your feed reader.`)}
-      <h2>Posts</h2>
-${postList(config, tag.posts, 'h3')}`;
+${first ? `${subscribeBox(feedLinks(doc), `Follow only the posts tagged “${h(tag.name)}”: paste one of these addresses into your feed reader.`)}\n` : ''}      <h2>Posts</h2>
+${postList(config, page.posts, 'h3', { ...page, firstUrl: home })}`;
   return layout(config, main, {
-    title: `${tag.name} · ${config.title}`, description: doc.description, canonical: tagUrl(config, tag), body, script: true,
+    title: first ? `${tag.name} · ${config.title}` : `${tag.name}, page ${page.number} · ${config.title}`, description: doc.description,
+    canonical: listPageUrl(home, page.number), body, script: first,
     feeds: [{ title: doc.title, links: feedLinks(doc) }, { title: config.title, links: feedLinks(main) }],
   });
 }
