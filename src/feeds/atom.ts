@@ -1,6 +1,7 @@
 import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
+import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { atomMedia, mediaNamespace } from './media.js';
 import { GENERATOR } from '../version.js';
@@ -8,6 +9,20 @@ import { attributes, el } from '../xml.js';
 
 /** Atom 1.0 (RFC 4287). */
 export function atom(doc: FeedDoc): string {
+  return serialize(ATOM, doc);
+}
+
+/** Atom 1.0 split at its entries (see `format.ts`). */
+export const ATOM: FeedFormat = {
+  name: 'atom',
+  head,
+  variant: (doc) => doc.content ?? 'full',
+  item: (post, doc) => entry(post, doc.content !== 'summary'),
+  separator: '',
+  foot: () => '</feed>\n',
+};
+
+function head(doc: FeedDoc): string {
   const { config } = doc;
   const self = feedUrl(doc, 'atom');
   const lines = [
@@ -30,12 +45,12 @@ export function atom(doc: FeedDoc): string {
   if (config.icon) lines.push(`  ${el('icon', config.icon)}`);
   if (config.logo) lines.push(`  ${el('logo', config.logo)}`);
   if (config.copyright) lines.push(`  ${el('rights', config.copyright, { type: 'text' })}`);
-  for (const post of doc.items) lines.push(entry(post));
-  lines.push('</feed>', '');
+  lines.push('');
   return lines.join('\n');
 }
 
-function entry(post: Post): string {
+/** One entry, ending in a newline; `full`: with the post's HTML as `content`. */
+function entry(post: Post, full: boolean): string {
   const lines = [
     '  <entry>',
     `    ${el('id', post.id)}`,
@@ -49,9 +64,9 @@ function entry(post: Post): string {
   // Empty text constructs are invalid (RFC 4287 readers and the W3C validator reject blank ones); the entry's
   // alternate link stands in for missing content.
   if (post.summary) lines.push(`    ${el('summary', post.summary, { type: 'text' })}`);
-  if (post.html) lines.push(`    ${el('content', post.html, { type: 'html' })}`);
+  if (full && post.html) lines.push(`    ${el('content', post.html, { type: 'html' })}`);
   lines.push(...atomMedia(post, '    '));
-  lines.push('  </entry>');
+  lines.push('  </entry>', '');
   return lines.join('\n');
 }
 

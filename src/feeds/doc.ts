@@ -21,6 +21,11 @@ export interface FeedDoc {
   readonly items: readonly Post[];
   /** RFC 5005 archive links (see `feeds/archive.ts`); absent for a feed that has no archives. */
   readonly history?: FeedHistory;
+  /**
+   * `'summary'`: the items leave out the post's full content (a tag feed's archives: the main feed's archives
+   * already carry every post's full text once). Absent: full content.
+   */
+  readonly content?: 'summary';
 }
 
 /** RFC 5005 namespace of `fh:archive`. */

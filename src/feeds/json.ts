@@ -1,14 +1,39 @@
 import type { Author } from '../config.js';
 import { toRfc3339 } from '../dates.js';
 import type { Post } from '../post.js';
+import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, pathUrl, type FeedDoc } from './doc.js';
 import { jsonAttachments } from './media.js';
 import { xmlSafe } from '../xml.js';
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
 export function jsonFeed(doc: FeedDoc): string {
+  return serialize(JSON_FEED, doc);
+}
+
+// The document is `JSON.stringify(feed, clean, 2)` plus a newline, with `items` last. Items are stringified on
+// their own and indented by the two levels they sit at, which gives the same text: JSON strings never hold a raw
+// line break, so every line break in an item's text is indentation.
+const ITEM_INDENT = '    ';
+const EMPTY_ITEMS_END = ']\n}\n';
+
+/** JSON Feed 1.1 split at its items (see `format.ts`). */
+export const JSON_FEED: FeedFormat = {
+  name: 'json',
+  head: (doc) => {
+    const text = `${JSON.stringify(feedObject(doc), clean, 2)}\n`; // ends with `"items": []\n}\n`
+    return text.slice(0, text.length - EMPTY_ITEMS_END.length) + (doc.items.length > 0 ? '\n' : '');
+  },
+  variant: (doc) => doc.content ?? 'full',
+  item: (post, doc) => ITEM_INDENT + JSON.stringify(item(post, doc.content !== 'summary'), clean, 2).replace(/\n/g, `\n${ITEM_INDENT}`),
+  separator: ',\n',
+  foot: (doc) => (doc.items.length > 0 ? `\n  ${EMPTY_ITEMS_END}` : EMPTY_ITEMS_END),
+};
+
+/** The feed object, its `items` left empty. */
+function feedObject(doc: FeedDoc): object {
   const { config } = doc;
-  const feed = {
+  return {
     version: 'https://jsonfeed.org/version/1.1',
     title: doc.title,
     home_page_url: doc.homeUrl,
@@ -23,19 +48,26 @@ export function jsonFeed(doc: FeedDoc): string {
     language: config.language,
     authors: [author(config.author)],
     ...(config.hub && { hubs: [{ type: 'WebSub', url: config.hub }] }),
-    items: doc.items.map(item),
+    items: [],
   };
-  // Strings go through the same clean-up as XML so all three feeds carry the same text.
-  return `${JSON.stringify(feed, (_key, value: unknown) => (typeof value === 'string' ? xmlSafe(value) : value), 2)}\n`;
 }
 
-function item(post: Post): object {
+/** Strings go through the same clean-up as XML so all three feeds carry the same text. */
+function clean(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? xmlSafe(value) : value;
+}
+
+/**
+ * One item. Without `full`, `content_text` is the summary: JSON Feed 1.1 requires `content_html` or
+ * `content_text` in every item, and the summary is plain text, so it is `content_text` and needs no escaping.
+ */
+function item(post: Post, full: boolean): object {
   const attachments = jsonAttachments(post);
   return {
     id: post.id,
     url: post.url,
     title: post.title,
-    content_html: post.html,
+    ...(full ? { content_html: post.html } : { content_text: post.summary }),
     summary: post.summary,
     ...(post.image && { image: post.image }),
     date_published: toRfc3339(post.date),

@@ -1,6 +1,7 @@
 import type { Author } from '../config.js';
 import { toRfc822 } from '../dates.js';
 import type { Post } from '../post.js';
+import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { mediaNamespace, rssMedia } from './media.js';
 import { podcastChannel, podcastItem, podcastNamespaces, podcastOf } from './podcast.js';
@@ -14,6 +15,20 @@ function el(name: string, text: string, attrs: Record<string, string> = {}): str
 
 /** RSS 2.0 following the RSS Advisory Board's Best Practices Profile. */
 export function rss(doc: FeedDoc): string {
+  return serialize(RSS, doc);
+}
+
+/** RSS 2.0 split at its items (see `format.ts`). */
+export const RSS: FeedFormat = {
+  name: 'rss',
+  head,
+  variant: (doc) => `${doc.content ?? 'full'}${podcastOf(doc) ? '+podcast' : ''}`,
+  item: (post, doc) => item(post, podcastOf(doc) !== undefined, doc.content !== 'summary'),
+  separator: '',
+  foot: () => '  </channel>\n</rss>\n',
+};
+
+function head(doc: FeedDoc): string {
   const { config } = doc;
   const self = feedUrl(doc, 'rss');
   const podcast = podcastOf(doc);
@@ -45,12 +60,12 @@ export function rss(doc: FeedDoc): string {
     lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', doc.title)}`, `      ${el('link', doc.homeUrl)}`, '    </image>');
   }
   if (podcast) lines.push(...podcastChannel(podcast, '    '));
-  for (const post of doc.items) lines.push(item(post, podcast !== undefined));
-  lines.push('  </channel>', '</rss>', '');
+  lines.push('');
   return lines.join('\n');
 }
 
-function item(post: Post, podcast: boolean): string {
+/** One item, ending in a newline; `full`: with the post's HTML as `content:encoded`. */
+function item(post: Post, podcast: boolean, full: boolean): string {
   const lines = [
     '    <item>',
     `      ${el('title', post.title)}`,
@@ -63,10 +78,10 @@ function item(post: Post, podcast: boolean): string {
   // An item's description is HTML in RSS (readers render it), so the plain-text summary is escaped as HTML text
   // first; CDATA then carries that HTML through XML without a second layer of entities.
   lines.push(`      <description>${cdata(htmlText(post.summary))}</description>`);
-  lines.push(`      <content:encoded>${cdata(post.html)}</content:encoded>`);
+  if (full) lines.push(`      <content:encoded>${cdata(post.html)}</content:encoded>`);
   lines.push(...rssMedia(post, '      '));
   if (podcast) lines.push(...podcastItem(post, '      '));
-  lines.push('    </item>');
+  lines.push('    </item>', '');
   return lines.join('\n');
 }
 
