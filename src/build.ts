@@ -5,10 +5,12 @@ import { COPY_SCRIPT } from './copy-script.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
 import { pageFeed } from './feeds/archive.js';
-import { atom } from './feeds/atom.js';
+import { ATOM } from './feeds/atom.js';
+import { ItemBytes } from './feeds/chunks.js';
 import { mainFeed, type FeedDoc } from './feeds/doc.js';
-import { jsonFeed } from './feeds/json.js';
-import { rss } from './feeds/rss.js';
+import type { FeedFormat } from './feeds/format.js';
+import { JSON_FEED } from './feeds/json.js';
+import { RSS } from './feeds/rss.js';
 import { tagDir, tagFeeds } from './feeds/tags.js';
 import { docKey, postsKey, type PostKeys } from './fingerprint.js';
 import { headerRules, headersFile } from './hosting.js';
@@ -100,8 +102,11 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...pageFeed({ ...main, items: site.posts }, site.config),
     ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config)),
   ];
+  // Counted before any is made, so each item's bytes are made once and dropped after their last document.
+  const items = new ItemBytes();
+  for (const doc of feeds) for (const format of FORMATS) items.plan(format, doc);
   return [
-    ...feeds.flatMap((doc) => feedFiles(doc, keys)),
+    ...feeds.flatMap((doc) => feedFiles(doc, keys, items)),
     // Keys (for incremental writes): the lists show the posts' fields but not their HTML; the rest is config.
     // A page of a list shows its own posts' fields, where it is among the pages and how many posts there are.
     ...listPages(site.posts).map((page) => out(listPagePath('', page.number), () => indexPage(site, main, page), undefined,
@@ -121,13 +126,28 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   ];
 }
 
-/** One feed document in all three formats (keyed by its own fields and its items' keys, when there are any). */
-export function feedFiles(doc: FeedDoc, keys?: PostKeys): OutputFile[] {
-  return [
-    out(doc.paths.rss, () => rss(doc), undefined, docKey(doc, 'rss', keys)),
-    out(doc.paths.atom, () => atom(doc), undefined, docKey(doc, 'atom', keys)),
-    out(doc.paths.json, () => jsonFeed(doc), undefined, docKey(doc, 'json', keys)),
-  ];
+const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
+
+/**
+ * One feed document in all three formats (keyed by its own fields and its items' keys, when there are any).
+ * Item bytes come from `items` (shared with the other documents it has planned).
+ */
+export function feedFiles(doc: FeedDoc, keys?: PostKeys, items: ItemBytes = new ItemBytes()): OutputFile[] {
+  return FORMATS.map((format) => {
+    const path = doc.paths[format.name];
+    const chunks = (): Uint8Array[] => atStage('serializing', path, () => items.chunks(format, doc));
+    const key = docKey(doc, format.name, keys);
+    return {
+      path,
+      get chunks(): Uint8Array[] {
+        return chunks();
+      },
+      get contents(): Buffer {
+        return Buffer.concat(chunks());
+      },
+      ...(key !== undefined && { key }),
+    };
+  });
 }
 
 /**

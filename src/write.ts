@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, writevSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isWithin } from './util.js';
@@ -10,6 +10,11 @@ export interface OutputFile {
   readonly path: string;
   /** May be computed when read (big sites render feeds and pages one at a time as they are written): read it once. */
   readonly contents: string | Uint8Array;
+  /**
+   * The same bytes as `contents`, in pieces (feeds are made of shared item bytes): when present, a writer writes
+   * these instead, without joining them. Made when read too: read either `chunks` or `contents`, once.
+   */
+  readonly chunks?: readonly Uint8Array[];
   /**
    * Fingerprint of everything `contents` is made from, when the build can tell (see fingerprint.ts): an
    * incremental write skips a file whose key is the one it had last time. Files without a key are always written.
@@ -49,6 +54,24 @@ function bytesOf(file: OutputFile): Uint8Array {
   return scratch.subarray(0, encoder.encodeInto(contents, scratch).written);
 }
 
+/** Create `path` (never replacing anything: `wx`) with the file's bytes. */
+function writeNew(path: string, file: OutputFile): void {
+  const chunks = file.chunks;
+  if (!chunks) return writeFileSync(path, bytesOf(file), { flag: 'wx' });
+  const fd = openSync(path, 'wx');
+  try {
+    let rest = chunks;
+    while (rest.length > 0) {
+      let written = writevSync(fd, rest);
+      let i = 0;
+      while (i < rest.length && written >= (rest[i]?.byteLength ?? 0)) written -= rest[i++]?.byteLength ?? 0;
+      rest = i < rest.length && written > 0 ? [(rest[i] as Uint8Array).subarray(written), ...rest.slice(i + 1)] : rest.slice(i);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Write every file into a fresh sibling folder (`dist.tmp-<pid>-<random>`), then swap it in with two renames
  * (`dist` → `dist.old-…`, `dist.tmp-…` → `dist`) under a lock: the previous output stays whole until the new
@@ -76,7 +99,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
     for (const dir of [...new Set(paths.map((p) => dirname(join(staging, p))))].sort()) mkdirSync(dir, { recursive: true });
     // One synchronous write per file, rendered just before: thousands of small files cost several times less
     // this way than through the thread pool, and only one file's contents is in memory at a time.
-    files.forEach((file, i) => writeFileSync(join(staging, paths[i] ?? ''), bytesOf(file), { flag: 'wx' }));
+    files.forEach((file, i) => writeNew(join(staging, paths[i] ?? ''), file));
     // The manifest reads the folders' mtimes, so it is taken under the lock too: another build may swap next.
     const { swapped, manifest } = await withLock(`${target}.lock`, async () => {
       await recoverUnlocked(target);
@@ -145,7 +168,7 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
     await mkdir(staging); // not recursive: fails rather than write through anything already there
     for (const { file, path } of changed) {
       mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeFileSync(join(staging, path), bytesOf(file), { flag: 'wx' });
+      writeNew(join(staging, path), file);
     }
     for (const { path } of changed) {
       touch(path);
