@@ -97,10 +97,12 @@ export function feedDocs(site: Site, tags: readonly Tag[] = collectTags(site.pos
 export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags, keys?: PostKeys): OutputFile[] {
   const main = mainFeed(site);
   const byTag = tagFeeds(site, tags);
-  // Paging needs each feed's whole history: all posts, or all of a tag's posts.
+  // Paging needs each feed's whole history: all posts, or all of a tag's posts. The main feed's archives carry
+  // every post's full content once; a tag's archives carry summaries (a post is in several tags: repeating its
+  // full text in each tag's archives would multiply the site's size).
   const feeds = [
     ...pageFeed({ ...main, items: site.posts }, site.config),
-    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config)),
+    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary')),
   ];
   // Counted before any is made, so each item's bytes are made once and dropped after their last document.
   const items = new ItemBytes();

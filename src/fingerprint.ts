@@ -40,8 +40,11 @@ export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | 
   return hash.digest('hex').slice(0, 32);
 }
 
-/** Key of one format of a feed document: its own fields (history links, paths, dates) and its items. */
+/**
+ * Key of one format of a feed document: its own fields (history links, paths, dates) and its items (their fields
+ * only, for a document of summaries: editing a post's body leaves those unchanged).
+ */
 export function docKey(doc: FeedDoc, format: string, keys: PostKeys | undefined): string | undefined {
   const { items, config: _config, ...rest } = doc; // (the config is in the salt)
-  return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys);
+  return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys, doc.content === 'summary' ? 'meta' : 'posts');
 }

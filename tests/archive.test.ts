@@ -15,6 +15,8 @@ const FH = 'http://purl.org/syndication/history/1.0';
 /** One fetched document of a chain: its item ids and the links a reader would follow. */
 interface Page {
   readonly ids: string[];
+  /** Each item's full content (RSS content:encoded, Atom content, JSON content_html), or undefined without it. */
+  readonly contents: (string | undefined)[];
   readonly older?: string;
   readonly newer?: string;
   readonly current?: string;
@@ -31,7 +33,8 @@ function linkOf(links: readonly { rel?: string; href?: string }[] | undefined, r
 function readPage(format: Format, text: string): Page {
   if (format === 'json') {
     const feed = parseJsonFeed(JSON.parse(text));
-    return { ids: (feed.items ?? []).map((i) => String(i.id)), older: feed.next_url, archived: false };
+    const items = feed.items ?? [];
+    return { ids: items.map((i) => String(i.id)), contents: items.map((i) => i.content_html), older: feed.next_url, archived: false };
   }
   expect(XMLValidator.validate(text)).toBe(true);
   if (format === 'rss') {
@@ -42,6 +45,7 @@ function readPage(format: Format, text: string): Page {
     const links = feed.atom?.links;
     return {
       ids: (feed.items ?? []).map((i) => String(i.guid?.value)),
+      contents: (feed.items ?? []).map((i) => i.content?.encoded),
       older: linkOf(links, 'prev-archive'), newer: linkOf(links, 'next-archive'), current: linkOf(links, 'current'), archived,
     };
   }
@@ -51,14 +55,15 @@ function readPage(format: Format, text: string): Page {
   if (archived) expect(root['@xmlns:fh']).toBe(FH);
   return {
     ids: (feed.entries ?? []).map((e) => String(e.id)),
+    contents: (feed.entries ?? []).map((e) => e.content?.value),
     older: linkOf(feed.links, 'prev-archive'), newer: linkOf(feed.links, 'next-archive'), current: linkOf(feed.links, 'current'), archived,
   };
 }
 
-/** Follow the "older" links from the subscription feed; returns every document visited, newest first. */
-function walk(files: Map<string, string>, format: Format): { url: string; page: Page }[] {
+/** Follow the "older" links from a subscription feed (the main one, or in `dir`); returns every document visited, newest first. */
+function walk(files: Map<string, string>, format: Format, dir = ''): { url: string; page: Page }[] {
   const visited: { url: string; page: Page }[] = [];
-  let url: string | undefined = new URL(FEED_FILE[format], SITE).href;
+  let url: string | undefined = new URL(dir + FEED_FILE[format], SITE).href;
   while (url !== undefined) {
     expect(url.startsWith(SITE)).toBe(true);
     const text = files.get(url.slice(SITE.length));
@@ -100,6 +105,43 @@ describe('archived feeds (RFC 5005) and JSON Feed paging', () => {
         expect(a.page.newer).toBe(k === 0 ? undefined : archives[k - 1]?.url);
       }
     }
+  });
+
+  it("keeps every post's full content once, in the main feed's chain; a tag's archives carry summaries", async () => {
+    const root = await tempProject('archive-tags');
+    await writeTinyPosts(root, 0, 60);
+    const files = byPath(await buildProject(root, config({ limit: 5, archiveSize: 4 })));
+    const full = (i: number): string => `<p>Body of post ${i}.</p>`;
+    const trimmed = (page: Page): (string | undefined)[] => page.contents.map((c) => c?.trim());
+    const everyPost = Array.from({ length: 60 }, (_, k) => 59 - k);
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const main = walk(files, format);
+      expect(main.length).toBe(1 + 14);
+      expect(main.flatMap((c) => c.page.ids)).toEqual(everyPost.map(postId));
+      expect(main.flatMap((c) => trimmed(c.page))).toEqual(everyPost.map(full));
+      // Tag t0: posts 0, 3, …, 57 (20): 5 in its subscription feed, 15 in archives of 4.
+      const tagged = everyPost.filter((i) => i % 3 === 0);
+      const chain = walk(files, format, 'tags/t0/');
+      expect(chain.map((c) => c.url.slice(SITE.length))).toEqual([
+        `tags/t0/${FEED_FILE[format]}`, ...[4, 3, 2, 1].map((n) => `tags/t0/archive/${n}/${FEED_FILE[format]}`),
+      ]);
+      expect(chain.flatMap((c) => c.page.ids)).toEqual(tagged.map(postId));
+      const [subscription, ...archives] = chain;
+      expect(subscription && trimmed(subscription.page)).toEqual(tagged.slice(0, 5).map(full));
+      for (const a of archives) expect(a.page.contents.every((c) => c === undefined), a.url).toBe(true);
+    }
+    // The summary stays in every item; JSON Feed 1.1 needs content_html or content_text: it is the summary as text.
+    const rssArchive = files.get(`tags/t0/archive/1/rss.xml`) ?? '';
+    expect(rssArchive).not.toContain('content:encoded');
+    expect(rssArchive).toContain('<description><![CDATA[Body of post 9.]]></description>');
+    expect(files.get(`tags/t0/archive/1/atom.xml`)).not.toContain('<content');
+    const items = (JSON.parse(files.get('tags/t0/archive/1/feed.json') ?? '') as { items: Record<string, unknown>[] }).items;
+    expect(items.map((i) => [i.content_html, i.content_text, i.summary])).toEqual([9, 6, 3, 0].map((i) => [undefined, `Body of post ${i}.`, `Body of post ${i}.`]));
+    expect(parseJsonFeed(JSON.parse(files.get('tags/t0/archive/1/feed.json') ?? '')).items?.length).toBe(4);
+    await expect(files.get('tags/t0/archive/1/rss.xml')).toMatchFileSnapshot('./golden/archive/tag-archive.rss.xml');
+    await expect(files.get('tags/t0/archive/1/atom.xml')).toMatchFileSnapshot('./golden/archive/tag-archive.atom.xml');
+    await expect(files.get('tags/t0/archive/1/feed.json')).toMatchFileSnapshot('./golden/archive/tag-archive.feed.json');
+    await expect(files.get('archive/1/feed.json')).toMatchFileSnapshot('./golden/archive/main-archive.feed.json');
   });
 
   it('never changes an archive once a newer one exists: publishing only touches the newest archive', async () => {

@@ -113,6 +113,25 @@ describe('the build cache', () => {
     expect(await before('posts/post-0020/index.html')).not.toBe(edited);
   });
 
+  it("leaves a tag's archives alone when only a post's body changes (they carry summaries)", async () => {
+    const root = await tempProject('cache-tag-archive');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 30);
+    await buildBoth(root);
+    const mtime = async (path: string): Promise<number> => (await stat(join(root, 'dist', path))).mtimeMs;
+    // Post 8 (tag t2) is in the main feed's archive 2 (posts 7–13) and in t2's only archive (posts 2–14).
+    const tagArchive = ['tags/t2/archive/1/rss.xml', 'tags/t2/archive/1/atom.xml', 'tags/t2/archive/1/feed.json'];
+    const old = await Promise.all(tagArchive.map(mtime));
+    const mainArchive = await mtime('archive/2/rss.xml');
+    await new Promise((r) => setTimeout(r, 20));
+    // A second paragraph: the body changes, the summary (the first paragraph) does not.
+    await writeFile(join(root, 'posts', tinyName(8)), tinyPost(8, '\n\nA second paragraph.'));
+    await buildBoth(root);
+    expect(await readFile(join(root, 'dist', 'archive/2/rss.xml'), 'utf8')).toContain('A second paragraph.');
+    expect(await mtime('archive/2/rss.xml')).not.toBe(mainArchive);
+    expect(await Promise.all(tagArchive.map(mtime))).toEqual(old);
+  });
+
   it('ignores a damaged cache', async () => {
     const root = await tempProject('cache-corrupt');
     await setConfig(root);

@@ -25,17 +25,19 @@ export interface Paging {
 /**
  * Split a feed whose `items` are its complete history (newest first) into the subscription document
  * followed by its archives, oldest first. A feed that fits in one document comes back unchanged.
+ * `archives: 'summary'` leaves the full content out of the archives' items (see `FeedDoc.content`).
  */
-export function pageFeed(doc: FeedDoc, paging: Paging): FeedDoc[] {
+export function pageFeed(doc: FeedDoc, paging: Paging, archives: 'full' | 'summary' = 'full'): FeedDoc[] {
   const { limit, archiveSize } = paging;
   if (limit === null || doc.items.length <= limit) return [doc];
   const older = doc.items.slice(limit).reverse();
   const count = Math.ceil(older.length / archiveSize);
-  const archives: FeedDoc[] = [];
+  const documents: FeedDoc[] = [];
   for (let n = 1; n <= count; n++) {
     const items: Post[] = older.slice((n - 1) * archiveSize, n * archiveSize).reverse();
-    archives.push({
+    documents.push({
       ...doc,
+      ...(archives === 'summary' && { content: 'summary' as const }),
       paths: archivePaths(doc.paths, n),
       items,
       updated: newestUpdate(items),
@@ -52,7 +54,7 @@ export function pageFeed(doc: FeedDoc, paging: Paging): FeedDoc[] {
     items: doc.items.slice(0, limit),
     history: { archived: false, prev: archivePaths(doc.paths, count) },
   };
-  return [subscription, ...archives];
+  return [subscription, ...documents];
 }
 
 /** Output paths of archive `n` (1 = oldest) of a feed written at `paths`. */
