@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, writevSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync } from 'node:fs';
 import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isWithin } from './util.js';
 import { isRunning, withLock } from './output-lock.js';
+import { writeNewFiles } from './write-files.js';
 
 /** A file the build produces, relative to the output folder (always `/`-separated, never escaping it). */
 export interface OutputFile {
@@ -41,37 +42,6 @@ export interface WriteOptions {
   readonly previous?: OutputManifest;
 }
 
-// Text is encoded here rather than by fs, into one reused buffer: allocating a fresh buffer per file (and the
-// page faults that come with it) costs more than the encoding itself on a big site.
-const encoder = new TextEncoder();
-let scratch = new Uint8Array(1 << 20);
-
-/** The file's bytes; for text, a view of the shared buffer, valid until the next call. */
-function bytesOf(file: OutputFile): Uint8Array {
-  const contents = file.contents;
-  if (typeof contents !== 'string') return contents;
-  if (scratch.length < contents.length * 3) scratch = new Uint8Array(contents.length * 3);
-  return scratch.subarray(0, encoder.encodeInto(contents, scratch).written);
-}
-
-/** Create `path` (never replacing anything: `wx`) with the file's bytes. */
-function writeNew(path: string, file: OutputFile): void {
-  const chunks = file.chunks;
-  if (!chunks) return writeFileSync(path, bytesOf(file), { flag: 'wx' });
-  const fd = openSync(path, 'wx');
-  try {
-    let rest = chunks;
-    while (rest.length > 0) {
-      let written = writevSync(fd, rest);
-      let i = 0;
-      while (i < rest.length && written >= (rest[i]?.byteLength ?? 0)) written -= rest[i++]?.byteLength ?? 0;
-      rest = i < rest.length && written > 0 ? [(rest[i] as Uint8Array).subarray(written), ...rest.slice(i + 1)] : rest.slice(i);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Write every file into a fresh sibling folder (`dist.tmp-<pid>-<random>`), then swap it in with two renames
  * (`dist` → `dist.old-…`, `dist.tmp-…` → `dist`) under a lock: the previous output stays whole until the new
@@ -96,10 +66,8 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   await mkdir(dirname(target), { recursive: true });
   try {
     await mkdir(staging); // not recursive: fails rather than write through anything already there
-    for (const dir of [...new Set(paths.map((p) => dirname(join(staging, p))))].sort()) mkdirSync(dir, { recursive: true });
-    // One synchronous write per file, rendered just before: thousands of small files cost several times less
-    // this way than through the thread pool, and only one file's contents is in memory at a time.
-    files.forEach((file, i) => writeNew(join(staging, paths[i] ?? ''), file));
+    // Each file is made just before it is written, and written while the next is made (see write-files.ts).
+    await writeNewFiles(staging, files.map((file, i) => ({ file, to: join(staging, paths[i] ?? '') })));
     // The manifest reads the folders' mtimes, so it is taken under the lock too: another build may swap next.
     const { swapped, manifest } = await withLock(`${target}.lock`, async () => {
       await recoverUnlocked(target);
@@ -166,10 +134,7 @@ async function updateInPlace(target: string, files: readonly OutputFile[], paths
   };
   try {
     await mkdir(staging); // not recursive: fails rather than write through anything already there
-    for (const { file, path } of changed) {
-      mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeNew(join(staging, path), file);
-    }
+    await writeNewFiles(staging, changed.map(({ file, path }) => ({ file, to: join(staging, path) })));
     for (const { path } of changed) {
       touch(path);
       const to = join(target, path);
