@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { bundleFiles } from './bundle-files.js';
 import type { ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
-import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from './diagnostics.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
 import { pageFeed } from './feeds/archive.js';
 import { ATOM } from './feeds/atom.js';
@@ -17,6 +17,7 @@ import { headerRules, headersFile } from './hosting.js';
 import { listPagePath, listPages } from './listing.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
 import { loadPosts, type PostCache } from './load-posts.js';
+import type { ProcessedSource } from './post-stage.js';
 import type { Post } from './post.js';
 import type { PoolOptions } from './render-pool.js';
 import { buildSite, type Site } from './site.js';
@@ -64,17 +65,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }));
   const diagnostics: Diagnostic[] = [...listing.diagnostics];
   const posts: Post[] = [];
-  const keys = new Map<string, Readonly<Record<string, Position>>>();
+  // Front-matter key positions, for messages: looked up (and, from the cache, unpacked) only when there is one.
+  const keys = new Map<string, ProcessedSource>();
   loaded.results.forEach((result, i) => {
     diagnostics.push(...result.diagnostics);
     const entry = listing.entries[i];
-    if (entry && result.keys) keys.set(entry.path, result.keys);
+    if (entry) keys.set(entry.path, result);
     if (result.post) posts.push(result.post);
   });
   const { site, diagnostics: siteProblems } = atStage('collecting the posts', undefined,
-    () => buildSite(posts, config, options, (file, key) => keys.get(file)?.[key]));
+    () => buildSite(posts, config, options, (file, key) => keys.get(file)?.keys?.[key]));
   diagnostics.push(...siteProblems);
-  const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.tags));
+  const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.keys?.tags));
   diagnostics.push(...tagged.diagnostics);
   const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts));
   diagnostics.push(...assets.diagnostics);

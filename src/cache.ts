@@ -29,7 +29,7 @@ import type { OutputManifest } from './write.js';
  * a build faster, never different.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** Rewrite the index once the journal is this many times its size (or has this many lines). */
 const JOURNAL_SHARE = 0.5;
 const JOURNAL_LINES = 200;
@@ -45,8 +45,11 @@ type BlobRef = readonly [pack: string, offset: number, length: number, checksum:
 
 interface StoredEntry {
   readonly diagnostics: Diagnostic[];
-  /** Where each front-matter key is (later stages point their messages there). */
-  readonly keys?: Readonly<Record<string, Position>>;
+  /**
+   * Where each front-matter key is (later stages point their messages there), flat: name, line, column, name, …
+   * (a few small objects per post are a good part of the time it takes to read the index of a big blog).
+   */
+  readonly keys?: readonly (string | number)[];
   /** The post without its HTML, when the file made one. */
   readonly post?: Omit<Post, 'html'>;
   /** Fingerprint of `post` (see fingerprint.ts, metaKeyOf). */
@@ -161,9 +164,8 @@ export class DiskCache implements PostCache {
     const entry = this.entries[key];
     if (!entry || (entry.post && !entry.html)) return undefined;
     this.liveEntries[key] = entry;
-    const keys = entry.keys ? { keys: entry.keys } : {};
-    if (!entry.post || !entry.html) return { diagnostics: entry.diagnostics, ...keys };
-    return { diagnostics: entry.diagnostics, ...keys, post: lazyHtml(entry.post, () => readBlob(this.dir, entry.html as BlobRef) ?? reload()) };
+    const result = { diagnostics: entry.diagnostics, ...(entry.post && entry.html && { post: lazyHtml(entry.post, () => readBlob(this.dir, entry.html as BlobRef) ?? reload()) }) };
+    return entry.keys ? lazyKeys(result, entry.keys) : result;
   }
 
   /** The fingerprint of a key's post without its HTML (see fingerprint.ts), computed once and stored. */
@@ -209,7 +211,7 @@ export class DiskCache implements PostCache {
     const blobs: { key: string; html: string }[] = [];
     for (const [key, result] of this.fresh) {
       const { post, diagnostics } = result;
-      const keys = result.keys ? { keys: result.keys } : {};
+      const keys = result.keys ? { keys: packKeys(result.keys) } : {};
       if (!post) {
         entries[key] = { diagnostics, ...keys };
         continue;
@@ -321,6 +323,23 @@ function outputChanges(before: Readonly<Record<string, StoredOutput>>, after: Re
 
 function sameStamp(a: StoredStamp, b: StoredStamp): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function packKeys(keys: Readonly<Record<string, Position>>): (string | number)[] {
+  return Object.entries(keys).flatMap(([name, { line, column }]) => [name, line, column]);
+}
+
+/** `result` with `keys` unpacked from `flat` the first time they are asked for (most builds never ask). */
+function lazyKeys<T extends object>(result: T, flat: readonly (string | number)[]): T & { readonly keys: Readonly<Record<string, Position>> } {
+  let keys: Record<string, Position> | undefined;
+  const unpack = (): Record<string, Position> => {
+    const out: Record<string, Position> = {};
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      Object.defineProperty(out, String(flat[i]), { value: { line: Number(flat[i + 1]), column: Number(flat[i + 2]) }, enumerable: true });
+    }
+    return out;
+  };
+  return Object.defineProperty(result, 'keys', { enumerable: true, get: () => (keys ??= unpack()) }) as T & { readonly keys: Readonly<Record<string, Position>> };
 }
 
 /** A post whose `html` is read from the cache the first time it is needed. */
