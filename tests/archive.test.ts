@@ -219,3 +219,21 @@ describe('archived feeds (RFC 5005) and JSON Feed paging', () => {
     expect(resolve({ url: SITE, author: { name: 'A', email: 'a@example.org' }, podcast, limit: 30 }).config?.limit).toBe(30);
   });
 });
+
+describe('a feed document\'s updated date', () => {
+  it('comes from the items it carries, for tag feeds as for the main feed (an edit to an archived post changes its archive only)', async () => {
+    const root = await tempProject('updated');
+    await writeTinyPosts(root, 0, 12);
+    // Post 0 (tag t0) is long archived, but was edited in 2029.
+    await writeFile(join(root, 'posts', tinyName(0)), tinyPost(0).replace('tags: [t0]', 'updated: 2029-06-01T00:00:00Z\ntags: [t0]'));
+    const result = await buildProject(root, config({ limit: 2, archiveSize: 3 }));
+    expect(result.diagnostics).toEqual([]);
+    const files = byPath(result);
+    const updated = (path: string): string => String((xml.parse(files.get(path) ?? '') as { feed: { updated: string } }).feed.updated);
+    // Newest carried items: main feed posts 11, 10; tag t0's posts 9, 6 (one hour apart from 2020-01-01).
+    expect(updated('atom.xml')).toBe('2020-01-01T11:00:00Z');
+    expect(updated('tags/t0/atom.xml')).toBe('2020-01-01T09:00:00Z');
+    expect(updated('archive/1/atom.xml')).toBe('2029-06-01T00:00:00Z');
+    expect(updated('tags/t0/archive/1/atom.xml')).toBe('2029-06-01T00:00:00Z');
+  });
+});

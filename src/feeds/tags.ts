@@ -25,6 +25,7 @@ export function tagFeeds(site: Site, tags: readonly Tag[]): FeedDoc[] {
   return tags.map((tag) => {
     const home = tagUrl(config, tag);
     const dir = tagDir(tag);
+    const items = config.limit === null ? tag.posts : tag.posts.slice(0, config.limit);
     return {
       config,
       title: `${config.title}: ${tag.name}`,
@@ -32,8 +33,9 @@ export function tagFeeds(site: Site, tags: readonly Tag[]): FeedDoc[] {
       homeUrl: home,
       id: home,
       paths: { rss: dir + TAG_FEED_NAMES.rss, atom: dir + TAG_FEED_NAMES.atom, json: dir + TAG_FEED_NAMES.json },
-      updated: newestUpdate(tag.posts),
-      items: config.limit === null ? tag.posts : tag.posts.slice(0, config.limit),
+      // As for the main feed: from the items it carries (an edit to an archived post changes its archive, not this).
+      updated: newestUpdate(items),
+      items,
     };
   });
 }
