@@ -52,8 +52,11 @@ export interface BenchReport {
   readonly results: SizeResult[];
 }
 
-/** Run `node args` in `cwd`; wall time from spawn to exit, CPU and peak memory from the process itself. */
-async function measure(args: readonly string[], cwd: string): Promise<Run> {
+/**
+ * Run `node args` in `cwd`; wall time from spawn to exit, CPU and peak memory from the process itself. A build must
+ * say it published all `expectPosts` posts (a measurement of fewer would flatter the build).
+ */
+async function measure(args: readonly string[], cwd: string, expectPosts: number): Promise<Run> {
   const usageFile = join(await mkdtemp(join(tmpdir(), 'feedwright-rusage-')), 'usage.json');
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', RUSAGE, ...args], {
@@ -69,6 +72,10 @@ async function measure(args: readonly string[], cwd: string): Promise<Run> {
   const usage = JSON.parse(await readFile(usageFile, 'utf8')) as { maxRssKb: number; userUs: number; systemUs: number };
   await rm(dirname(usageFile), { recursive: true, force: true });
   if (stdout === '') throw new Error(`node ${args.join(' ')} printed nothing`);
+  const built = /^Built (\d+) posts?/.exec(stdout);
+  if (built && Number(built[1]) !== expectPosts) {
+    throw new Error(`node ${args.join(' ')} published ${built[1]} posts, not the ${expectPosts} in the corpus (dated in the future?)`);
+  }
   return { wallMs, cpuMs: (usage.userUs + usage.systemUs) / 1000, peakMb: usage.maxRssKb / 1024 };
 }
 
@@ -117,10 +124,10 @@ export async function benchSize(posts: number, options: BenchOptions): Promise<S
       await rm(join(project, 'dist'), { recursive: true, force: true });
       await rm(join(project, 'node_modules'), { recursive: true, force: true });
       await writeFile(join(project, 'posts', edited.name), edited.text);
-      floors.push(await measure([FLOOR, join(project, 'posts')], project));
-      colds.push(await measure([cli, 'build'], project));
+      floors.push(await measure([FLOOR, join(project, 'posts')], project, posts));
+      colds.push(await measure([cli, 'build'], project, posts));
       await appendFile(join(project, 'posts', edited.name), `\nAn edited paragraph, run ${r}.\n`);
-      rebuilds.push(await measure([cli, 'build'], project));
+      rebuilds.push(await measure([cli, 'build'], project, posts));
     }
     const floor = best(floors);
     const cold = best(colds);
