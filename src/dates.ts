@@ -61,8 +61,22 @@ function utcWall(year: number, month: number, day: number, hour: number, minute:
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+// Each post's dates are formatted several times (every feed format, its page, the lists, the sitemap), and
+// formatToParts is the costly step: remember each instant's offset (a few entries per post).
+const offsets = new Map<string, number>();
+
 /** Offset of `timeZone` from UTC at the instant `ms`, in milliseconds. */
 export function zoneOffset(ms: number, timeZone: string): number {
+  const key = `${timeZone}\0${ms}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = computeZoneOffset(ms, timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function computeZoneOffset(ms: number, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
