@@ -197,9 +197,10 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     if (command === 'check') for (const file of result.files) void file.contents; // contents are made when read
     const posts = result.site?.posts.length ?? 0;
     const ms = Math.round(performance.now() - started);
+    const unpublished = leftOutNote(result.site?.leftOut);
     summary = command === 'build'
-      ? `Built ${posts} post${posts === 1 ? '' : 's'} into ${outDir}/: ${result.files.length} files in ${ms} ms\n`
-      : `Checked ${posts} post${posts === 1 ? '' : 's'}: ${result.files.length} files rendered in memory in ${ms} ms, nothing written\n`;
+      ? `Built ${posts} post${posts === 1 ? '' : 's'} into ${outDir}/: ${result.files.length} files in ${ms} ms${unpublished}\n`
+      : `Checked ${posts} post${posts === 1 ? '' : 's'}: ${result.files.length} files rendered in memory in ${ms} ms, nothing written${unpublished}\n`;
   }
   report(diagnostics, io);
   const failed = hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0);
@@ -209,6 +210,17 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   }
   io.stdout(summary);
   return 0;
+}
+
+/** `; left out: 2 drafts, 1 post dated in the future (--drafts, --future)`, or nothing when every post is published. */
+function leftOutNote(leftOut: { readonly drafts: number; readonly future: number } | undefined): string {
+  if (!leftOut) return '';
+  const parts = [
+    ...(leftOut.drafts > 0 ? [`${leftOut.drafts} draft${leftOut.drafts === 1 ? '' : 's'}`] : []),
+    ...(leftOut.future > 0 ? [`${leftOut.future} post${leftOut.future === 1 ? '' : 's'} dated in the future`] : []),
+  ];
+  const flags = [...(leftOut.drafts > 0 ? ['--drafts'] : []), ...(leftOut.future > 0 ? ['--future'] : [])];
+  return parts.length === 0 ? '' : `; left out: ${parts.join(', ')} (${flags.join(', ')} to include)`;
 }
 
 /** Save the build cache; failing to is worth a line, never a failed build (the output is already in place). */

@@ -13,6 +13,8 @@ export interface Site {
   readonly items: readonly Post[];
   /** Newest `updated` of any published post: the feeds' `updated`/`lastBuildDate`. Epoch when there are none. */
   readonly updated: number;
+  /** Valid posts not published: drafts, and posts dated after the reference time (a post can be both). */
+  readonly leftOut: { readonly drafts: number; readonly future: number };
 }
 
 export interface SiteOptions {
@@ -47,7 +49,11 @@ export function buildSite(
     .sort(comparePosts);
   const items = config.limit === null ? posts : posts.slice(0, config.limit);
   const updated = newestUpdate(posts);
-  return { site: { config, posts, items, updated }, diagnostics };
+  const leftOut = {
+    drafts: options.drafts ? 0 : all.filter((p) => p.draft).length,
+    future: options.future ? 0 : all.filter((p) => p.date > options.now).length,
+  };
+  return { site: { config, posts, items, updated, leftOut }, diagnostics };
 }
 
 function duplicates(

@@ -89,7 +89,7 @@ describe('feedwright build (end to end, through main(argv, io))', () => {
   afterAll(removeTempDirs);
 
   it('prints one success line: posts, files, time', () => {
-    expect(stdout).toMatch(/^Built 7 posts into \S+\/: 59 files in \d+ ms\n$/);
+    expect(stdout).toMatch(/^Built 7 posts into \S+\/: 59 files in \d+ ms; left out: 1 draft, 1 post dated in the future \(--drafts, --future to include\)\n$/);
     // warnings go to stderr, one line each, then a count
     expect(stderr).toContain('posts/2024-05-20-hostile-text.md:14:23 warning removed character U+0007');
     expect(stderr).toContain('posts/2024-05-20-hostile-text.md:2:1 warning removed character U+0001 (written as a YAML escape) from "title"');
@@ -255,6 +255,13 @@ describe('drafts and future posts', () => {
     expect(await titles(['--drafts', '--future'], epoch)).toEqual(['From the future', ...drafts]);
   });
 
+  it('says on the success line what it left out, and how to include it', async () => {
+    const line = async (argv: string[]): Promise<string> => (await buildFixture(argv, { env: epoch })).result.stdout;
+    expect(await line(['--drafts'])).toMatch(/^Built 8 posts into \S+\/: \d+ files in \d+ ms; left out: 1 post dated in the future \(--future to include\)\n$/);
+    expect(await line(['--future'])).toMatch(/^Built 8 posts into \S+\/: \d+ files in \d+ ms; left out: 1 draft \(--drafts to include\)\n$/);
+    expect(await line(['--drafts', '--future'])).toMatch(/^Built 9 posts into \S+\/: \d+ files in \d+ ms\n$/);
+  });
+
   it('takes "now" from SOURCE_DATE_EPOCH, else from the clock', async () => {
     // SOURCE_DATE_EPOCH wins over a clock that is past the future post
     expect(await titles([], epoch, Date.UTC(2031, 0, 1))).not.toContain('From the future');
@@ -345,7 +352,7 @@ describe('command line', () => {
   it('check writes nothing', async () => {
     const result = await run(['check'], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Checked 7 posts: 59 files rendered in memory in \d+ ms, nothing written\n$/);
+    expect(result.stdout).toMatch(/^Checked 7 posts: 59 files rendered in memory in \d+ ms, nothing written; left out: 1 draft, 1 post dated in the future \(--drafts, --future to include\)\n$/);
     await expect(access(join(dir, 'dist'))).rejects.toThrow();
   });
 

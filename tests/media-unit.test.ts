@@ -145,7 +145,7 @@ describe('podcast mode', () => {
     const text = `{"feedwright": {"url": "https://example.com/", "author": {"name": "A", "email": "a@example.com"}, "podcast": {"image": "a.jpg", "category": "History", "explicit": false}}}`;
     const { config } = resolveConfig({ file: 'c.json', text, data: (JSON.parse(text) as { feedwright: unknown }).feedwright, keyPath: ['feedwright'] });
     if (!config) throw new Error('config should be valid');
-    const main = mainFeed({ config, posts: [], items: [], updated: 0 });
+    const main = mainFeed({ config, posts: [], items: [], updated: 0, leftOut: { drafts: 0, future: 0 } });
     expect(rss(main)).toContain('<podcast:guid>');
     const tagFeed = { ...main, paths: { rss: 'tags/x/rss.xml', atom: 'tags/x/atom.xml', json: 'tags/x/feed.json' } };
     expect(rss(tagFeed)).not.toMatch(/itunes:|podcast:/);
