@@ -2,7 +2,7 @@ import type { ResolvedConfig } from './config.js';
 import { toDisplayDate, toIsoDay, toRfc3339 } from './dates.js';
 import { feedUrl, type FeedDoc } from './feeds/doc.js';
 import { tagUrl } from './feeds/tags.js';
-import { listPages, listPageUrl, type ListPage } from './listing.js';
+import { listPageUrl, type ListPage } from './listing.js';
 import type { Post } from './post.js';
 import type { Site } from './site.js';
 import { tagSlug } from './tags.js';
@@ -126,10 +126,7 @@ ${items.join('\n')}
  */
 export function postList(config: ResolvedConfig, posts: readonly Post[], heading: 'h2' | 'h3', page?: ListPage & { readonly firstUrl: string }): string {
   if (posts.length === 0) return '      <p>No posts yet.</p>';
-  if (page && page.count > 1) {
-    const list = postList(config, posts, heading).replace('<ol class="posts" reversed>', `<ol class="posts" reversed start="${page.total - page.offset}">`);
-    return `${list}\n${pager(page, page.firstUrl)}`;
-  }
+  const paged = page !== undefined && page.count > 1;
   const items = posts.map((p) => `        <li>
           <article>
             <${heading}><a href="${h(p.url)}">${h(p.title)}</a></${heading}>
@@ -137,7 +134,8 @@ export function postList(config: ResolvedConfig, posts: readonly Post[], heading
             <p>${h(p.summary)}</p>
           </article>
         </li>`);
-  return `      <ol class="posts" reversed>\n${items.join('\n')}\n      </ol>`;
+  const list = `      <ol class="posts" reversed${paged ? ` start="${page.total - page.offset}"` : ''}>\n${items.join('\n')}\n      </ol>`;
+  return paged ? `${list}\n${pager(page, page.firstUrl)}` : list;
 }
 
 /** Links to the newer and older pages of a list, and where this page is. */
@@ -160,7 +158,7 @@ const INTRO = 'Follow new posts in any feed reader: paste one of these addresses
  * `dist/index.html`: title, description, subscribe box, the published posts newest first; with more posts than
  * fit one page (listing.ts), the older ones are on `page/N/index.html`, which repeat the title and list.
  */
-export function indexPage(site: Site, main: FeedDoc, page: ListPage = listPages(site.posts, Infinity)[0] as ListPage): string {
+export function indexPage(site: Site, main: FeedDoc, page: ListPage): string {
   const { config } = site;
   const first = page.number === 1;
   const canonical = listPageUrl(config.url, page.number);

@@ -1,6 +1,6 @@
 import type { FeedDoc } from './feeds/doc.js';
 import { tagUrl } from './feeds/tags.js';
-import { listPages, listPageUrl, type ListPage } from './listing.js';
+import { listPageUrl, type ListPage } from './listing.js';
 import { feedLinks, h, layout, postList, subscribeBox } from './pages.js';
 import type { Site } from './site.js';
 import type { Tag } from './tags.js';
@@ -9,7 +9,7 @@ import type { Tag } from './tags.js';
  * `dist/tags/<slug>/index.html`: the tag's posts, its own feeds offered first (autodiscovery and subscribe box);
  * a tag with more posts than fit one page continues on `tags/<slug>/page/N/index.html` (listing.ts).
  */
-export function tagPage(site: Site, tag: Tag, doc: FeedDoc, main: FeedDoc, page: ListPage = listPages(tag.posts, Infinity)[0] as ListPage): string {
+export function tagPage(site: Site, tag: Tag, doc: FeedDoc, main: FeedDoc, page: ListPage): string {
   const { config } = site;
   const first = page.number === 1;
   const home = tagUrl(config, tag);
