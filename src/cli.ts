@@ -11,6 +11,7 @@ import { describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
 import { checkOutDir, foreignOutput } from './out-dir.js';
 import { progressReporter } from './progress.js';
+import type { Site } from './site.js';
 import { didYouMean } from './util.js';
 import { VERSION } from './version.js';
 import { outputProblem, recoverOutput, writeOutput } from './write.js';
@@ -212,8 +213,8 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   return 0;
 }
 
-/** `; left out: 2 drafts, 1 post dated in the future (--drafts, --future)`, or nothing when every post is published. */
-function leftOutNote(leftOut: { readonly drafts: number; readonly future: number } | undefined): string {
+/** `; left out: 2 drafts, 1 post dated in the future (--drafts, --future to include)`, or nothing when all are published. */
+function leftOutNote(leftOut: Site['leftOut'] | undefined): string {
   if (!leftOut) return '';
   const parts = [
     ...(leftOut.drafts > 0 ? [`${leftOut.drafts} draft${leftOut.drafts === 1 ? '' : 's'}`] : []),
