@@ -17,7 +17,7 @@ import { headerRules, headersFile } from './hosting.js';
 import { listPagePath, listPages } from './listing.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
 import { loadPosts, type PostCache } from './load-posts.js';
-import type { ProcessedSource } from './post-stage.js';
+import type { ProcessedSource } from './post-result.js';
 import type { Post } from './post.js';
 import type { PoolOptions } from './render-pool.js';
 import { buildSite, type Site } from './site.js';

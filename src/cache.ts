@@ -4,9 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic, Position } from './diagnostics.js';
+import { DamagedCacheError } from './errors.js';
 import { metaKeyOf } from './fingerprint.js';
 import type { FileStamp, PostCache } from './load-posts.js';
-import type { ProcessedSource } from './post-stage.js';
+import type { ProcessedSource } from './post-result.js';
 import type { Post } from './post.js';
 import { VERSION } from './version.js';
 import type { OutputManifest } from './write.js';
@@ -25,8 +26,9 @@ import type { OutputManifest } from './write.js';
  * good part of the index's size. Every other file is written to a temporary name and renamed into place. A
  * cache that cannot be read (missing, corrupt, another version) is ignored and rebuilt; a journal line that is
  * torn, damaged, or not the next one after the index and the lines before it (two builds saving at once) ends
- * the journal there; a post whose stored HTML fails its checksum is rendered again. So the cache can only make
- * a build faster, never different.
+ * the journal there. A post's HTML is read (and its checksum checked) only when it is needed; one that fails
+ * throws a DamagedCacheError, and the CLI builds again without the cache. So the cache can only make a build
+ * faster, never different.
  */
 
 const FORMAT = 3;
@@ -125,6 +127,11 @@ export class DiskCache implements PostCache {
     this.outputs = usable ? index.outputs : {};
   }
 
+  /** A cache in `dir` that starts empty, whatever is there (its save replaces it). */
+  static empty(dir: string): DiskCache {
+    return new DiskCache(dir, undefined);
+  }
+
   /** Open the cache in `dir` (created on save); an unreadable cache opens empty. */
   static open(dir: string): DiskCache {
     try {
@@ -158,13 +165,18 @@ export class DiskCache implements PostCache {
     if (Date.now() - stamp[1] >= RACY_MS) this.liveFiles[abs] = [...stamp, hash];
   }
 
-  get(key: string, reload: () => string): ProcessedSource | undefined {
+  get(key: string): ProcessedSource | undefined {
     const fresh = this.fresh.get(key);
     if (fresh) return fresh;
     const entry = this.entries[key];
     if (!entry || (entry.post && !entry.html)) return undefined;
     this.liveEntries[key] = entry;
-    const result = { diagnostics: entry.diagnostics, ...(entry.post && entry.html && { post: lazyHtml(entry.post, () => readBlob(this.dir, entry.html as BlobRef) ?? reload()) }) };
+    const html = (): string => {
+      const stored = readBlob(this.dir, entry.html as BlobRef);
+      if (stored === undefined) throw new DamagedCacheError(`the stored HTML of ${entry.post?.source ?? key} is missing or damaged`);
+      return stored;
+    };
+    const result = { diagnostics: entry.diagnostics, ...(entry.post && entry.html && { post: lazyHtml(entry.post, html) }) };
     return entry.keys ? lazyKeys(result, entry.keys) : result;
   }
 

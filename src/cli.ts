@@ -7,7 +7,7 @@ import {
   diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, sortDiagnostics, type Diagnostic,
 } from './diagnostics.js';
 import { salvageConfig } from './config-fallback.js';
-import { describeFailure, StageError } from './errors.js';
+import { DamagedCacheError, describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
 import { checkOutDir, foreignOutput } from './out-dir.js';
 import { progressReporter } from './progress.js';
@@ -121,7 +121,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   try {
-    return await run(command, values, { root, postsDir, outDir, configPath, now, started }, io);
+    const opts = { root, postsDir, outDir, configPath, now, started };
+    try {
+      return await run(command, values, opts, io);
+    } catch (error) {
+      // A post's HTML in the cache was damaged, found as it was written (nothing was put in place): again, afresh.
+      if (!(error instanceof DamagedCacheError)) throw error;
+      return await run(command, values, { ...opts, freshCache: true }, io);
+    }
   } catch (error) {
     // Problems with the input are diagnostics; anything thrown is a bug or a broken machine: one line, exit 1.
     io.stderr(describeFailure(error, io.env.FEEDWRIGHT_DEBUG === '1'));
@@ -136,6 +143,8 @@ interface RunOptions {
   readonly configPath: string;
   readonly now: number;
   readonly started: number;
+  /** Start from an empty build cache (the one on disk was found damaged), and replace it. */
+  readonly freshCache?: boolean;
 }
 
 type Flags = { readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
@@ -163,7 +172,9 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   if (config) {
     const progress = progressReporter(io);
     // The cache only ever speeds a build up (see cache.ts); `check`, or a build with a broken config, does without.
-    const cache = command === 'build' && values['no-cache'] !== true && config === resolved.config ? DiskCache.open(resolve(root, CACHE_DIR)) : undefined;
+    const cache = command === 'build' && values['no-cache'] !== true && config === resolved.config
+      ? openCache(resolve(root, CACHE_DIR), opts.freshCache === true)
+      : undefined;
     const result = await build({
       config, root, postsDir, now,
       drafts: values.drafts ?? false, future: values.future ?? false,
@@ -190,7 +201,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
           saveCache(cache, io);
         } catch (error) {
           // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
-          if (error instanceof StageError) throw error;
+          if (error instanceof StageError || error instanceof DamagedCacheError) throw error;
           writeFailed((error as Error).message);
         }
       }
@@ -222,6 +233,10 @@ function leftOutNote(leftOut: Site['leftOut'] | undefined): string {
   ];
   const flags = [...(leftOut.drafts > 0 ? ['--drafts'] : []), ...(leftOut.future > 0 ? ['--future'] : [])];
   return parts.length === 0 ? '' : `; left out: ${parts.join(', ')} (${flags.join(', ')} to include)`;
+}
+
+function openCache(dir: string, fresh: boolean): DiskCache {
+  return fresh ? DiskCache.empty(dir) : DiskCache.open(dir);
 }
 
 /** Save the build cache; failing to is worth a line, never a failed build (the output is already in place). */

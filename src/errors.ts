@@ -18,12 +18,25 @@ export class StageError extends Error {
   }
 }
 
+/**
+ * The build cache handed back a post whose stored HTML is gone or fails its checksum, found only when the HTML
+ * was needed (it is read lazily). Not a bug and not the input's fault: the CLI builds again without the cache.
+ */
+export class DamagedCacheError extends Error {
+  override readonly name = 'DamagedCacheError';
+}
+
+/** Errors that pass through the stage wrappers as they are. */
+function keptAsIs(error: unknown): boolean {
+  return error instanceof StageError || error instanceof DamagedCacheError;
+}
+
 /** Run `fn`; an exception from it becomes a StageError naming the stage and file (an inner one is kept as is). */
 export function atStage<T>(stage: string, file: string | undefined, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    throw error instanceof StageError ? error : new StageError(stage, file, error);
+    throw keptAsIs(error) ? error : new StageError(stage, file, error);
   }
 }
 
@@ -32,7 +45,7 @@ export async function atStageAsync<T>(stage: string, file: string | undefined, f
   try {
     return await fn();
   } catch (error) {
-    throw error instanceof StageError ? error : new StageError(stage, file, error);
+    throw keptAsIs(error) ? error : new StageError(stage, file, error);
   }
 }
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PostKeys } from './fingerprint.js';
-import { contentHash, processRaw, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-stage.js';
+import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-result.js';
 import type { Post } from './post.js';
-import { BATCH, RenderPool, threadsFor, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
+import { BATCH, RenderPool, threadsFor, warmThread, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
 import { bundleAssets, type SourceEntry } from './sources.js';
 
 /** How a file looked on disk: size, modification time (ms) and inode. */
@@ -22,8 +22,11 @@ export interface PostCache {
   hasEntries(): boolean;
   /** The fingerprint of the post stored (or being stored) under a key, without its HTML (fingerprint.ts). */
   metaKey(key: string): string | undefined;
-  /** The stored result for a key; `reload` renders the post's HTML again if the stored copy is damaged. */
-  get(key: string, reload: () => string): ProcessedSource | undefined;
+  /**
+   * The stored result for a key. Its post's HTML may be read when first asked for: a stored copy found damaged
+   * then throws a DamagedCacheError (errors.ts), and the caller builds again without the cache.
+   */
+  get(key: string): ProcessedSource | undefined;
   put(key: string, result: ProcessedSource): void;
 }
 
@@ -62,7 +65,9 @@ function salted(fileHash: string, raw: RawSource): string {
  * Turn every listed file into its stage result: from the cache when its content (or, cheaper, its unchanged
  * stamp) says it was rendered before with this config, otherwise rendered, in worker threads once there are
  * enough files to render. Misses are handed to the workers as they are found, so rendering starts early; with
- * nothing in the cache to look up, the workers also read and hash the files themselves.
+ * nothing in the cache to look up, the workers also read and hash the files themselves. A rebuild of a big blog
+ * starts one worker at once, before it knows what changed: the worker loads the Markdown, YAML and HTML
+ * libraries on the other core while this thread reads the cache, and this thread never loads them at all.
  */
 export async function loadPosts(entries: readonly SourceEntry[], config: ResolvedConfig, options: LoadOptions = {}): Promise<LoadedPosts> {
   const { cache } = options;
@@ -90,6 +95,9 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     }
   };
 
+  // A rebuild's misses are usually few, but their libraries take a good part of its time to load (see above).
+  if (lookUpContent && warmThread(entries.length, options.pool)) pool = new RenderPool(config, 1);
+  let grown = false;
   try {
     entries.forEach((entry, index) => {
       // Bundle assets are looked at every time (cheaply): a replaced image changes the post without touching it.
@@ -100,11 +108,10 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
         keys[index] = key;
         progress(1);
       };
-      const reload = (): string => processRaw(raw, config).post?.html ?? '';
       const stamped = cache?.stamp(entry.abs);
       if (cache && stamped?.hash !== undefined) {
         const key = cache.keyOf(salted(stamped.hash, raw), configJson);
-        const hit = cache.get(key, reload);
+        const hit = cache.get(key);
         if (hit) {
           cache.remember(entry.abs, stamped.stamp, stamped.hash);
           found(hit, key);
@@ -122,7 +129,7 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
         if (bytes) {
           const hash = contentHash(entry, bytes);
           const key = cache.keyOf(salted(hash, raw), configJson);
-          const hit = cache.get(key, reload);
+          const hit = cache.get(key);
           if (hit) {
             if (stamped) cache.remember(entry.abs, stamped.stamp, hash);
             found(hit, key);
@@ -132,9 +139,11 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
         }
       }
       misses.push(miss);
-      if (!pool && misses.length >= (options.pool?.threshold ?? WORKER_THRESHOLD)) {
+      if (!grown && misses.length >= (options.pool?.threshold ?? WORKER_THRESHOLD)) {
+        grown = true;
         const threads = threadsFor(misses.length + entries.length - index - 1, options.pool);
-        if (threads > 0) pool = new RenderPool(config, threads);
+        if (threads > 0 && pool) pool.grow(threads);
+        else if (threads > 0) pool = new RenderPool(config, threads);
       }
       if (pool && misses.length - submitted >= BATCH) submit();
     });
@@ -143,7 +152,8 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
       // Wait for every batch (not just the first failure) so no rejection is left unhandled.
       const failed = (await Promise.allSettled(batches)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
-    } else {
+    } else if (misses.length > 0) {
+      const { processRaw } = await import('./post-stage.js');
       for (const m of misses) {
         results[m.index] = processRaw(m.raw, config, cache !== undefined && m.hash === undefined);
         progress(1);

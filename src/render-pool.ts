@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from './config.js';
 import { StageError } from './errors.js';
-import type { HashedResult, RawSource } from './post-stage.js';
+import type { HashedResult, RawSource } from './post-result.js';
 
 /**
  * Worker threads for the per-post stage (`processRaw`: decode, front matter, validate, render). Batches are
@@ -23,6 +23,8 @@ export interface PoolOptions {
   readonly threads?: number;
   /** Fewest posts to render before threads are used (default WORKER_THRESHOLD; tests lower it). */
   readonly threshold?: number;
+  /** Fewest posts for a rebuild to start one thread at once (default WARM_THRESHOLD; tests lower it). */
+  readonly warm?: number;
 }
 
 /** @internal Messages between the pool and its workers. */
@@ -45,6 +47,19 @@ export function workersAvailable(): boolean {
   return import.meta.url.endsWith('.js') && existsSync(WORKER_FILE);
 }
 
+/**
+ * A rebuild (a cache to look posts up in) of at least this many posts starts one worker before it knows what
+ * changed. Below it, reading the cache and checking the files take less time than a worker takes to start and
+ * load its libraries, so the few posts that changed are rendered sooner in this thread.
+ */
+export const WARM_THRESHOLD = 1000;
+
+/** Whether a rebuild of `count` posts starts one worker at once (see WARM_THRESHOLD). */
+export function warmThread(count: number, options: PoolOptions = {}): boolean {
+  const wanted = options.threads ?? availableParallelism();
+  return workersAvailable() && wanted > 1 && count >= (options.warm ?? WARM_THRESHOLD);
+}
+
 /** How many threads to start for `count` posts (0: render in this thread). */
 export function threadsFor(count: number, options: PoolOptions = {}): number {
   const wanted = options.threads ?? availableParallelism();
@@ -65,9 +80,20 @@ export class RenderPool {
   private nextId = 0;
   private failure?: Error;
 
-  constructor(config: ResolvedConfig, threads: number) {
-    this.workers = Array.from({ length: threads }, () => {
-      const slot = { worker: new Worker(WORKER_FILE, { workerData: config }), inFlight: [] as Pending[] };
+  constructor(private readonly config: ResolvedConfig, threads: number) {
+    this.workers = [];
+    this.grow(threads);
+  }
+
+  /** How many threads the pool has. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Start more threads, up to `threads` in all. */
+  grow(threads: number): void {
+    while (this.workers.length < threads) {
+      const slot = { worker: new Worker(WORKER_FILE, { workerData: this.config }), inFlight: [] as Pending[] };
       slot.worker.on('message', (reply: BatchReply) => {
         const done = slot.inFlight.find((p) => p.request.id === reply.id);
         slot.inFlight = slot.inFlight.filter((p) => p !== done);
@@ -80,8 +106,9 @@ export class RenderPool {
         this.pump();
       });
       slot.worker.on('error', (error) => this.fail(new StageError('rendering posts in a worker thread', undefined, error)));
-      return slot;
-    });
+      this.workers.push(slot);
+    }
+    this.pump();
   }
 
   /** Render `files` in a worker (reading those without bytes); resolves with their results in the same order. */

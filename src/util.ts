@@ -1,4 +1,5 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node } from 'yaml';
 import type { Position } from './diagnostics.js';
 import { isAbsolute, relative, sep } from 'node:path';
 
@@ -12,6 +13,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * JSON is YAML 1.2, so the YAML parser gives us exact source ranges without a hand-written scanner.
  */
 export function locateJsonKey(text: string, path: readonly string[]): Position | undefined {
+  // Loaded on first use: only a config with a problem needs it, and it is a good part of the CLI's start-up.
+  const { isMap, isScalar, LineCounter, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
   let node: Node | null | undefined = doc.contents as Node | null;

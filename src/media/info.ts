@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { imageSize } from 'image-size';
+import { createRequire } from 'node:module';
 import mime from 'mime';
 import type { BundleAsset } from '../assets.js';
 
@@ -68,7 +68,7 @@ export function readImageSize(file: string, size: number): { width: number; heig
 function measure(bytes: Uint8Array): { width: number; height: number } | undefined {
   let result;
   try {
-    result = imageSize(bytes);
+    result = imageSizeOf(bytes);
   } catch {
     return undefined;
   }
@@ -76,4 +76,12 @@ function measure(bytes: Uint8Array): { width: number; height: number } | undefin
   if (!(width > 0 && height > 0)) return undefined;
   // EXIF orientations 5–8 are rotated by a quarter turn: browsers show the image with the sides swapped.
   return orientation !== undefined && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
+}
+
+let loaded: typeof import('image-size').imageSize | undefined;
+
+/** image-size, loaded on first use: most builds have no images in bundles, and every build starts the CLI. */
+function imageSizeOf(bytes: Uint8Array): ReturnType<typeof import('image-size').imageSize> {
+  loaded ??= (createRequire(import.meta.url)('image-size') as typeof import('image-size')).imageSize;
+  return loaded(bytes);
 }
