@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,4 +51,41 @@ describe('rendering in worker threads', () => {
     expect(inThread.lines).toHaveLength(4); // three unknown-key warnings and the count
     expect(await snapshotTree(join(root, 'threaded'))).toEqual(await snapshotTree(join(root, 'single')));
   }, 60_000);
+
+  it('on a rebuild of a big blog, renders what changed in a worker and never loads the Markdown and YAML libraries in the main thread', async () => {
+    const root = await tempProject('workers-warm');
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'blog', feedwright: { title: 'Threads', url: SITE, limit: 10, archiveSize: 25 } }));
+    await writeTinyPosts(root, 0, 1000); // the default size for a rebuild to start its worker at once
+    const bin = await compiledCli();
+    // Preloaded in every thread; the main thread writes down, as it exits, which libraries it loaded. yaml and
+    // gray-matter are CommonJS, so whichever thread loads them has them in its own require.cache.
+    const probe = join(root, 'probe.mjs');
+    await writeFile(probe, [
+      "import { createRequire } from 'node:module';",
+      "import { writeFileSync } from 'node:fs';",
+      "import { isMainThread } from 'node:worker_threads';",
+      'const require = createRequire(import.meta.url);',
+      `if (isMainThread) process.on('exit', () => writeFileSync(${JSON.stringify(join(root, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));`,
+    ].join('\n'));
+    const env = { ...process.env, SOURCE_DATE_EPOCH: String(Date.UTC(2030, 0, 1) / 1000) };
+    const buildProbed = async (): Promise<string[]> => {
+      await exec(process.execPath, ['--import', pathToFileURL(probe).href, bin, 'build'], { cwd: root, env });
+      return (JSON.parse(await readFile(join(root, 'loaded.json'), 'utf8')) as string[]).filter((p) => /[\\/]node_modules[\\/](yaml|gray-matter)[\\/]/.test(p));
+    };
+    // The first build renders every post in the main thread's pool: the probe sees nothing of them either, so
+    // check it can see them at all with a small build in the main thread.
+    const small = await tempProject('workers-warm-small');
+    await writeFile(join(small, 'package.json'), JSON.stringify({ name: 'blog', feedwright: { title: 'Threads', url: SITE } }));
+    await writeTinyPosts(small, 0, 3);
+    await exec(process.execPath, ['--import', pathToFileURL(probe).href, bin, 'build'], { cwd: small, env });
+    expect((JSON.parse(await readFile(join(root, 'loaded.json'), 'utf8')) as string[]).some((p) => p.includes('gray-matter'))).toBe(true);
+
+    expect(await buildProbed()).toEqual([]);
+    await writeFile(join(root, 'posts', tinyName(500)), tinyPost(500, ' Edited.'));
+    expect(await buildProbed()).toEqual([]);
+    const clean = await runCli(root, ['build', '--no-cache', '--out', 'clean']);
+    expect(clean.code).toBe(0);
+    expect(await snapshotTree(join(root, 'dist'))).toEqual(await snapshotTree(join(root, 'clean')));
+    expect(await readFile(join(root, 'dist', 'posts', 'post-0500', 'index.html'), 'utf8')).toContain('Edited.');
+  }, 90_000);
 });
