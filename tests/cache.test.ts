@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -64,7 +65,8 @@ describe('the build cache', () => {
 
     // Edit one post's body and another's title.
     await writeFile(join(root, 'posts', tinyName(3)), tinyPost(3, ' Now with a second sentence.'));
-    await writeFile(join(root, 'posts', tinyName(30)), tinyPost(30).replace('title: "Post 30"', 'title: "Post thirty"'));
+    // (Beyond ASCII, and beyond the BMP: the index is stored as ASCII and read back as one-byte text.)
+    await writeFile(join(root, 'posts', tinyName(30)), tinyPost(30).replace('title: "Post 30"', 'title: "Post thirty — über ✓ 😀"'));
     expect(await toRender(root)).toBe(2);
     await buildBoth(root);
 
@@ -86,6 +88,12 @@ describe('the build cache', () => {
     await setConfig(root, { title: 'Renamed blog', archiveSize: 4 });
     expect(await toRender(root, { title: 'Renamed blog', archiveSize: 4 })).toBe(41);
     await buildBoth(root);
+    const index = await readFile(join(root, CACHE_DIR, 'index.json'));
+    expect(isAscii(index)).toBe(true);
+    expect(index.toString('latin1')).toContain('Post thirty \\u2014 \\u00fcber \\u2713 \\ud83d\\ude00');
+    expect(await toRender(root, { title: 'Renamed blog', archiveSize: 4 })).toBe(0);
+    await buildBoth(root);
+    expect(await readFile(join(root, 'dist', 'posts', 'post-0030', 'index.html'), 'utf8')).toContain('<h1>Post thirty — über ✓ 😀</h1>');
 
     // A post with an error: nothing is written, and fixing it gives the clean output again.
     await writeFile(join(root, 'posts', tinyName(5)), '---\ntitle: Broken\n---\nno date\n');
