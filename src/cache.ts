@@ -107,58 +107,73 @@ interface Loaded {
   readonly indexBytes: number;
 }
 
+/** What the cache knows from disk: the index with its journal applied, as far as it is usable. */
+interface Known {
+  readonly files: Record<string, StoredStamp>;
+  readonly entries: Record<string, StoredEntry>;
+  outputs: Record<string, StoredOutput>;
+  /** The index and journal as read, when they were usable (a save then appends to them). */
+  readonly loaded: Loaded | undefined;
+}
+
 export class DiskCache implements PostCache {
   private readonly salt: string;
-  private readonly files: Record<string, StoredStamp>;
-  private readonly entries: Record<string, StoredEntry>;
-  private outputs: Record<string, StoredOutput>;
   private readonly liveFiles: Record<string, StoredStamp> = {};
   private readonly liveEntries: Record<string, StoredEntry> = {};
   private readonly fresh = new Map<string, ProcessedSource>();
-  /** The index and journal as read, when they were usable (a save then appends to them). */
-  private readonly loaded: Loaded | undefined;
+  private readonly configDigests = new Map<string, string>();
+  private state: Known | undefined;
 
-  private constructor(readonly dir: string, loaded: Loaded | undefined) {
+  /**
+   * `read` reads the index; it runs when the cache is first asked anything, so that the caller can start other
+   * work first (loading posts stats every file through the thread pool while the index is parsed).
+   */
+  private constructor(readonly dir: string, private readonly read: () => Loaded | undefined) {
     this.salt = toolFingerprint();
-    const index = loaded?.index;
-    const usable = index?.format === FORMAT && index.tool === this.salt;
-    this.loaded = usable ? loaded : undefined;
-    this.files = usable ? index.files : {};
-    this.entries = usable ? validEntries(dir, index.entries) : {};
-    this.outputs = usable ? index.outputs : {};
+  }
+
+  private get known(): Known {
+    if (!this.state) {
+      let loaded: Loaded | undefined;
+      try {
+        loaded = this.read();
+      } catch {
+        loaded = undefined; // unreadable: start empty
+      }
+      const index = loaded?.index;
+      const usable = index?.format === FORMAT && index.tool === this.salt;
+      this.state = usable
+        ? { files: index.files, entries: validEntries(this.dir, index.entries), outputs: index.outputs, loaded }
+        : { files: {}, entries: {}, outputs: {}, loaded: undefined };
+    }
+    return this.state;
   }
 
   /** A cache in `dir` that starts empty, whatever is there (its save replaces it). */
   static empty(dir: string): DiskCache {
-    return new DiskCache(dir, undefined);
+    return new DiskCache(dir, () => undefined);
   }
 
-  /** Open the cache in `dir` (created on save); an unreadable cache opens empty. */
+  /** The cache in `dir` (created on save), read when first used; an unreadable cache is empty. */
   static open(dir: string): DiskCache {
-    try {
-      return new DiskCache(dir, readIndex(dir));
-    } catch {
-      return new DiskCache(dir, undefined);
-    }
+    return new DiskCache(dir, () => readIndex(dir));
   }
 
   /** The key of a file's stage result: its content hash with the resolved config and this tool's version. */
   keyOf(contentHash: string, configJson: string): string {
+    // The config is hashed once, not once per post (it is a kilobyte or more; a big blog has thousands of posts).
+    let configured = this.configDigests.get(configJson);
+    if (configured === undefined) {
+      configured = createHash('sha256').update(`${this.salt}\0${configJson}`).digest('hex');
+      this.configDigests.set(configJson, configured);
+    }
     // 128 bits are plenty to tell builds apart, and keep the index small (it is read and written every build).
-    return createHash('sha256').update(`${this.salt}\0${configJson}\0${contentHash}`).digest('hex').slice(0, 32);
+    return createHash('sha256').update(`${configured}\0${contentHash}`).digest('hex').slice(0, 32);
   }
 
-  stamp(abs: string): { stamp: FileStamp; hash?: string } | undefined {
-    let s;
-    try {
-      s = statSync(abs);
-    } catch {
-      return undefined;
-    }
-    const stamp: FileStamp = [s.size, s.mtimeMs, s.ino];
-    const known = this.files[abs];
-    const same = known !== undefined && known[0] === s.size && known[1] === s.mtimeMs && known[2] === s.ino;
-    return same ? { stamp, hash: known[3] } : { stamp };
+  hashOf(abs: string, stamp: FileStamp): string | undefined {
+    const known = this.known.files[abs];
+    return known !== undefined && known[0] === stamp[0] && known[1] === stamp[1] && known[2] === stamp[2] ? known[3] : undefined;
   }
 
   remember(abs: string, stamp: FileStamp, hash: string): void {
@@ -169,7 +184,7 @@ export class DiskCache implements PostCache {
   get(key: string): ProcessedSource | undefined {
     const fresh = this.fresh.get(key);
     if (fresh) return fresh;
-    const entry = this.entries[key];
+    const entry = this.known.entries[key];
     if (!entry || (entry.post && !entry.html)) return undefined;
     this.liveEntries[key] = entry;
     const html = (): string => {
@@ -188,13 +203,13 @@ export class DiskCache implements PostCache {
       const { html: _html, ...meta } = fresh;
       return metaKeyOf(meta);
     }
-    const entry = this.entries[key];
+    const entry = this.known.entries[key];
     return entry?.meta ?? (entry?.post ? metaKeyOf(entry.post) : undefined);
   }
 
   /** Whether there is anything to find by content (an empty cache is not worth reading files for). */
   hasEntries(): boolean {
-    return Object.keys(this.entries).length > 0;
+    return Object.keys(this.known.entries).length > 0;
   }
 
   put(key: string, result: ProcessedSource): void {
@@ -203,7 +218,7 @@ export class DiskCache implements PostCache {
 
   /** What the last write put into `outDir`, if that folder is still the one it wrote. */
   manifest(outDir: string): OutputManifest | undefined {
-    const stored = this.outputs[outDir];
+    const stored = this.known.outputs[outDir];
     return stored && stored.folder === folderId(outDir) ? stored.files : undefined;
   }
 
@@ -211,10 +226,10 @@ export class DiskCache implements PostCache {
   setManifest(outDir: string, files: OutputManifest | undefined): void {
     const folder = folderId(outDir);
     // A copy: the index as read stays as it was, to tell what changed (the journal line).
-    const outputs = { ...this.outputs };
+    const outputs = { ...this.known.outputs };
     if (files && folder) outputs[outDir] = { folder, files };
     else delete outputs[outDir];
-    this.outputs = outputs;
+    this.known.outputs = outputs;
   }
 
   /** Write the entries this build used or made, then drop everything else. */
@@ -235,19 +250,19 @@ export class DiskCache implements PostCache {
     }
     if (blobs.length > 0) writePack(this.dir, blobs, entries);
     if (new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : []))).size > MAX_PACKS) compact(this.dir, entries);
-    const loaded = this.loaded;
+    const { loaded, outputs } = this.known;
     const line = loaded && !loaded.damaged && JSON.stringify({
       base: loaded.index.id, seq: loaded.lines,
       files: changes(loaded.index.files, this.liveFiles, sameStamp),
       entries: changes(loaded.index.entries, entries, (a, b) => a === b),
-      outputs: outputChanges(loaded.index.outputs, this.outputs),
+      outputs: outputChanges(loaded.index.outputs, outputs),
     } satisfies JournalLine);
     const journal = join(this.dir, 'journal.jsonl');
     if (line && loaded.lines < JOURNAL_LINES && loaded.journalBytes + line.length < JOURNAL_SHARE * loaded.indexBytes) {
       // A torn append is caught by the line's checksum when read, and the journal ends before it.
       appendFileSync(journal, `${checksum(encoder.encode(line))} ${line}\n`);
     } else {
-      const index: IndexFile = { format: FORMAT, tool: this.salt, id: randomBytes(8).toString('hex'), files: this.liveFiles, entries, outputs: this.outputs };
+      const index: IndexFile = { format: FORMAT, tool: this.salt, id: randomBytes(8).toString('hex'), files: this.liveFiles, entries, outputs };
       writeAtomic(join(this.dir, 'index.json'), asciiJson(index));
       rmSync(journal, { force: true });
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { ResolvedConfig } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PostKeys } from './fingerprint.js';
@@ -12,8 +12,8 @@ export type FileStamp = readonly [size: number, mtimeMs: number, ino: number];
 
 /** What loading posts needs from a cache; `cache.ts` keeps one on disk. */
 export interface PostCache {
-  /** The file's stamp, and its content hash when the stamp is the one recorded with it (so it need not be read). */
-  stamp(abs: string): { stamp: FileStamp; hash?: string } | undefined;
+  /** The content hash recorded for a file when it had this stamp (so it need not be read), if any. */
+  hashOf(abs: string, stamp: FileStamp): string | undefined;
   /** Record the content hash of a file as it was when stamped. */
   remember(abs: string, stamp: FileStamp, hash: string): void;
   /** The cache key of a file's result: its content hash with the resolved config (and the tool's version). */
@@ -108,7 +108,8 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
         keys[index] = key;
         progress(1);
       };
-      const stamped = cache?.stamp(entry.abs);
+      const stamp = cache ? stampOf(entry.abs) : undefined;
+      const stamped = cache && stamp ? { stamp, hash: cache.hashOf(entry.abs, stamp) } : undefined;
       if (cache && stamped?.hash !== undefined) {
         const key = cache.keyOf(salted(stamped.hash, raw), configJson);
         const hit = cache.get(key);
@@ -183,4 +184,17 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     if (meta !== undefined) metaKeys.set(r.post, meta);
   });
   return { results, rendered: misses.length, ...(cache && { keys: { posts: postKeys, meta: metaKeys, salt: cache.keyOf('', configJson) } }) };
+}
+
+/**
+ * The file's stamp, or undefined when it cannot be had (reading it then reports why). Synchronous: thousands of
+ * stats through the thread pool (even while this thread parses the cache's index) measured slower on two cores.
+ */
+function stampOf(abs: string): FileStamp | undefined {
+  try {
+    const s = statSync(abs);
+    return [s.size, s.mtimeMs, s.ino];
+  } catch {
+    return undefined;
+  }
 }
