@@ -8,6 +8,7 @@ import type { Attachment } from './media/attachment.js';
 import { MEDIA_KEYS, readPostMedia, type ImageInfo } from './media/front-matter.js';
 import type { EpisodeInfo } from './podcast/episode.js';
 import { didYouMean } from './util.js';
+import { xmlSafe } from './xml.js';
 
 /** A validated, rendered post: every later stage trusts these fields. */
 export interface Post {
@@ -28,7 +29,7 @@ export interface Post {
   readonly summary: string;
   readonly tags: readonly string[];
   readonly authors: readonly Author[];
-  /** Sanitized HTML with absolute URLs. */
+  /** Sanitized HTML with absolute URLs, without any character XML 1.0 forbids (the feeds rely on it). */
   readonly html: string;
   /** Absolute cover image URL. */
   readonly image?: string;
@@ -122,7 +123,9 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
 
   // Markdown without raw HTML is rendered straight to safe HTML; the rest goes through the sanitizer.
   const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes });
-  const html = rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes);
+  // Free of characters XML 1.0 forbids (a character reference such as `&#1;` decodes to one), once, here: the
+  // feeds then carry it as it is, without scanning it again in every format.
+  const html = xmlSafe(rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes));
   const summary = summaryText ?? htmlToText(rendered.excerptHtml);
   if (summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,

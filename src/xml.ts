@@ -27,8 +27,12 @@ const SPECIAL = /[&<>"']/;
 
 /** Escape for element text and attribute values alike (so `]]>` and quotes are always safe). */
 export function esc(text: string): string {
-  const safe = xmlSafe(text);
-  return SPECIAL.test(safe) ? safe.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c) : safe;
+  return escSafe(xmlSafe(text));
+}
+
+/** `esc` for text known to hold no character XML forbids (a post's HTML: see Post.html). */
+export function escSafe(text: string): string {
+  return SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c) : text;
 }
 
 /**
@@ -57,5 +61,10 @@ export function attributes(attrs: Record<string, string>): string {
 
 /** Wrap in CDATA, splitting any `]]>` so it cannot end the section early. */
 export function cdata(text: string): string {
-  return `<![CDATA[${xmlSafe(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+  return cdataSafe(xmlSafe(text));
+}
+
+/** `cdata` for text known to hold no character XML forbids (a post's HTML: see Post.html). */
+export function cdataSafe(text: string): string {
+  return `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }

@@ -5,7 +5,7 @@ import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { atomMedia, mediaNamespace } from './media.js';
 import { GENERATOR } from '../version.js';
-import { attributes, el } from '../xml.js';
+import { attributes, el, escSafe } from '../xml.js';
 
 /** Atom 1.0 (RFC 4287). */
 export function atom(doc: FeedDoc): string {
@@ -64,7 +64,7 @@ function entry(post: Post, full: boolean): string {
   // Empty text constructs are invalid (RFC 4287 readers and the W3C validator reject blank ones); the entry's
   // alternate link stands in for missing content.
   if (post.summary) lines.push(`    ${el('summary', post.summary, { type: 'text' })}`);
-  if (full && post.html) lines.push(`    ${el('content', post.html, { type: 'html' })}`);
+  if (full && post.html) lines.push(`    ${el('content', post.html, { type: 'html' }, escSafe)}`);
   lines.push(...atomMedia(post, '    '));
   lines.push('  </entry>', '');
   return lines.join('\n');

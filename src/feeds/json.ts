@@ -52,9 +52,9 @@ function feedObject(doc: FeedDoc): object {
   };
 }
 
-/** Strings go through the same clean-up as XML so all three feeds carry the same text. */
-function clean(_key: string, value: unknown): unknown {
-  return typeof value === 'string' ? xmlSafe(value) : value;
+/** Strings go through the same clean-up as XML so all three feeds carry the same text (a post's HTML has had it). */
+function clean(key: string, value: unknown): unknown {
+  return typeof value === 'string' && key !== 'content_html' ? xmlSafe(value) : value;
 }
 
 /**

@@ -6,7 +6,7 @@ import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from 
 import { mediaNamespace, rssMedia } from './media.js';
 import { podcastChannel, podcastItem, podcastNamespaces, podcastOf } from './podcast.js';
 import { GENERATOR } from '../version.js';
-import { attributes, cdata, el as xmlEl, escHex, htmlText } from '../xml.js';
+import { attributes, cdata, cdataSafe, el as xmlEl, escHex, htmlText } from '../xml.js';
 
 /** RSS's plain-text elements, escaped as the RSS Best Practices Profile recommends (see `escHex`). */
 function el(name: string, text: string, attrs: Record<string, string> = {}): string {
@@ -78,7 +78,7 @@ function item(post: Post, podcast: boolean, full: boolean): string {
   // An item's description is HTML in RSS (readers render it), so the plain-text summary is escaped as HTML text
   // first; CDATA then carries that HTML through XML without a second layer of entities.
   lines.push(`      <description>${cdata(htmlText(post.summary))}</description>`);
-  if (full) lines.push(`      <content:encoded>${cdata(post.html)}</content:encoded>`);
+  if (full) lines.push(`      <content:encoded>${cdataSafe(post.html)}</content:encoded>`);
   lines.push(...rssMedia(post, '      '));
   if (podcast) lines.push(...podcastItem(post, '      '));
   lines.push('    </item>', '');

@@ -35,6 +35,18 @@ describe('toPost', () => {
     expect(convert('---\ntitle: A\ndate: 2024-01-02\n---\n\n# Head\n\nFirst &amp; only.\n\nSecond.\n').post?.summary).toBe('First & only.');
   });
 
+  it('gives HTML without any character XML 1.0 forbids, even where a character reference spells one (the feeds rely on it)', () => {
+    const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const body = 'One &#1; two &#x7; three &#xFFFE; four &#xFFFF; five &#xDC00; six.\n\n<b>&#x1B;</b> [link](https://example.org/&#x1;) ![alt &#2;](pic.png)\n';
+    for (const allowRawHtml of [false, true]) {
+      const parsed = parseFrontMatter({ path: 'posts/refs.md', stem: 'refs', text: `---\ntitle: Refs\ndate: 2024-01-02\n---\n\n${body}` });
+      if (!parsed.source) throw new Error(JSON.stringify(parsed.diagnostics));
+      const html = toPost(parsed.source, { ...CONFIG, allowRawHtml }).post?.html ?? '';
+      expect(html).toContain('One  two  three  four ');
+      expect(html).not.toMatch(forbidden);
+    }
+  });
+
   it('accepts an absolute URI as a permanent id and rejects anything else', () => {
     expect(convert('---\ntitle: A\ndate: 2024-01-02\nid: urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427\n---\n\nx\n').post?.id)
       .toBe('urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427');
