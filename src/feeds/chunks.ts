@@ -20,7 +20,6 @@ interface Use {
  */
 export class ItemBytes {
   private readonly uses = new Map<Post, Map<string, Use>>();
-  private readonly slab = new Slab();
 
   /** Count a document's items; call it for every document before making any. */
   plan(format: FeedFormat, doc: FeedDoc): void {
@@ -50,7 +49,7 @@ export class ItemBytes {
   private item(format: FeedFormat, doc: FeedDoc, post: Post, key: string): Uint8Array {
     const byKey = this.uses.get(post);
     const use = byKey?.get(key);
-    const bytes = use?.bytes ?? this.slab.encode(format.item(post, doc));
+    const bytes = use?.bytes ?? Buffer.from(format.item(post, doc));
     if (use && byKey) {
       use.left--;
       if (use.left > 0) use.bytes = bytes;
@@ -63,29 +62,3 @@ export class ItemBytes {
 function keyOf(format: FeedFormat, doc: FeedDoc): string {
   return `${format.name}\0${format.variant(doc)}`;
 }
-
-const encoder = new TextEncoder();
-
-/**
- * Encodes strings into views of large shared buffers rather than a buffer each: a big site has tens of thousands
- * of items, and allocating a buffer per item (each a fresh allocation the size of a post) cost more than encoding
- * them. A buffer is freed once no item in it is kept (items made together are dropped together, after their
- * document), so memory still holds a few documents' items, not the site's.
- */
-class Slab {
-  private buffer = new Uint8Array(0);
-  private used = 0;
-
-  encode(text: string): Uint8Array {
-    // UTF-8 takes at most three bytes per UTF-16 code unit.
-    if (this.buffer.length - this.used < text.length * 3) {
-      this.buffer = new Uint8Array(Math.max(SLAB_BYTES, text.length * 3));
-      this.used = 0;
-    }
-    const start = this.used;
-    this.used += encoder.encodeInto(text, this.buffer.subarray(start)).written;
-    return this.buffer.subarray(start, this.used);
-  }
-}
-
-const SLAB_BYTES = 1 << 20;
