@@ -1,65 +1,36 @@
-import { close, mkdir, open, writev } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OutputFile } from './write.js';
 
 /**
- * Create new files under `root` (an existing folder), with the folders they need, through libuv's thread pool, a
- * few at a time, so the kernel's work for one file (its folder, open, copy, close) overlaps the main thread making
- * the next: on a big site that work is seconds, and otherwise the second core sits idle while the first does both.
- * Files are created with flag `wx`, never replacing anything. At most `DEPTH` files are in flight, so memory holds
- * a few files' bytes, not the site's. Every write has finished (or failed) when this returns or throws, so the
- * caller can then rename or remove `root` safely; the first failure is thrown.
+ * Create new files under `root` (an existing folder), with the folders they need, one at a time, each made just
+ * before it is written, so memory holds one file's bytes, not the site's. Files are created with flag `wx`,
+ * never replacing anything. The first failure (making a file's contents, or the file) is thrown, and nothing
+ * is being written by then, so the caller can rename or remove `root` safely.
+ *
+ * Synchronous system calls, on purpose. Each file is a folder, an open, a write and a close: through libuv's
+ * thread pool that is four hand-offs between threads per file, and on a two-core virtual machine those cost more
+ * than the calls. Measured at 10,000 posts (12,200 files, 470 MB), three runs each on ext4 and on tmpfs: about
+ * 1.5 s less CPU, a tenth of the context switches, and a build as fast or faster than writing four files at
+ * once through the pool.
  */
 export async function writeNewFiles(root: string, files: Iterable<{ readonly file: OutputFile; readonly to: string }>): Promise<void> {
-  const pending = new Set<Promise<void>>();
+  const made = new Set<string>([root]);
   const spare: Uint8Array[] = [];
-  const folder = folders(root);
-  let failure: { error: unknown } | undefined;
-  try {
-    for (const { file, to } of files) {
-      while (pending.size >= DEPTH) await Promise.race(pending);
-      if (failure) break;
-      const { chunks, buffer } = bytesOf(file, spare);
-      const write: Promise<void> = folder(dirname(to))
-        .then(() => writeChunks(to, chunks))
-        .catch((error: unknown) => { failure ??= { error }; })
-        .finally(() => {
-          pending.delete(write);
-          if (buffer) spare.push(buffer);
-        });
-      pending.add(write);
+  for (const { file, to } of files) {
+    const dir = dirname(to);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true }); // an existing folder is fine, as with `mkdir -p`
+      made.add(dir);
     }
-  } finally {
-    await Promise.all(pending);
+    const { chunks, buffer } = bytesOf(file, spare);
+    writeChunks(to, chunks);
+    if (buffer) spare.push(buffer);
   }
-  if (failure) throw failure.error;
 }
 
-/** Make each folder under `root` once, parents first (an existing one is fine, as with `mkdir -p`). */
-function folders(root: string): (dir: string) => Promise<void> {
-  const made = new Map<string, Promise<void>>([[root, Promise.resolve()]]);
-  const make = (dir: string): Promise<void> => {
-    let done = made.get(dir);
-    if (!done) {
-      const parent = dirname(dir);
-      done = (parent === dir ? Promise.resolve() : make(parent)).then(() => new Promise<void>((resolve, reject) => {
-        mkdir(dir, (error) => (error && error.code !== 'EEXIST' ? reject(error) : resolve()));
-      }));
-      made.set(dir, done);
-    }
-    return done;
-  };
-  return make;
-}
-
-/**
- * Files in flight: as many as libuv's thread pool has threads (four by default). More only queue up there and hold
- * their bytes longer; measured at 10,000 posts, 1 to 8 made no steady difference on this 2-core machine.
- */
-const DEPTH = 4;
-
-// Text is encoded here rather than by fs, into a reused buffer per file in flight: allocating a fresh buffer per
-// file (and the page faults that come with it) costs more than the encoding itself on a big site.
+// Text is encoded here rather than by fs, into a reused buffer: allocating a fresh buffer per file (and the page
+// faults that come with it) costs more than the encoding itself on a big site.
 const encoder = new TextEncoder();
 
 /**
@@ -79,22 +50,13 @@ function bytesOf(file: OutputFile, spare: Uint8Array[]): { chunks: readonly Uint
 }
 
 /** Create `path` with the bytes of `chunks`, in one `writev` unless the system writes less. */
-function writeChunks(path: string, chunks: readonly Uint8Array[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    open(path, 'wx', (openError, fd) => {
-      if (openError) return reject(openError);
-      const finish = (error: Error | null): void => close(fd, (closeError) => {
-        const problem = error ?? closeError;
-        if (problem) reject(problem);
-        else resolve();
-      });
-      const next = (rest: readonly Uint8Array[]): void => {
-        if (rest.length === 0) return finish(null);
-        writev(fd, rest as Uint8Array[], (error, written) => (error ? finish(error) : next(after(rest, written))));
-      };
-      next(chunks);
-    });
-  });
+function writeChunks(path: string, chunks: readonly Uint8Array[]): void {
+  const fd = openSync(path, 'wx');
+  try {
+    for (let rest = chunks; rest.length > 0;) rest = after(rest, writevSync(fd, rest as Uint8Array[]));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What is left of `chunks` once their first `written` bytes are out. */

@@ -66,7 +66,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   await mkdir(dirname(target), { recursive: true });
   try {
     await mkdir(staging); // not recursive: fails rather than write through anything already there
-    // Each file is made just before it is written, and written while the next is made (see write-files.ts).
+    // Each file is made just before it is written (see write-files.ts).
     await writeNewFiles(staging, files.map((file, i) => ({ file, to: join(staging, paths[i] ?? '') })));
     // The manifest reads the folders' mtimes, so it is taken under the lock too: another build may swap next.
     const { swapped, manifest } = await withLock(`${target}.lock`, async () => {

@@ -14,12 +14,12 @@ import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 const bytes = (...lists: number[][]): Uint8Array[] => lists.map((l) => new Uint8Array(l));
 
-describe('writeNewFiles (several writes in flight through the thread pool)', () => {
+describe('writeNewFiles', () => {
   afterAll(removeTempDirs);
 
   it('writes text, bytes and chunked files into new nested folders, each exactly', async () => {
     const root = await tempDir();
-    // More files than are ever in flight, so encoding buffers are reused; one text longer than a buffer's 1 MB.
+    // Many files, so encoding buffers are reused; one text longer than a buffer's 1 MB.
     const texts = Array.from({ length: 40 }, (_, i) => `file ${i}: ${'é€😀'.repeat(i * 7)}`);
     const big = 'x'.repeat(1_500_000) + '€';
     const files: OutputFile[] = [
@@ -36,7 +36,7 @@ describe('writeNewFiles (several writes in flight through the thread pool)', () 
     expect(tree.get('a/b/c/chunked.txt')?.toString('utf8')).toBe('hello'); // chunks win over contents
   });
 
-  it('never replaces a file, and throws the first failure only once every other write has finished', async () => {
+  it('never replaces a file, and throws the first failure, with every file before it complete', async () => {
     const root = await tempDir();
     await writeFile(join(root, 'taken.txt'), 'was here');
     const files: OutputFile[] = [
@@ -45,7 +45,6 @@ describe('writeNewFiles (several writes in flight through the thread pool)', () 
     ];
     await expect(writeNewFiles(root, files.map((file) => ({ file, to: join(root, file.path) })))).rejects.toMatchObject({ code: 'EEXIST' });
     expect(await readFile(join(root, 'taken.txt'), 'utf8')).toBe('was here');
-    // Nothing is still being written: every file started is complete now.
     const tree = await readTree(root);
     for (const [path, data] of tree) if (path !== 'taken.txt') expect(data.toString()).toBe(`file ${path.slice(1, -4)}`);
   });
