@@ -52,25 +52,30 @@ const LONE_COMMENT = /^(\s*)<!--(?!-?>)(?:(?!--!?>)[\s\S])*-->(\s*)$/;
 
 const NO_SIZES: ImageSizeLookup = new Map();
 
+/**
+ * Thrown (and caught in `renderSafeHtml`) where the post turns out to need the sanitizer after all: rendering
+ * stops there, rather than finishing HTML that would be thrown away (a post with raw HTML is rendered twice).
+ */
+const GIVE_UP = Symbol('give up the fast route');
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
 /** marked's renderer with the sanitizer's output rules; one instance, set up for each body in turn. */
 class SafeRenderer extends Renderer {
   base = new URL('http://localhost/');
   sizes: ImageSizeLookup = NO_SIZES;
-  /** Set when the post needs the sanitizer after all; the output is then thrown away. */
-  unsafe = false;
 
   override html({ text: raw }: Tokens.HTML | Tokens.Tag): string {
     const comment = LONE_COMMENT.exec(raw);
-    if (comment === null) {
-      this.unsafe = true;
-      return '';
-    }
+    if (comment === null) giveUp();
     // The sanitizer drops comments and keeps the white space around them.
     return `${comment[1] ?? ''}${comment[2] ?? ''}`;
   }
 
   override code({ text: code, lang, escaped }: Tokens.Code): string {
-    if (escaped) this.unsafe = true;
+    if (escaped) giveUp();
     const language = (lang ?? '').match(/^\S*/)?.[0];
     const body = code ? `${code.replace(/\n$/, '')}\n` : '';
     return language
@@ -99,7 +104,7 @@ class SafeRenderer extends Renderer {
     const url = cleanUrl(href);
     if (url === null) return inner;
     // Outside autolinks marked keeps references in the URL, and HTML decodes them: leave that to the sanitizer.
-    if (!autolink && REFERENCE.test(url)) this.unsafe = true;
+    if (!autolink && REFERENCE.test(url)) giveUp();
     let out = `<a${this.url('a', 'href', absoluteUrl(url, this.base))}`;
     if (title) out += ` title="${attribute(title)}"`;
     return `${out}>${inner}</a>`;
@@ -109,7 +114,7 @@ class SafeRenderer extends Renderer {
     const label = tokens ? this.parser.parseInline(tokens, this.parser.textRenderer) : alt;
     const url = cleanUrl(href);
     if (url === null) return text(label);
-    if (REFERENCE.test(url)) this.unsafe = true;
+    if (REFERENCE.test(url)) giveUp();
     const src = absoluteUrl(url, this.base);
     let out = `<img${this.url('img', 'src', src)} alt="${attribute(label)}"`;
     if (title) out += ` title="${attribute(title)}"`;
@@ -122,7 +127,7 @@ class SafeRenderer extends Renderer {
     if ('tokens' in token && token.tokens) return this.parser.parseInline(token.tokens);
     // marked writes text as is after a raw <pre>, <script>, <style> or <textarea> tag, even one it only
     // wrote as an image's alt text (so no html token was rendered): the sanitizer must read that.
-    if ('escaped' in token && token.escaped) this.unsafe = true;
+    if ('escaped' in token && token.escaped) giveUp();
     return text(token.text);
   }
 
@@ -143,10 +148,11 @@ const parser = new Parser({ gfm: true, breaks: false, async: false, renderer });
 export function renderSafeHtml(tokens: Token[], base: string, sizes: ImageSizeLookup): string | undefined {
   renderer.base = new URL(base);
   renderer.sizes = sizes;
-  renderer.unsafe = false;
   try {
-    const html = parser.parse(tokens);
-    return renderer.unsafe ? undefined : html;
+    return parser.parse(tokens);
+  } catch (error) {
+    if (error === GIVE_UP) return undefined;
+    throw error;
   } finally {
     renderer.sizes = NO_SIZES;
   }
