@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isAscii } from 'node:buffer';
-import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,27 +126,33 @@ export class DiskCache implements PostCache {
 
   /**
    * `read` reads the index; it runs when the cache is first asked anything, so that the caller can start other
-   * work first (loading posts stats every file through the thread pool while the index is parsed).
+   * work first (loading posts starts a render thread for a big blog's rebuild while the index is parsed).
    */
   private constructor(readonly dir: string, private readonly read: () => Loaded | undefined) {
     this.salt = toolFingerprint();
   }
 
   private get known(): Known {
-    if (!this.state) {
-      let loaded: Loaded | undefined;
-      try {
-        loaded = this.read();
-      } catch {
-        loaded = undefined; // unreadable: start empty
-      }
-      const index = loaded?.index;
-      const usable = index?.format === FORMAT && index.tool === this.salt;
-      this.state = usable
-        ? { files: index.files, entries: validEntries(this.dir, index.entries), outputs: index.outputs, loaded }
-        : { files: {}, entries: {}, outputs: {}, loaded: undefined };
-    }
+    this.state ??= this.usable() ?? { files: {}, entries: {}, outputs: {}, loaded: undefined };
     return this.state;
+  }
+
+  /** What the index on disk holds, when it is readable, this version's, and of the expected shape. */
+  private usable(): Known | undefined {
+    try {
+      const loaded = this.read();
+      const index = loaded?.index;
+      if (!loaded || !index || index.format !== FORMAT || index.tool !== this.salt) return undefined;
+      if (![index.files, index.entries, index.outputs].every((part) => typeof part === 'object' && part !== null)) return undefined;
+      return { files: index.files, entries: validEntries(this.dir, index.entries), outputs: index.outputs, loaded };
+    } catch {
+      return undefined; // unreadable: start empty
+    }
+  }
+
+  /** Whether an earlier build saved a cache here (cheap: the index is not read). */
+  saved(): boolean {
+    return existsSync(join(this.dir, 'index.json'));
   }
 
   /** A cache in `dir` that starts empty, whatever is there (its save replaces it). */

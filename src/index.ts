@@ -2,6 +2,7 @@
 export { build, feedDocs, render, type BuildOptions, type BuildResult } from './build.js';
 export { archivePaths, pageFeed, type Paging } from './feeds/archive.js';
 export { DiskCache } from './cache.js';
+export { DamagedCacheError, StageError } from './errors.js';
 export type { FeedDoc, FeedHistory } from './feeds/doc.js';
 export { tagFeeds } from './feeds/tags.js';
 export { collectTags, tagSlug, type Tag } from './tags.js';

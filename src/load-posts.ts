@@ -18,6 +18,8 @@ export interface PostCache {
   remember(abs: string, stamp: FileStamp, hash: string): void;
   /** The cache key of a file's result: its content hash with the resolved config (and the tool's version). */
   keyOf(contentHash: string, configJson: string): string;
+  /** Whether an earlier build saved a cache (cheap, unlike `hasEntries`: for deciding early what to start). */
+  saved(): boolean;
   /** Whether any result is stored at all (if not, reading files just to look them up is wasted). */
   hasEntries(): boolean;
   /** The fingerprint of the post stored (or being stored) under a key, without its HTML (fingerprint.ts). */
@@ -72,11 +74,13 @@ function salted(fileHash: string, raw: RawSource): string {
 export async function loadPosts(entries: readonly SourceEntry[], config: ResolvedConfig, options: LoadOptions = {}): Promise<LoadedPosts> {
   const { cache } = options;
   const configJson = JSON.stringify(config);
-  const lookUpContent = cache?.hasEntries() ?? false;
+  // A rebuild's misses are usually few, but their libraries take a good part of its time to load (see above):
+  // the worker starts before the cache's index is read, and loads them while this thread reads it.
+  let pool = cache?.saved() && warmThread(entries.length, options.pool) ? new RenderPool(config, 1) : undefined;
+  let lookUpContent = false;
   const results: HashedResult[] = new Array<HashedResult>(entries.length);
   const keys: (string | undefined)[] = new Array<string | undefined>(entries.length);
   const misses: Miss[] = [];
-  let pool: RenderPool | undefined;
   const batches: Promise<void>[] = [];
   let submitted = 0;
   let done = 0;
@@ -95,10 +99,9 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     }
   };
 
-  // A rebuild's misses are usually few, but their libraries take a good part of its time to load (see above).
-  if (lookUpContent && warmThread(entries.length, options.pool)) pool = new RenderPool(config, 1);
   let grown = false;
   try {
+    lookUpContent = cache?.hasEntries() ?? false;
     entries.forEach((entry, index) => {
       // Bundle assets are looked at every time (cheaply): a replaced image changes the post without touching it.
       const bundle = bundleAssets(entry);

@@ -147,15 +147,28 @@ describe('the build cache', () => {
     await buildBoth(root);
     const cacheDir = join(root, CACHE_DIR);
 
-    // Flip bytes in every pack: posts whose stored HTML fails its checksum are rendered again.
+    // Flip bytes in every pack: a post whose stored HTML fails its checksum (found when a file that shows it is
+    // written) makes the build start again without the cache, having put nothing in place.
+    const damagePacks = async (): Promise<void> => {
+      for (const pack of await readdir(join(cacheDir, 'packs'))) {
+        const bytes = await readFile(join(cacheDir, 'packs', pack));
+        bytes.fill(0x41, 0, Math.min(bytes.length, 200));
+        await writeFile(join(cacheDir, 'packs', pack), bytes);
+      }
+    };
     await writeFile(join(root, 'posts', tinyName(7)), tinyPost(7, ' Edited.'));
-    for (const pack of await readdir(join(cacheDir, 'packs'))) {
-      const bytes = await readFile(join(cacheDir, 'packs', pack));
-      bytes.fill(0x41, 0, Math.min(bytes.length, 200));
-      await writeFile(join(cacheDir, 'packs', pack), bytes);
-    }
+    await damagePacks();
     await rm(join(root, 'dist'), { recursive: true });
     await buildBoth(root);
+    // The same with dist/ kept, so the damage is found while updating it in place (post 1's archive shows post 0,
+    // first in the pack). The second attempt starts from an empty cache: a fresh index, no journal line.
+    const indexId = async (): Promise<string> => (JSON.parse(await readFile(join(cacheDir, 'index.json'), 'utf8')) as { id: string }).id;
+    const before = await indexId();
+    await writeFile(join(root, 'posts', tinyName(1)), tinyPost(1, ' Edited too.'));
+    await damagePacks();
+    await buildBoth(root);
+    expect(await indexId()).not.toBe(before);
+    expect(existsSync(join(cacheDir, 'journal.jsonl'))).toBe(false);
 
     // A truncated index, then a missing pack.
     await writeFile(join(cacheDir, 'index.json'), '{"format": 1, "tool": ');
