@@ -81,6 +81,7 @@ export class RenderPool {
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private failure?: Error;
+  private closing = false;
 
   constructor(private readonly config: ResolvedConfig, threads: number) {
     this.workers = [];
@@ -103,9 +104,9 @@ export class RenderPool {
         this.pump();
       });
       slot.worker.on('error', (error) => this.fail(new StageError('rendering posts in a worker thread', undefined, error)));
-      // A thread that stops without an error (killed, out of memory) would leave its batches waiting forever.
+      // A thread that stops by itself (killed, out of memory) would leave its batches waiting forever.
       slot.worker.on('exit', (code) => {
-        if (slot.inFlight.length > 0) this.fail(new StageError('rendering posts in a worker thread', undefined, new Error(`the thread stopped (exit code ${code})`)));
+        if (!this.closing && slot.inFlight.length > 0) this.fail(new StageError('rendering posts in a worker thread', undefined, new Error(`the thread stopped (exit code ${code})`)));
       });
       this.workers.push(slot);
     }
@@ -122,6 +123,7 @@ export class RenderPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true; // (closing after a failure elsewhere leaves batches in flight: they are not this pool's failure)
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
