@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { Parser } from 'htmlparser2';
 import type sanitizeHtml from 'sanitize-html';
 
 /**
@@ -170,6 +169,7 @@ export function absoluteSrcset(value: string, base: URL): string {
 
 /** Visible text of an HTML fragment, entities decoded and white space collapsed. */
 export function htmlToText(html: string): string {
+  const Parser = htmlParser();
   let text = '';
   let skip = 0;
   const parser = new Parser({
@@ -187,6 +187,14 @@ export function htmlToText(html: string): string {
   parser.write(html);
   parser.end();
   return text.replace(/\s+/g, ' ').trim();
+}
+
+let parserClass: typeof import('htmlparser2').Parser | undefined;
+
+/** htmlparser2's Parser, loaded on first use like sanitize-html: a post with a `summary` and no raw HTML needs neither. */
+function htmlParser(): typeof import('htmlparser2').Parser {
+  parserClass ??= (createRequire(import.meta.url)('htmlparser2') as typeof import('htmlparser2')).Parser;
+  return parserClass;
 }
 
 const BLOCKS = new Set(['p', 'div', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'td', 'th']);
