@@ -54,7 +54,8 @@ const NO_SIZES: ImageSizeLookup = new Map();
 
 /**
  * Thrown (and caught in `renderSafeHtml`) where the post turns out to need the sanitizer after all: rendering
- * stops there, rather than finishing HTML that would be thrown away (a post with raw HTML is rendered twice).
+ * stops there, rather than finishing HTML that would be thrown away (marked then renders the post again, for
+ * the sanitizer).
  */
 const GIVE_UP = Symbol('give up the fast route');
 
