@@ -34,7 +34,8 @@ function head(doc: FeedDoc): string {
   const podcast = podcastOf(doc);
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(podcast)}${doc.history?.archived ? ` xmlns:fh="${HISTORY_NAMESPACE}"` : ''}>`,
+    // (content:encoded only where items carry the full text: a summary-only archive declares no namespace it does not use)
+    `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"${doc.content === 'summary' ? '' : ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'} xmlns:dc="http://purl.org/dc/elements/1.1/"${mediaNamespace(doc, 'rss')}${podcastNamespaces(podcast)}${doc.history?.archived ? ` xmlns:fh="${HISTORY_NAMESPACE}"` : ''}>`,
     '  <channel>',
     `    ${el('title', doc.title)}`,
     `    ${el('link', doc.homeUrl)}`,
