@@ -151,7 +151,12 @@ function requiredText(value: unknown, key: string, error: Report): string | unde
     return undefined;
   }
   if (typeof value !== 'string') {
-    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; put it in quotes to keep it as written, e.g. ${key}: "${String(value)}"`);
+    // A number or true/false reads back as text once quoted; a list or mapping has no one way to write it.
+    // (String() of a mapping can even throw: `title: {toString: []}`.)
+    const hint = typeof value === 'number' || typeof value === 'boolean'
+      ? `put it in quotes to keep it as written, e.g. ${key}: "${String(value)}"`
+      : `write it on one line after "${key}:", e.g. ${key}: "My first post"`;
+    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; ${hint}`);
     return undefined;
   }
   const text = value.replace(/\s+/g, ' ').trim();

@@ -36,6 +36,8 @@ describe('errors: the post is named at the offending line, nothing is written', 
     ['date-february-30.md', 'posts/date-february-30.md:3:1 error "date" is not a real date: "2023-02-30": day 30 does not exist in 2023-02 (it has 28 days) [invalid-date]'],
     // the documented rule: a title must be YAML text; a bare number is refused (not silently turned into "42")
     ['title-number.md', 'posts/title-number.md:2:1 error "title" must be text, found a number (42); put it in quotes to keep it as written, e.g. title: "42" [wrong-type]'],
+    // a mapping has no one way to be written as text (and String() of this one throws: found by the property test)
+    ['title-mapping.md', 'posts/title-mapping.md:2:1 error "title" must be text, found a mapping; write it on one line after "title:", e.g. title: "My first post" [wrong-type]'],
     ['tags-mapping.md', 'posts/tags-mapping.md:4:1 error "tags" must be a list of words such as [film, news], found a mapping [wrong-type]'],
     // the usual cause of this YAML error gets a hint: quote values that contain ": "
     ['unquoted-colon.md', 'posts/unquoted-colon.md:2:8 error invalid YAML in the front matter: Nested mappings are not allowed in compact mappings; if the value contains ": ", put it in quotes, e.g. title: "Review: a film" [yaml-syntax]'],

@@ -10,6 +10,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/fast-check-seed.ts'],
     testTimeout: 30_000,
   },
 });
