@@ -6,7 +6,16 @@ import type sanitizeHtml from 'sanitize-html';
  * content and makes every URL absolute against the post's own URL, so feed readers resolve them.
  */
 
-const URL_ATTRIBUTES = ['href', 'src', 'cite', 'poster', 'data', 'action', 'longdesc', 'background'];
+/**
+ * Every attribute whose value HTML reads as one URL (HTML's index of attributes, plus the old ones browsers still
+ * honour and SVG's `xlink:href`). Each is made absolute, and each is held to the URL rules below: sanitize-html
+ * checks only `href`, `src` and `cite` unless told, so `<video poster="javascript:…">` used to pass. `srcset`
+ * (a list of URLs) is handled on its own, candidate by candidate.
+ */
+export const URL_ATTRIBUTES: readonly string[] = [
+  'href', 'src', 'cite', 'poster', 'data', 'action', 'formaction', 'longdesc', 'background', 'usemap', 'manifest',
+  'codebase', 'classid', 'icon', 'profile', 'dynsrc', 'lowsrc', 'xlink:href', 'itemtype',
+];
 
 /**
  * The URL rules of safe HTML, shared by the sanitizer below and by the Markdown fast route
@@ -55,6 +64,8 @@ function sanitizer(): NonNullable<typeof loaded> {
       abbr: ['title'], details: ['open'],
     },
     allowedSchemes: [...SAFE_SCHEMES],
+    // Every URL attribute, not sanitize-html's default `href`, `src` and `cite` (srcset is checked per candidate).
+    allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],
     allowedSchemesByTag: Object.fromEntries(Object.entries(SAFE_SCHEMES_BY_TAG).map(([tag, schemes]) => [tag, [...schemes]])),
     allowProtocolRelative: ALLOW_PROTOCOL_RELATIVE,
     // Only disabled checkboxes (GFM task lists) survive as inputs.
@@ -89,8 +100,11 @@ export function finishHtml(html: string, base: string, trusted: boolean, sizes: 
       '*': (tagName, attribs) => {
         const out: Record<string, string> = {};
         for (const [name, value] of Object.entries(attribs)) {
-          if (URL_ATTRIBUTES.includes(name)) out[name] = absoluteUrl(value, baseUrl);
-          else if (name === 'srcset') out[name] = absoluteSrcset(value, baseUrl);
+          if (URL_ATTRIBUTES.includes(name)) {
+            const url = absoluteUrl(value, baseUrl);
+            // The sanitizer checks schemes; `urlAllowed` also holds `data:` on images to image types.
+            if (trusted || urlAllowed(tagName, url)) out[name] = url;
+          } else if (name === 'srcset') out[name] = absoluteSrcset(value, baseUrl);
           else out[name] = value;
         }
         const size = tagName === 'img' && out.src !== undefined ? sizes.get(out.src) : undefined;
@@ -106,7 +120,7 @@ export function finishHtml(html: string, base: string, trusted: boolean, sizes: 
 
 /**
  * Whether the sanitizer keeps `url` (already made absolute) in a URL attribute of `tag`: the check
- * sanitize-html makes on `href`, `src` and `cite` with the options above. Characters up to U+0020 are
+ * sanitize-html makes on every attribute of `URL_ATTRIBUTES` with the options above, and `data:` only for images. Characters up to U+0020 are
  * ignored, as browsers do, and HTML comments inside the URL are cut out before the scheme is read.
  */
 export function urlAllowed(tag: string, url: string): boolean {
@@ -121,7 +135,9 @@ export function urlAllowed(tag: string, url: string): boolean {
   const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(href)?.[1];
   if (scheme === undefined) return !/^[/\\]{2}/.test(href) || ALLOW_PROTOCOL_RELATIVE;
   const allowed = Object.hasOwn(SAFE_SCHEMES_BY_TAG, tag) ? SAFE_SCHEMES_BY_TAG[tag] : SAFE_SCHEMES;
-  return allowed !== undefined && allowed.includes(scheme.toLowerCase());
+  if (allowed === undefined || !allowed.includes(scheme.toLowerCase())) return false;
+  // An image may be inline data, but only image data (`data:text/html` in an `<img>` is nobody's picture).
+  return scheme.toLowerCase() !== 'data' || /^data:image\//i.test(href);
 }
 
 /** Resolve a possibly relative URL; leaves absolute URLs and unparsable values alone. */

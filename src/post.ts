@@ -7,6 +7,7 @@ import { renderMarkdown } from './markdown.js';
 import type { Attachment } from './media/attachment.js';
 import { MEDIA_KEYS, readPostMedia, type ImageInfo } from './media/front-matter.js';
 import type { EpisodeInfo } from './podcast/episode.js';
+import { tagSlug } from './tags.js';
 import { didYouMean } from './util.js';
 import { xmlSafe } from './xml.js';
 
@@ -48,6 +49,8 @@ export const FRONT_MATTER_KEYS = [
 ] as const;
 
 const MAX_SLUG_BYTES = 200;
+/** Most tags a post may have (see `readTags`); documented in the README's limits. */
+export const MAX_TAGS_PER_POST = 50;
 const SAFE_SLUG = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
 
 /** Turn a parsed source into a Post, or explain every problem with it. */
@@ -91,7 +94,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
   let id = url;
   if (data.id !== undefined) {
     if (typeof data.id === 'string' && isAbsoluteUri(data.id)) id = data.id.trim();
-    else error('id', 'invalid-id', `"id" must be a permanent absolute URI such as "https://example.com/old/path/" or "tag:example.com,2024:post-1", found ${describe(data.id)}`);
+    else error('id', 'invalid-id', `"id" must be a permanent absolute URI such as "https://example.com/old/path/" or "tag:example.com,2024:post-1", found ${describe(data.id)}; allowed schemes: ${ID_SCHEMES.join(', ')}`);
   }
 
   const tags = readTags(data.tags, error);
@@ -203,8 +206,29 @@ function readTags(value: unknown, error: Report): string[] {
     error('tags', 'wrong-type', `"tags" must be a list of words such as [film, news], found ${describe(value)}`);
     return [];
   }
-  const tags = list.map((t) => String(t).replace(/\s+/g, ' ').trim().normalize('NFC')).filter((t) => t !== '');
-  return [...new Set(tags)];
+  const tags = [...new Set(list.map((t) => String(t).replace(/\s+/g, ' ').trim().normalize('NFC')).filter((t) => t !== ''))];
+  // Every tag of a post gets feeds listing the post with all its tags: N tags write N² categories (1,000 tags
+  // made 98 MB). A cap per post keeps the output linear in the number of posts.
+  if (tags.length > MAX_TAGS_PER_POST) {
+    error('tags', 'too-many-tags', `the post has ${tags.length} different tags; at most ${MAX_TAGS_PER_POST} are allowed per post (each tag gets its own page and feeds)`);
+    return [];
+  }
+  for (const tag of tags) {
+    // The slug becomes a folder name (tags/<slug>/): most file systems stop at 255 bytes, and that would only
+    // fail when writing.
+    const bytes = Buffer.byteLength(tagSlug(tag));
+    if (bytes > MAX_SLUG_BYTES) {
+      error('tags', 'tag-too-long', `the tag "${shorten(tag)}" gives a ${bytes}-byte folder name; keep tags under ${MAX_SLUG_BYTES + 1} bytes once made a slug`);
+      return [];
+    }
+  }
+  return tags;
+}
+
+/** At most 40 characters of `text` (whole code points), for messages. */
+function shorten(text: string): string {
+  const chars = Array.from(text);
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : text;
 }
 
 function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedConfig, error: Report): Author[] {
@@ -226,13 +250,22 @@ function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedCo
   return authors;
 }
 
+/**
+ * The schemes a post's `id` may use: web addresses, RFC 4151 tag URIs and URNs (`urn:uuid:…`). An allow-list, not
+ * a deny-list: some readers turn ids into links, so `feed:javascript:alert(1)` or any scheme a browser or an
+ * operating system might hand to a program must not get through. `mailto:` names a mailbox, not a post.
+ */
+export const ID_SCHEMES: readonly string[] = ['http', 'https', 'tag', 'urn'];
+
 function isAbsoluteUri(value: string): boolean {
-  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value.trim())) return false;
-  // Some readers turn ids into links: never one that runs code or reads local files.
-  if (/^(javascript|vbscript|data|file):/i.test(value.trim())) return false;
+  const v = value.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\S+$/i.exec(v)?.[1]?.toLowerCase();
+  if (scheme === undefined || !ID_SCHEMES.includes(scheme)) return false;
+  // A tag URI is `tag:authority,date:specific`, a URN `urn:NID:NSS`; a web address must parse and name a host.
+  if (scheme === 'tag') return /^tag:[^,:\s]+,\d{4}(?:-\d{2}(?:-\d{2})?)?:\S*$/i.test(v);
+  if (scheme === 'urn') return /^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i.test(v);
   try {
-    new URL(value.trim());
-    return true;
+    return new URL(v).host !== '';
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { absoluteSrcset, absoluteUrl, finishHtml, htmlToText } from '../../src/html.js';
+import { absoluteSrcset, absoluteUrl, finishHtml, htmlToText, URL_ATTRIBUTES } from '../../src/html.js';
 
 const BASE = 'https://example.org/blog/posts/hello/';
 
@@ -58,6 +59,41 @@ describe('finishHtml: sanitizing', () => {
 
   it('escapes text exactly once', () => {
     expect(finishHtml('<p>a &amp; b &lt; c ]]&gt; "q"</p>', BASE, false)).toBe('<p>a &amp; b &lt; c ]]&gt; "q"</p>');
+  });
+});
+
+describe('finishHtml: every URL attribute follows the URL rules', () => {
+  // Tags that carry URL attributes in HTML and SVG, whether or not the allow-list keeps the tag.
+  const TAGS = ['a', 'img', 'source', 'video', 'audio', 'track', 'blockquote', 'q', 'del', 'ins', 'form', 'button', 'input',
+    'object', 'embed', 'body', 'table', 'td', 'html', 'iframe', 'area', 'image', 'use', 'svg', 'link', 'base', 'script', 'picture'];
+  const HOSTILE = ['javascript:alert(1)', ' JaVa\tScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)'];
+  const BAD = /^(?:javascript|vbscript|data:text\/html)/i;
+
+  /** Every attribute value left in `html` that a browser would read as a URL with a hostile scheme. */
+  const hostileLeft = (html: string): string[] => DomUtils.findAll(() => true, parseDocument(html).children)
+    .flatMap((el) => Object.entries(el.attribs))
+    .flatMap(([name, value]) => (name === 'srcset' ? value.split(',').map((c) => c.trim().split(/\s+/)[0] ?? '') : [value]))
+    .map((value) => value.replace(/[\x00-\x20]+/g, ''))
+    .filter((value) => BAD.test(value));
+
+  it('drops javascript:, vbscript: and data:text/html from every URL attribute of every tag', () => {
+    for (const tag of TAGS) {
+      for (const attribute of [...URL_ATTRIBUTES, 'srcset']) {
+        for (const url of HOSTILE) {
+          const html = finishHtml(`<${tag} ${attribute}="${url}">x</${tag}>`, BASE, false);
+          expect(hostileLeft(html), `<${tag} ${attribute}="${url}">`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('drops a hostile poster, cite and srcset candidate but keeps the safe ones', () => {
+    expect(finishHtml('<video src="v.mp4" poster="javascript:alert(1)" controls></video>', BASE, false)).toBe(`<video src="${BASE}v.mp4" controls></video>`);
+    expect(finishHtml('<video poster="data:text/html,<script>alert(1)</script>"></video>', BASE, false)).toBe('<video></video>');
+    expect(finishHtml('<blockquote cite="javascript:alert(1)">q</blockquote>', BASE, false)).toBe('<blockquote>q</blockquote>');
+    expect(finishHtml('<img src="a.png" srcset="javascript:alert(1) 1x, b.png 2x" alt="">', BASE, false))
+      .toBe(`<img src="${BASE}a.png" srcset="${BASE}b.png 2x" alt="" />`);
+    expect(finishHtml('<video src="v.mp4" poster="p.jpg"></video>', BASE, false)).toBe(`<video src="${BASE}v.mp4" poster="${BASE}p.jpg"></video>`);
   });
 });
 

@@ -54,6 +54,33 @@ describe('toPost', () => {
     expect(codes('---\ntitle: A\ndate: 2024-01-02\nid: 42\n---\n\nx\n')).toEqual(['invalid-id']);
   });
 
+  it('accepts ids only with an allowed scheme (http, https, tag, urn)', () => {
+    const id = (value: string) => convert(`---\ntitle: A\ndate: 2024-01-02\nid: "${value}"\n---\n\nx\n`);
+    for (const good of ['https://example.com/old/', 'http://example.com/a', 'tag:example.com,2024:post-1', 'tag:a@example.com,2024-01-02:x', 'URN:ISBN:0451450523']) {
+      expect(id(good).post?.id, good).toBe(good);
+    }
+    for (const bad of ['feed:javascript:alert(1)', 'javascript:alert(1)', 'view-source:https://x.example/', 'mailto:a@example.com',
+      'ftp://example.com/x', 'jar:https://x.example/a!/b', 'intent://x#Intent;end', 'tag:nodate', 'urn:x', 'data:text/html,x']) {
+      const { diagnostics } = id(bad);
+      expect(diagnostics.map((d) => d.code), bad).toEqual(['invalid-id']);
+      expect(diagnostics[0]?.line).toBe(4);
+    }
+  });
+
+  it('allows at most 50 tags per post, and tags whose folder name fits a file system', () => {
+    const tags = (list: string[]) => convert(`---\ntitle: A\ndate: 2024-01-02\ntags: [${list.map((t) => JSON.stringify(t)).join(', ')}]\n---\n\nx\n`);
+    const fifty = Array.from({ length: 50 }, (_, i) => `t${i}`);
+    expect(tags(fifty).post?.tags).toHaveLength(50);
+    expect(tags([...fifty, 't0', ' t1 ']).post?.tags).toHaveLength(50); // repeated tags are counted once
+    const many = tags([...fifty, 't50']);
+    expect(many.post).toBeUndefined();
+    expect(many.diagnostics.map((d) => [d.code, d.line])).toEqual([['too-many-tags', 4]]);
+    expect(many.diagnostics[0]?.message).toContain('51 different tags; at most 50');
+    const long = tags(['ok', 'x'.repeat(201)]);
+    expect(long.diagnostics.map((d) => [d.code, d.line])).toEqual([['tag-too-long', 4]]);
+    expect(tags(['x'.repeat(200)]).post?.tags).toEqual(['x'.repeat(200)]);
+  });
+
   it('reads authors in every form, and rejects both keys at once', () => {
     const { post } = convert('---\ntitle: A\ndate: 2024-01-02\nauthors:\n  - Ann\n  - Bo <bo@example.org>\n  - {name: Cy, url: "https://cy.example"}\n---\n\nx\n');
     expect(post?.authors).toEqual([{ name: 'Ann' }, { name: 'Bo', email: 'bo@example.org' }, { name: 'Cy', url: 'https://cy.example/' }]);
