@@ -50,7 +50,9 @@ function sanitizer(): NonNullable<typeof loaded> {
     allowedTags: safeTags,
     allowedAttributes: {
       '*': ['id', 'title', 'lang', 'dir'],
-      a: ['href', 'name', 'rel', 'hreflang', 'type'],
+      // (the data and aria attributes: GitHub-flavoured footnotes, see footnotes.ts)
+      a: ['href', 'name', 'rel', 'hreflang', 'type', 'data-footnote-ref', 'data-footnote-backref', 'aria-describedby', 'aria-label'],
+      section: ['data-footnotes'],
       img: ['src', 'srcset', 'sizes', 'alt', 'width', 'height', 'loading', 'decoding'],
       source: ['src', 'srcset', 'sizes', 'type', 'media'],
       video: ['src', 'poster', 'controls', 'width', 'height', 'preload', 'loop', 'muted', 'playsinline'],
@@ -63,6 +65,8 @@ function sanitizer(): NonNullable<typeof loaded> {
       blockquote: ['cite'], q: ['cite'], del: ['cite', 'datetime'], ins: ['cite', 'datetime'], time: ['datetime'],
       abbr: ['title'], details: ['open'],
     },
+    // Only the footnotes' classes: a class chosen by the author could borrow the look of the page's own parts.
+    allowedClasses: { section: ['footnotes'], h2: ['sr-only'] },
     allowedSchemes: [...SAFE_SCHEMES],
     // Every URL attribute, not sanitize-html's default `href`, `src` and `cite` (srcset is checked per candidate).
     allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],

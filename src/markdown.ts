@@ -1,4 +1,5 @@
-import { Marked, type Token, type TokensList } from 'marked';
+import { Marked, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
+import { footnotes, lexMarkdown } from './footnotes.js';
 import type { ImageSizeLookup } from './html.js';
 import { renderSafeHtml } from './safe-markdown.js';
 
@@ -6,10 +7,15 @@ import { renderSafeHtml } from './safe-markdown.js';
 export interface RenderedMarkdown {
   /** The body's HTML: final when `finished`, else not yet sanitized nor made absolute (see `finishHtml`). */
   readonly html: string;
-  /** HTML of the part before `<!-- more -->`, or of the first paragraph; empty when there is neither. */
+  /**
+   * HTML of the part before `<!-- more -->`, or of the first paragraph that has text (not only images); empty
+   * when there is neither. Footnote references are left out (their numbers are not part of the text).
+   */
   readonly excerptHtml: string;
   /** True when `html` came from the fast route: safe, URLs absolute, image sizes added. */
   readonly finished: boolean;
+  /** The lexer's tokens, for readers of the body's links (links.ts). */
+  readonly tokens: readonly Token[];
 }
 
 /** Where the body's links point from, for the fast route (safe-markdown.ts). */
@@ -19,8 +25,17 @@ export interface FinishOptions {
   readonly sizes: ImageSizeLookup;
 }
 
-// One configured instance: GitHub-flavoured Markdown (tables, task lists, strikethrough, autolinks).
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+// One configured instance: GitHub-flavoured Markdown (tables, task lists, strikethrough, autolinks, footnotes).
+const marked = new Marked({ gfm: true, breaks: false, async: false }, ...footnotes);
+
+// The excerpt is rendered with footnote references left out: "a claim1" is not the author's text.
+const excerptOptions: MarkedOptions = {
+  ...marked.defaults,
+  extensions: marked.defaults.extensions && {
+    ...marked.defaults.extensions,
+    renderers: { ...marked.defaults.extensions.renderers, footnoteRef: () => '' },
+  },
+};
 
 const MORE = /^<!--\s*more\s*-->$/;
 
@@ -29,14 +44,32 @@ const MORE = /^<!--\s*more\s*-->$/;
  * HTML is rendered straight to its final, safe HTML (`finished`); otherwise `html` is marked's own output.
  */
 export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMarkdown {
-  const tokens = marked.lexer(body);
+  const tokens = lexMarkdown(marked, body);
   const safe = finish === undefined ? undefined : renderSafeHtml(tokens, finish.base, finish.sizes);
   const html = safe ?? marked.parser(tokens);
   // The marker is a top-level HTML block of its own, so one inside a code block does not count, and the
   // excerpt keeps the whole body's link reference definitions (they may come after the marker).
   const more = tokens.findIndex((t: Token) => t.type === 'html' && MORE.test(t.raw.trim()));
-  const excerpt = more >= 0 ? tokens.slice(0, more) : tokens.filter((t: Token) => t.type === 'paragraph').slice(0, 1);
+  const first = more >= 0 ? undefined : tokens.find((t: Token) => t.type === 'paragraph' && hasText((t as Tokens.Paragraph).tokens));
+  const excerpt = more >= 0 ? tokens.slice(0, more) : first ? [first] : [];
   const finished = safe !== undefined;
-  if (excerpt.length === 0) return { html, excerptHtml: '', finished };
-  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList), finished };
+  if (excerpt.length === 0) return { html, excerptHtml: '', finished, tokens };
+  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, excerptOptions), finished, tokens };
+}
+
+/**
+ * Whether inline tokens show any text: an image's description, raw HTML and footnote references do not count, so
+ * a paragraph that is only an image (or a badge row) is not taken for the summary.
+ */
+function hasText(tokens: readonly Token[] | undefined): boolean {
+  if (!tokens) return false;
+  for (const t of tokens) {
+    if (t.type === 'image' || t.type === 'html' || t.type === 'footnoteRef' || t.type === 'br') continue;
+    if ('tokens' in t && t.tokens && t.type !== 'text' && t.type !== 'escape' && t.type !== 'codespan') {
+      if (hasText(t.tokens)) return true;
+    } else if ('text' in t && typeof t.text === 'string' && /\S/.test(t.text)) {
+      return true;
+    }
+  }
+  return false;
 }

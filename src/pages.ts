@@ -42,7 +42,8 @@ export function feedLinks(doc: FeedDoc): FeedLink[] {
 /** What a page needs besides its body. */
 export interface PageOptions {
   readonly title: string;
-  readonly description: string;
+  /** The page's meta description; left out when absent (a post without a summary). */
+  readonly description?: string;
   readonly canonical: string;
   readonly body: string;
   /** Feeds for autodiscovery, most specific first; each entry gets its own title. */
@@ -64,7 +65,7 @@ export function layout(config: ResolvedConfig, main: FeedDoc, opts: PageOptions)
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${h(opts.title)}</title>`,
-    `<meta name="description" content="${h(opts.description)}">`,
+    ...(opts.description === undefined ? [] : [`<meta name="description" content="${h(opts.description)}">`]),
     `<meta name="generator" content="${h(`${GENERATOR.name} ${GENERATOR.version}`)}">`,
     ...(opts.noindex ? ['<meta name="robots" content="noindex">'] : [`<link rel="canonical" href="${h(opts.canonical)}">`]),
     ...alternates,
@@ -131,8 +132,7 @@ export function postList(config: ResolvedConfig, posts: readonly Post[], heading
           <article>
             <${heading}><a href="${h(p.url)}">${h(p.title)}</a></${heading}>
             <p class="meta">${timeTag(p.date, config)}</p>
-            <p>${h(p.summary)}</p>
-          </article>
+${p.summary === undefined ? '' : `            <p>${h(p.summary)}</p>\n`}          </article>
         </li>`);
   const list = `      <ol class="posts" reversed${paged ? ` start="${page.total - page.offset}"` : ''}>\n${items.join('\n')}\n      </ol>`;
   return paged ? `${list}\n${pager(page, page.firstUrl)}` : list;
@@ -182,7 +182,7 @@ export function postPage(site: Site, post: Post, main: FeedDoc): string {
   const updated = post.updated > post.date ? ` · updated ${timeTag(post.updated, config)}` : '';
   const og = [
     ...openGraph([
-      ['og:type', 'article'], ['og:title', post.title], ['og:description', post.summary], ['og:url', post.url],
+      ['og:type', 'article'], ['og:title', post.title], ['og:description', post.summary ?? ''], ['og:url', post.url],
       ['og:site_name', config.title], ['og:image', post.image ?? config.logo ?? ''],
     ]),
     ...(post.image ? ogImageDetails(post) : []),
@@ -202,7 +202,7 @@ ${post.html}
       </article>
       <p><a href="${h(config.url)}">← All posts</a></p>`;
   return layout(config, main, {
-    title: `${post.title} · ${config.title}`, description: post.summary, canonical: post.url, body, head: og,
+    title: `${post.title} · ${config.title}`, ...(post.summary !== undefined && { description: post.summary }), canonical: post.url, body, head: og,
     feeds: [{ title: config.title, links: feedLinks(main) }],
   });
 }

@@ -26,8 +26,11 @@ export interface Post {
   readonly date: number;
   /** Last substantive change; equals `date` when the post was never updated. */
   readonly updated: number;
-  /** Plain text. */
-  readonly summary: string;
+  /**
+   * Plain text, never empty: absent when the front matter gives none and the body has no text to take one from
+   * (a post that is only an image, a list or code); every format then leaves its summary out.
+   */
+  readonly summary?: string;
   readonly tags: readonly string[];
   readonly authors: readonly Author[];
   /** Sanitized HTML with absolute URLs, without any character XML 1.0 forbids (the feeds rely on it). */
@@ -129,15 +132,17 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
   // Free of characters XML 1.0 forbids (a character reference such as `&#1;` decodes to one), once, here: the
   // feeds then carry it as it is, without scanning it again in every format.
   const html = xmlSafe(rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes));
-  const summary = summaryText ?? htmlToText(rendered.excerptHtml);
-  if (summary.length > config.summaryLength) {
+  // (a blank `summary:` counts as none written)
+  const summary = summaryText || htmlToText(rendered.excerptHtml) || undefined;
+  if (summary !== undefined && summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
       keys.get('summary') ?? { line: src.bodyLine, column: 1 });
   }
   return {
     diagnostics: problems,
     post: {
-      source: file.path, slug, id, url, title, date, updated: Math.max(updated ?? date, date), summary, tags, authors, html, draft,
+      source: file.path, slug, id, url, title, date, updated: Math.max(updated ?? date, date), tags, authors, html, draft,
+      ...(summary !== undefined && { summary }),
       ...(media.image !== undefined && { image: media.image }),
       ...(media.imageInfo !== undefined && { imageInfo: media.imageInfo }),
       ...(media.attachments.length > 0 && { attachments: media.attachments }),

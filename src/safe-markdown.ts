@@ -1,4 +1,6 @@
-import { Parser, Renderer, type Token, type Tokens } from 'marked';
+import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'marked';
+import type { FootnoteRef, Footnotes } from 'marked-footnote';
+import { footnoteRefHtml, footnotesHtml, type FragmentHref } from './footnotes.js';
 import { absoluteUrl, urlAllowed, type ImageSizeLookup } from './html.js';
 
 /**
@@ -139,7 +141,18 @@ class SafeRenderer extends Renderer {
 }
 
 const renderer = new SafeRenderer();
-const parser = new Parser({ gfm: true, breaks: false, async: false, renderer });
+/** A footnote link's `href`: the fragment on the post's own URL, as the sanitizer makes `#fragment` absolute. */
+const fragmentHref: FragmentHref = (fragment) => literalAttribute(absoluteUrl(`#${fragment}`, renderer.base));
+// Footnotes (footnotes.ts) with the same markup as marked's renderers write for the sanitizer, URLs made absolute.
+const extensions: MarkedOptions['extensions'] = {
+  childTokens: {},
+  renderers: {
+    footnote: () => '',
+    footnoteRef: (token) => footnoteRefHtml(token as FootnoteRef, fragmentHref),
+    footnotes: (token) => footnotesHtml(token as Footnotes, (tokens) => parser.parse(tokens), fragmentHref),
+  },
+};
+const parser = new Parser({ gfm: true, breaks: false, async: false, renderer, extensions });
 
 /**
  * Final HTML for `tokens` (from the Markdown lexer), with URLs absolute against `base` and known image

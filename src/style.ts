@@ -11,7 +11,7 @@ a { color: var(--link); text-underline-offset: 0.15em; }
 a:focus-visible, button:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; border-radius: 2px; }
 .skip { position: absolute; left: -999px; top: 0.5rem; padding: 0.5rem 0.75rem; background: var(--bg); }
 .skip:focus { left: 0.5rem; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.visually-hidden, .footnotes .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 header.site { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: baseline; justify-content: space-between; padding: 1.25rem 0 1.5rem; }
 .site-title { font-weight: 700; font-size: 1.125rem; text-decoration: none; color: var(--fg); }
 header.site nav ul { display: flex; gap: 1rem; list-style: none; margin: 0; padding: 0; }
@@ -36,6 +36,7 @@ button.copy { font: inherit; font-size: 0.875rem; padding: 0.35rem 0.75rem; min-
 button.copy:hover { border-color: var(--link); }
 .copy-status { min-height: 1.5em; margin: 0.5rem 0 0; font-size: 0.9375rem; }
 .content img, .content video { max-width: 100%; height: auto; }
+.footnotes { border-top: 1px solid var(--line); margin-top: 2rem; font-size: 0.9375rem; }
 audio { width: 100%; }
 .attachment { margin: 1rem 0; }
 pre { overflow-x: auto; padding: 0.75rem; background: var(--code); border-radius: 4px; }

@@ -88,6 +88,7 @@ const WORDS = [
   '<data:text/html,x>', '<ftp://a.example/>', 'line  \nbreak', 'back\\\nslash', '<!-- a comment -->', '<!-- more -->', ']]>', '\u00a0',
 ];
 const word = fc.constantFrom(...WORDS);
+const FOOTNOTE_LABELS = ['1', 'note', 'a"b<i>', 'ü 2'];
 const words = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
 const inline = fc.oneof(
   { weight: 4, arbitrary: words },
@@ -96,6 +97,8 @@ const inline = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(words, url, title).map(([t, u, ti]) => `[![${t}](${u}${ti})](${u})`) },
   { weight: 1, arbitrary: fc.tuple(words, fc.constantFrom('r', 'R', 'other')).map(([t, r]) => `[${t}][${r}]`) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 12 }) },
+  // footnote references, to notes that exist or not
+  { weight: 1, arbitrary: fc.constantFrom(...FOOTNOTE_LABELS, 'missing').map((l) => `[^${l}]`) },
 );
 const line = fc.array(inline, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(' '));
 const LANGS = ['', 'ts', 'c++', 'a"b', "it's", 'x&amp;y', 'x&copy;y', '<script>', 'js title="x"', 'ü'];
@@ -117,6 +120,9 @@ const block = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('---', '***', '<!-- more -->', '<!-- a -->\n\n<!-- b -->', '  <!-- indented -->  ', '<!-->', '<!--->',
     '<!-- x --!> <b>y</b> -->', '<!-- a --> tail', '<!-- a --> <!-- b -->') },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('r', 'R', 'other'), url, title).map(([r, u, t]) => `[${r}]: ${u === '' ? '<>' : u}${t}`) },
+  // footnote definitions, some with a second paragraph, a list or code indented under them
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...FOOTNOTE_LABELS), line, fc.constantFrom('', '\n    more', '\n\n    - item', '\n\n        code'))
+    .map(([l, t, rest]) => `[^${l}]: ${t}${rest}`) },
 );
 // Raw HTML (the fast route declines), also where marked only writes it as text (image descriptions).
 const raw = fc.tuple(fc.constantFrom('<pre>', '<b>x</b>', '<script>', '<span title="&copy">', '</pre>'), fc.boolean())
@@ -152,6 +158,15 @@ describe('fast render route', () => {
       expect(html, name).toBe(sanitized);
     }
     expect(fast).toBeGreaterThan(150);
+  });
+
+  it('renders footnotes the same way (ids, absolute fragment links, the notes section)', () => {
+    const body = 'A[^1] b[^n] c[^1] d[^missing].\n\n[^1]: One [x](../x/) ![i](pic.png).\n[^n]: Two\n\n    - item\n';
+    const rendered = renderMarkdown(body, { base: BASE, sizes: SIZES });
+    expect(rendered.finished).toBe(true);
+    expect(rendered.html).toContain(`<a id="footnote-ref-1-2" href="${BASE}#footnote-1" data-footnote-ref aria-describedby="footnote-label">1</a>`);
+    expect(rendered.html).toContain(`<img src="${BASE}pic.png" alt="i" width="640" height="480" />`);
+    expect(expectSame(body)).toBe(true);
   });
 
   it('drops unsafe URLs, resolves relative ones and adds known image sizes', () => {

@@ -60,6 +60,7 @@ function clean(key: string, value: unknown): unknown {
 /**
  * One item. Without `full`, `content_text` is the summary: JSON Feed 1.1 requires `content_html` or
  * `content_text` in every item, and the summary is plain text, so it is `content_text` and needs no escaping.
+ * A post without a summary (no text to take one from: an image, a list) carries its HTML instead.
  */
 function item(post: Post, full: boolean): object {
   const attachments = jsonAttachments(post);
@@ -67,8 +68,8 @@ function item(post: Post, full: boolean): object {
     id: post.id,
     url: post.url,
     title: post.title,
-    ...(full ? { content_html: post.html } : { content_text: post.summary }),
-    summary: post.summary,
+    ...(full || post.summary === undefined ? { content_html: post.html } : { content_text: post.summary }),
+    ...(post.summary !== undefined && { summary: post.summary }),
     ...(post.image && { image: post.image }),
     date_published: toRfc3339(post.date),
     date_modified: toRfc3339(post.updated),

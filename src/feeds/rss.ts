@@ -78,7 +78,8 @@ function item(post: Post, podcast: boolean, full: boolean): string {
   for (const tag of post.tags) lines.push(`      ${el('category', tag)}`);
   // An item's description is HTML in RSS (readers render it), so the plain-text summary is escaped as HTML text
   // first; CDATA then carries that HTML through XML without a second layer of entities.
-  lines.push(`      <description>${cdata(htmlText(post.summary))}</description>`);
+  // (left out without a summary: an item needs a title or a description, and always has its title)
+  if (post.summary !== undefined) lines.push(`      <description>${cdata(htmlText(post.summary))}</description>`);
   if (full) lines.push(`      <content:encoded>${cdataSafe(post.html)}</content:encoded>`);
   lines.push(...rssMedia(post, '      '));
   if (podcast) lines.push(...podcastItem(post, '      '));
