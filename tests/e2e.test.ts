@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { DomUtils, parseDocument } from 'htmlparser2';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USAGE } from '../src/cli.js';
 import { VERSION } from '../src/version.js';
 import {
-  buildFixture, copyFixture, EPOCH, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, readTree, removeTempDirs, ROOT, run, SITE,
+  buildFixture, copyFixture, EPOCH, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, readTree, removeTempDirs, run, SITE,
 } from './helpers/blog.js';
 
 /** One item as every format must carry it (RSS has no `updated`; its guid stands for `id`). */
@@ -356,12 +356,4 @@ describe('command line', () => {
     await expect(access(join(dir, 'dist'))).rejects.toThrow();
   });
 
-  it('builds the repository\'s own posts', async () => {
-    const out = join(dir, 'own');
-    await mkdir(out);
-    const result = await run(['build', '--out', out], { cwd: ROOT, env: {} });
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^Built 1 post into .*: \d+ files in \d+ ms\n$/);
-  });
 });

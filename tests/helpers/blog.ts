@@ -9,7 +9,7 @@ import { main, type Io } from '../../src/cli.js';
 
 /** The fixture blog (its own package.json with a "feedwright" config, and posts/). */
 export const FIXTURE = fileURLToPath(new URL('../fixtures/blog/', import.meta.url));
-/** The repository root, whose posts/ are the project's own sample posts. */
+/** The tool's repository (its src/ and compiled dist-cli/; never its posts/ or config, which a fork replaces). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** 2024-12-31T00:00:00Z: after every fixture post except the one dated 2030. */
 export const EPOCH = 1_735_603_200;
