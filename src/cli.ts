@@ -12,7 +12,8 @@ import { loadConfigSource } from './load-config.js';
 import { checkOutDir, foreignOutput } from './out-dir.js';
 import { progressReporter } from './progress.js';
 import type { Site } from './site.js';
-import { didYouMean } from './util.js';
+import { placeholderUrlProblem, siteUrlOverride } from './site-url.js';
+import { didYouMean, locateJsonKey } from './util.js';
 import { VERSION } from './version.js';
 import { outputProblem, recoverOutput, writeOutput } from './write.js';
 
@@ -109,7 +110,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const outDir = values.out ?? 'dist';
   const configPath = values.config ?? 'package.json';
   // Checked for `check` too: it must fail exactly where `build` would.
-  const outProblem = checkOutDir(root, postsDir, outDir);
+  // A refused --out is wrong usage (exit 2), found before any work: a link, a file, or a folder of other files.
+  const outPath = resolve(root, outDir);
+  const outProblem = checkOutDir(root, postsDir, outDir) ?? (await outputProblem(outPath, outDir)) ?? (await foreignOutput(outPath, outDir));
   if (outProblem) {
     io.stderr(`feedwright: ${outProblem}\n`);
     return 2;
@@ -152,11 +155,20 @@ type Flags = { readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'
 async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, io: Io): Promise<number> {
   const { root, postsDir, outDir, configPath, now, started } = opts;
   const loaded = await loadConfigSource(resolve(root, configPath), configPath);
-  const siteUrl = values['site-url'] ?? nonEmpty(io.env.FEEDWRIGHT_SITE_URL);
+  const override = siteUrlOverride(values['site-url'], io.env);
+  if (override.note) io.stderr(`feedwright: note: ${override.note}\n`);
   const resolved = loaded.source
-    ? resolveConfig(loaded.source, siteUrl === undefined ? {} : { url: siteUrl })
+    ? resolveConfig(loaded.source, override.url === undefined ? {} : { url: override.url, ...(override.from && { urlFrom: override.from }) })
     : { diagnostics: [] };
   let diagnostics: Diagnostic[] = [...loaded.diagnostics, ...resolved.diagnostics];
+  const { source } = loaded;
+  if (resolved.config && source) {
+    const where = (): { file: string; line?: number; column?: number } => (override.from === undefined
+      ? { file: source.file, ...locateJsonKey(source.text, [...source.keyPath, 'url']) }
+      : { file: override.from });
+    const placeholder = placeholderUrlProblem(resolved.config.url, where, values.strict === true);
+    if (placeholder) diagnostics.push(placeholder);
+  }
   if (command === 'build') {
     // A build killed between its two renames leaves dist/ missing and dist.old-… beside it: put it back first,
     // whether or not this build succeeds. (`check` writes nothing, so it leaves that to the next build.)
@@ -187,23 +199,19 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     const writeFailed = (message: string): void => {
       diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not write the output: ${message}; the previous output was left as it was`));
     };
-    if (!failing) {
-      // What would stop the output folder from being replaced, found without touching it (for `check` too).
+    if (!failing && command === 'build') {
+      // (What would stop the output folder from being replaced was refused before the build, in main.)
       const outPath = resolve(root, outDir);
-      const problem = (await outputProblem(outPath, outDir)) ?? (await foreignOutput(outPath, outDir));
-      if (problem !== undefined) writeFailed(problem);
-      else if (command === 'build') {
-        try {
-          // With the cache's record of what the last build put there, only the files that changed are written.
-          const written = await writeOutput(outPath, result.files, outDir, { previous: cache?.manifest(outPath) });
-          // Saved only after a build that wrote its output: a failed one leaves everything as it was.
-          cache?.setManifest(outPath, written);
-          saveCache(cache, io);
-        } catch (error) {
-          // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
-          if (error instanceof StageError || error instanceof DamagedCacheError) throw error;
-          writeFailed((error as Error).message);
-        }
+      try {
+        // With the cache's record of what the last build put there, only the files that changed are written.
+        const written = await writeOutput(outPath, result.files, outDir, { previous: cache?.manifest(outPath) });
+        // Saved only after a build that wrote its output: a failed one leaves everything as it was.
+        cache?.setManifest(outPath, written);
+        saveCache(cache, io);
+      } catch (error) {
+        // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
+        if (error instanceof StageError || error instanceof DamagedCacheError) throw error;
+        writeFailed((error as Error).message);
       }
     }
     if (command === 'check') for (const file of result.files) void file.contents; // contents are made when read

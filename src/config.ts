@@ -51,6 +51,8 @@ export interface ResolvedConfig {
 /** Values from the command line and environment, which win over the config file. */
 export interface ConfigOverrides {
   readonly url?: string;
+  /** Where `url` came from (`--site-url`, `FEEDWRIGHT_SITE_URL`): a bad value is reported there, not at a config line. */
+  readonly urlFrom?: string;
 }
 
 /** Where the config came from, so problems can point at it. */
@@ -129,7 +131,10 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   } else {
     const parsed = parseSiteUrl(rawUrl);
     if (typeof parsed === 'string') url = parsed;
-    else fail('url', 'config-url', `${overrides.url !== undefined ? 'the site URL override' : '"url"'} ${parsed.problem}, found "${rawUrl}"`);
+    else if (overrides.urlFrom !== undefined) {
+      const what = overrides.urlFrom.startsWith('--') ? 'the flag' : 'the environment variable';
+      problems.push(diagnostic(overrides.urlFrom, 'error', 'config-url', `${what} ${parsed.problem}, found "${rawUrl}"`));
+    } else fail('url', 'config-url', `${overrides.url !== undefined ? 'the site URL override' : '"url"'} ${parsed.problem}, found "${rawUrl}"`);
   }
 
   let language: string = DEFAULTS.language;

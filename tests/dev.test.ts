@@ -136,6 +136,26 @@ describe('feedwright dev', () => {
     expect(await running).toBe(0);
   });
 
+  it('never loses an edit saved while it starts: the watcher is ready before the first build reads the posts', async () => {
+    // 20 start-ups, each with one save at a different moment after the server is up (0, 10, …, 190 ms): before,
+    // during or after the first build. Whenever it lands, the page served in the end shows it.
+    for (let i = 0; i < 20; i++) {
+      const dir = await makeProject({ 'posts/a.md': post({ title: 'Before', date: '2024-01-01' }) });
+      const stop = new AbortController();
+      const { io, base, until } = watchedIo(dir, stop.signal);
+      const running = main(['dev', '--port', '0'], io);
+      await until(() => base.stdoutText.includes('Serving'));
+      await new Promise((resolve) => setTimeout(resolve, i * 10));
+      await writeFile(join(dir, 'posts/a.md'), post({ title: `Saved ${i}`, date: '2024-01-01' }));
+      await until(() => base.stdoutText.includes('Watching'));
+      const page = (): Promise<string> => readFile(join(dir, 'dist/posts/a/index.html'), 'utf8').catch(() => '');
+      await expect.poll(page, { timeout: 15_000, interval: 50, message: `save ${i} was lost` }).toContain(`<h1>Saved ${i}</h1>`);
+      stop.abort();
+      expect(await running).toBe(0);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('answers with the problems while there has been no good build yet', async () => {
     const dir = await makeProject({ 'posts/a.md': '---\ntitle: A\n---\n' });
     const stop = new AbortController();

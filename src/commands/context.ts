@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { nonEmpty, type Io } from '../cli.js';
+import type { Io } from '../cli.js';
 import { resolveConfig, type ResolvedConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { loadConfigSource } from '../load-config.js';
+import { siteUrlOverride } from '../site-url.js';
 
 /** The command-line flags every command may read (as `node:util` parseArgs returns them). */
 export interface CliValues {
@@ -21,7 +22,8 @@ export async function loadConfig(io: Io, values: CliValues, url?: string): Promi
   const configPath = values.config ?? 'package.json';
   const loaded = await loadConfigSource(resolve(io.cwd, configPath), configPath);
   if (!loaded.source) return { diagnostics: loaded.diagnostics };
-  const siteUrl = url ?? values['site-url'] ?? nonEmpty(io.env.FEEDWRIGHT_SITE_URL);
-  const resolved = resolveConfig(loaded.source, siteUrl === undefined ? {} : { url: siteUrl });
+  const override = url === undefined ? siteUrlOverride(values['site-url'], io.env) : { url };
+  if (override.note) io.stderr(`feedwright: note: ${override.note}\n`);
+  const resolved = resolveConfig(loaded.source, override.url === undefined ? {} : { url: override.url, ...(override.from && { urlFrom: override.from }) });
   return { ...(resolved.config && { config: resolved.config }), diagnostics: [...loaded.diagnostics, ...resolved.diagnostics] };
 }

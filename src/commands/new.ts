@@ -21,7 +21,8 @@ export async function newPost(args: readonly string[], values: CliValues, io: Io
     io.stderr(`feedwright: the title "${title}" has no letters or digits to make a file name from; choose another title\n`);
     return 2;
   }
-  const { config, diagnostics } = await loadConfig(io, values);
+  // A new post needs the time zone, never the site URL: a placeholder stands in, so `new` works before it is set.
+  const { config, diagnostics } = await loadConfig(io, values, 'https://new-post.invalid/');
   if (!config || hasErrors(diagnostics)) {
     report(diagnostics, io);
     return 1;

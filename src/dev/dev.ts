@@ -98,10 +98,14 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   };
 
   io.stdout(`Serving ${outDir}/ at ${server.url} (Ctrl+C to stop)\n`);
-  await rebuild();
+  // The watcher is ready before the first build reads anything: an edit saved while dev starts is either read by
+  // that build or seen by the watcher, never lost between the two (tests/dev.test.ts saves during start-up 20 times).
   const watcher = watch([resolve(root, postsDir), resolve(root, configPath)], { ignoreInitial: true });
   watcher.on('all', schedule);
   await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+  // Through the queue, so a change seen during the first build waits for it instead of running beside it.
+  queue = queue.then(rebuild).catch((error: unknown) => io.stderr(`feedwright: the build failed: ${(error as Error).message}\n`));
+  await queue;
   io.stdout(`Watching ${postsDir}/ and ${configPath} for changes\n`);
 
   await new Promise<void>((stop) => {
