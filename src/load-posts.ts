@@ -1,10 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { ResolvedConfig } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PostKeys } from './fingerprint.js';
 import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-result.js';
 import type { Post } from './post.js';
 import { BATCH, RenderPool, threadsFor, warmThread, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
+import { readPostFile } from './read-post.js';
 import { bundleAssets, type SourceEntry } from './sources.js';
 
 /** How a file looked on disk: size, modification time (ms) and inode. */
@@ -124,12 +125,9 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
       }
       let miss: Miss = { index, raw, ...(stamped && { stamp: stamped.stamp }), assetDiagnostics: bundle.diagnostics };
       if (cache && lookUpContent) {
-        let bytes: Uint8Array | undefined;
-        try {
-          bytes = readFileSync(entry.abs);
-        } catch {
-          // processRaw reports it
-        }
+        // A file that cannot be read (or is too big) is reported by processRaw, which tries again.
+        const read = readPostFile(entry.abs, entry.path);
+        const bytes = 'bytes' in read ? read.bytes : undefined;
         if (bytes) {
           const hash = contentHash(entry, bytes);
           const key = cache.keyOf(salted(hash, raw), configJson);

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from './config.js';
 import { diagnostic } from './diagnostics.js';
 import { atStage } from './errors.js';
-import { parseFrontMatter } from './frontmatter.js';
+import { parseFrontMatter, type ParsedSource } from './frontmatter.js';
 import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-result.js';
 import { toPost } from './post.js';
+import { readPostFile } from './read-post.js';
 import { decodeEntry, type SourceFile } from './sources.js';
 
 /**
@@ -18,21 +18,34 @@ export function processSource(file: SourceFile, config: ResolvedConfig): Process
   const parsed = atStage('parsing the front matter of', file.path, () => parseFrontMatter(file));
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
-  const result = atStage('rendering', file.path, () => toPost(source, config));
+  const result = atStage('rendering', file.path, () => renderGuarded(source, config));
   const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
   const keys = Object.fromEntries(source.keys);
   return result.post ? { post: result.post, diagnostics, keys } : { diagnostics, keys };
+}
+
+/**
+ * `toPost`, with a backstop: `toPost` refuses bodies that nest too deeply before marked sees them (nesting.ts),
+ * but should any input still exhaust the stack, that is the post's depth, not a bug: an error at the body.
+ */
+function renderGuarded(source: ParsedSource, config: ResolvedConfig): ReturnType<typeof toPost> {
+  try {
+    return toPost(source, config);
+  } catch (error) {
+    if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error;
+    return { diagnostics: [diagnostic(source.file.path, 'error', 'post-too-deep',
+      'the post nests too deeply to render (the Markdown parser ran out of stack); flatten its block quotes, lists or emphasis',
+      { line: source.bodyLine, column: 1 })] };
+  }
 }
 
 /** Read the file if its bytes are not there yet, hash them if asked, then decode and `processSource`. */
 export function processRaw(raw: RawSource, config: ResolvedConfig, hash = false): HashedResult {
   let bytes = raw.bytes;
   if (bytes === undefined) {
-    try {
-      bytes = readFileSync(raw.abs);
-    } catch (error) {
-      return { diagnostics: [diagnostic(raw.path, 'error', 'read-failed', `cannot read the post: ${(error as Error).message}`)] };
-    }
+    const read = readPostFile(raw.abs, raw.path);
+    if ('problem' in read) return { diagnostics: [read.problem] };
+    bytes = read.bytes;
   }
   const decoded = decodeEntry(raw, bytes);
   const result: ProcessedSource = decoded.file

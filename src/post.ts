@@ -4,6 +4,7 @@ import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { ParsedSource } from './frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from './nesting.js';
 import type { Attachment } from './media/attachment.js';
 import { MEDIA_KEYS, readPostMedia, type ImageInfo } from './media/front-matter.js';
 import type { EpisodeInfo } from './podcast/episode.js';
@@ -127,6 +128,15 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
     return { diagnostics: problems };
   }
 
+  // Measured before marked parses it: marked recurses once per level and would overflow the stack.
+  const deep = tooDeep(src.body);
+  if (deep) {
+    problems.push(diagnostic(file.path, 'error', 'post-too-deep', deep.kind === 'block'
+      ? `block quotes and lists nest ${deep.depth} levels deep here; at most ${MAX_BLOCK_NESTING} are allowed`
+      : `emphasis (*, _) nests ${deep.depth} levels deep in this paragraph; at most ${MAX_INLINE_NESTING} are allowed`,
+    { line: src.bodyLine + deep.line - 1, column: 1 }));
+    return { diagnostics: problems };
+  }
   // Markdown without raw HTML is rendered straight to safe HTML; the rest goes through the sanitizer.
   const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes });
   // Free of characters XML 1.0 forbids (a character reference such as `&#1;` decodes to one), once, here: the

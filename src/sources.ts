@@ -1,9 +1,10 @@
-import { readFileSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
+import { readPostFile } from './read-post.js';
 import { compareStrings } from './util.js';
 import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from './xml.js';
 
@@ -104,13 +105,9 @@ export async function listSources(dir: string, shownDir: string): Promise<{ entr
  * files one system call each is several times cheaper than the thread-pool round trips of async reads.
  */
 export function readSource(entry: SourceEntry): { file?: SourceFile; diagnostics: Diagnostic[] } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(entry.abs);
-  } catch (error) {
-    return { diagnostics: [diagnostic(entry.path, 'error', 'read-failed', `cannot read the post: ${(error as Error).message}`)] };
-  }
-  const decoded = decodeEntry(entry, bytes);
+  const read = readPostFile(entry.abs, entry.path);
+  if ('problem' in read) return { diagnostics: [read.problem] };
+  const decoded = decodeEntry(entry, read.bytes);
   if (!decoded.file) return decoded;
   const bundle = bundleAssets(entry);
   return {
