@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { bundleFiles } from './bundle-files.js';
 import type { ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
 import { pageFeed } from './feeds/archive.js';
 import { ATOM } from './feeds/atom.js';
@@ -24,6 +24,7 @@ import { buildSite, type Site } from './site.js';
 import { robotsTxt, sitemapFiles } from './sitemap.js';
 import { listSources } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
+import { unknownKeyWarnings, type UnknownKeysOf } from './unknown-keys.js';
 import { collectTags, type Tag } from './tags.js';
 import type { OutputFile } from './write.js';
 
@@ -67,12 +68,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const posts: Post[] = [];
   // Front-matter key positions, for messages: looked up (and, from the cache, unpacked) only when there is one.
   const keys = new Map<string, ProcessedSource>();
+  const unknown: UnknownKeysOf[] = [];
   loaded.results.forEach((result, i) => {
     diagnostics.push(...result.diagnostics);
     const entry = listing.entries[i];
     if (entry) keys.set(entry.path, result);
+    if (entry && result.unknownKeys) unknown.push({ file: entry.path, unknownKeys: result.unknownKeys, ...(result.keys && { keys: result.keys }) });
     if (result.post) posts.push(result.post);
   });
+  diagnostics.push(...unknownKeyWarnings(unknown));
+  // Dates written without an offset are usual in some generators' posts (Jekyll's `2025-01-29 18:15`): say it once.
+  const folded = foldRepeated(diagnostics, 'date-without-offset');
+  diagnostics.splice(0, diagnostics.length, ...folded);
   const { site, diagnostics: siteProblems } = atStage('collecting the posts', undefined,
     () => buildSite(posts, config, options, (file, key) => keys.get(file)?.keys?.[key]));
   diagnostics.push(...siteProblems);
@@ -122,7 +129,7 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, undefined, postsKey(file.path, site.posts, keys, 'meta'))),
     out('_headers', () => headersFile(headerRules(site.config)), undefined, postsKey('headers', [], keys)),
     // A post page is made from the post and the config alone, so the post's key is the page's.
-    ...site.posts.map((post) => out(`posts/${post.slug}/index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
+    ...site.posts.map((post) => out(`${post.path}index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
     out('tags/index.html', () => tagsIndexPage(site, tags, main), undefined, postsKey('tags', site.posts, keys, 'meta')),
     ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
       () => tagPage(site, tag, byTag[i] ?? main, main, page), undefined,

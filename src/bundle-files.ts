@@ -7,7 +7,7 @@ import type { OutputFile } from './write.js';
 
 /**
  * Publishing post bundles: every file beside `posts/<dir>/index.md` (as `assets.ts` lists them, so the files
- * copied are exactly the ones whose sizes the feeds state) is copied to `posts/<slug>/<same path>`, where the
+ * copied are exactly the ones whose sizes the feeds state) is copied to the same path in the post's folder (`posts/<slug>/` by default), where the
  * post's relative references (`![](cover.jpg)`), made absolute against its URL, find them. Only published posts
  * are copied: a draft publishes none of its files.
  */
@@ -30,7 +30,7 @@ export async function bundleFiles(postsDir: string, shownDir: string, posts: rea
           'the bundle file index.html would replace the page generated for the post; rename it'));
         continue;
       }
-      files.push({ path: `posts/${post.slug}/${asset.path}`, contents: await readFile(asset.file) });
+      files.push({ path: `${post.path}${asset.path}`, contents: await readFile(asset.file) });
     }
   }
   return { files, diagnostics };

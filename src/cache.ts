@@ -55,6 +55,8 @@ interface StoredEntry {
   readonly keys?: readonly (string | number)[];
   /** The post without its HTML, when the file made one. */
   readonly post?: Omit<Post, 'html'>;
+  /** Front-matter keys the build warns about once over all posts (see build.ts). */
+  readonly unknown?: readonly string[];
   /** Fingerprint of `post` (see fingerprint.ts, metaKeyOf). */
   readonly meta?: string;
   readonly html?: BlobRef;
@@ -198,7 +200,11 @@ export class DiskCache implements PostCache {
       if (stored === undefined) throw new DamagedCacheError(`the stored HTML of ${entry.post?.source ?? key} is missing or damaged`);
       return stored;
     };
-    const result = { diagnostics: entry.diagnostics, ...(entry.post && entry.html && { post: lazyHtml(entry.post, html) }) };
+    const result = {
+      diagnostics: entry.diagnostics,
+      ...(entry.post && entry.html && { post: lazyHtml(entry.post, html) }),
+      ...(entry.unknown && { unknownKeys: entry.unknown }),
+    };
     return entry.keys ? lazyKeys(result, entry.keys) : result;
   }
 
@@ -246,13 +252,14 @@ export class DiskCache implements PostCache {
     for (const [key, result] of this.fresh) {
       const { post, diagnostics } = result;
       const keys = result.keys ? { keys: packKeys(result.keys) } : {};
+      const unknown = result.unknownKeys && result.unknownKeys.length > 0 ? { unknown: result.unknownKeys } : {};
       if (!post) {
-        entries[key] = { diagnostics, ...keys };
+        entries[key] = { diagnostics, ...keys, ...unknown };
         continue;
       }
       const { html, ...meta } = post;
       blobs.push({ key, html });
-      entries[key] = { diagnostics, ...keys, post: meta, meta: metaKeyOf(meta) };
+      entries[key] = { diagnostics, ...keys, ...unknown, post: meta, meta: metaKeyOf(meta) };
     }
     if (blobs.length > 0) writePack(this.dir, blobs, entries);
     if (new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : []))).size > MAX_PACKS) compact(this.dir, entries);

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { parsePermalinkOption, type PermalinkConfig } from './permalink.js';
 import { resolvePodcast, type PodcastConfig } from './podcast/config.js';
 import { didYouMean, isPlainObject, locateJsonKey } from './util.js';
 
@@ -46,6 +47,8 @@ export interface ResolvedConfig {
   readonly podcast?: PodcastConfig;
   /** WebSub hub URL: every feed links to it with `rel="hub"`, and `feedwright ping` notifies it. */
   readonly hub?: string;
+  /** Where posts are published, when not `posts/<slug>/` (see permalink.ts). Part of every post's cache key. */
+  readonly permalink?: PermalinkConfig;
 }
 
 /** Values from the command line and environment, which win over the config file. */
@@ -81,7 +84,7 @@ export const DEFAULTS = {
 
 const KNOWN_KEYS = [
   'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
-  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast', 'hub', 'archiveSize',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast', 'hub', 'archiveSize', 'permalink',
 ] as const;
 
 export interface ConfigResult {
@@ -192,6 +195,13 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   const rawHub = optStr('hub');
   const hub = rawHub === undefined ? undefined : parseHubUrl(rawHub, (m) => fail('hub', 'config-url', `"hub" ${m}`));
 
+  let permalink: PermalinkConfig | undefined;
+  if (data.permalink !== undefined) {
+    const parsed = parsePermalinkOption(data.permalink);
+    if ('problem' in parsed) fail('permalink', 'config-permalink', `"permalink" ${parsed.problem}, found ${describe(data.permalink)}`);
+    else permalink = parsed;
+  }
+
   if (problems.length > 0) return { diagnostics: problems };
   return {
     diagnostics: [],
@@ -202,6 +212,7 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
       ...(copyright !== undefined && { copyright }),
       ...(podcast !== undefined && { podcast }),
       ...(hub !== undefined && { hub }),
+      ...(permalink !== undefined && { permalink }),
     },
   };
 }
@@ -249,8 +260,11 @@ function isTimeZone(zone: string): boolean {
 
 type Report = (code: string, message: string) => void;
 
-/** Accepts `"Name"`, `"Name <mail@example.com>"` or `{name, email?, url?}`. */
-export function parseAuthor(value: unknown): Author | string {
+/**
+ * Accepts `"Name"`, `"Name <mail@example.com>"` or `{name, email?, url?}`. Other fields in the mapping are an
+ * error unless `otherFields` is `'ignore'` (a post's front matter, where themes add `twitter`, `avatar`, …).
+ */
+export function parseAuthor(value: unknown, options: { readonly otherFields?: 'error' | 'ignore' } = {}): Author | string {
   if (typeof value === 'string') {
     const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
     const name = (m ? m[1] : value)?.trim() ?? '';
@@ -260,7 +274,7 @@ export function parseAuthor(value: unknown): Author | string {
   if (!isPlainObject(value)) return `an author must be a name or {name, email, url}, found ${describe(value)}`;
   const { name, email, url, ...rest } = value;
   const extra = Object.keys(rest);
-  if (extra.length > 0) return `unknown author field "${extra[0]}"; known fields: name, email, url`;
+  if (extra.length > 0 && options.otherFields !== 'ignore') return `unknown author field "${extra[0]}"; known fields: name, email, url`;
   if (typeof name !== 'string' || name.trim() === '') return `an author needs a non-empty "name", found ${describe(name)}`;
   if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
     return `author "email" must look like name@example.com, found ${describe(email)}`;

@@ -16,9 +16,17 @@ export interface ParsedDate {
 const PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Parse `YYYY-MM-DD` or an RFC 3339 date-time; returns an explanation instead when it is not a real date. */
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** `Jul 08 2022`, `July 8, 2022` (Astro's blog template), `8 July 2022`: English month names, a day, no time. */
+const NAMED_MONTH = /^(?:([a-z]{3,9})\.? (\d{1,2}),? (\d{4})|(\d{1,2}) ([a-z]{3,9})\.?,? (\d{4}))$/i;
+
+/**
+ * Parse `YYYY-MM-DD`, an RFC 3339 date-time (also with a space before the time and an offset without a colon, as
+ * Jekyll writes `2025-01-29 18:15:32 +0530`), or a day with an English month name (`Jul 08 2022`); returns an
+ * explanation instead when it is not a real date.
+ */
 export function parseDate(text: string, timeZone: string): ParsedDate | { problem: string } {
-  const m = PATTERN.exec(text.trim());
+  const m = PATTERN.exec(text.trim()) ?? namedMonth(text.trim());
   if (!m) return { problem: 'expected YYYY-MM-DD or an RFC 3339 date-time such as 2024-05-01T09:30:00+02:00' };
   const [, y, mo, d, h, mi, s, frac, off] = m;
   const year = Number(y), month = Number(mo), day = Number(d);
@@ -36,6 +44,18 @@ export function parseDate(text: string, timeZone: string): ParsedDate | { proble
   }
   return { ms: zonedWallToUtc(wall, timeZone), hasOffset: false, hasTime: h !== undefined };
 }
+
+/** A named-month date in the shape of a `PATTERN` match (`YYYY`, `MM`, `DD`), or null. */
+function namedMonth(text: string): (string | undefined)[] | null {
+  const m = NAMED_MONTH.exec(text);
+  if (!m) return null;
+  const name = (m[1] ?? m[5] ?? '').toLowerCase();
+  const month = MONTH_NAMES.findIndex((n) => name.startsWith(n) && (name.length === 3 || FULL_MONTHS[MONTH_NAMES.indexOf(n)] === name || (n === 'sep' && name === 'sept')));
+  if (month < 0) return null;
+  return [text, m[3] ?? m[6], String(month + 1).padStart(2, '0'), (m[2] ?? m[4] ?? '').padStart(2, '0')];
+}
+
+const FULL_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 function parseOffset(off: string): number | undefined {
   if (off === 'Z' || off === 'z') return 0;

@@ -33,6 +33,22 @@ export function diagnostic(
   return at ? { file, line: at.line, column: at.column, severity, code, message } : { file, severity, code, message };
 }
 
+/**
+ * Keep only the first diagnostic with `code` (in list order) and drop the others, adding to its message in how
+ * many files it was found: for a warning that a blog moved from another generator may have in every post.
+ */
+export function foldRepeated(list: readonly Diagnostic[], code: string): Diagnostic[] {
+  const files = new Set(list.filter((d) => d.code === code).map((d) => d.file));
+  if (files.size < 2) return [...list];
+  let first = true;
+  return list.flatMap((d) => {
+    if (d.code !== code) return [d];
+    if (!first) return [];
+    first = false;
+    return [{ ...d, message: `${d.message} (in ${files.size} files; first here)` }];
+  });
+}
+
 /** Sort by file, then line, then column, so output never depends on discovery order. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(

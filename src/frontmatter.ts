@@ -1,5 +1,5 @@
 import matter from 'gray-matter';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { SourceFile } from './sources.js';
 import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from './xml.js';
@@ -13,6 +13,17 @@ export interface ParsedSource {
   readonly body: string;
   /** 1-based file line on which `body` starts. */
   readonly bodyLine: number;
+  /**
+   * How plain scalars that YAML read as numbers or booleans were written (`title: 1.10` is the number 1.1),
+   * by `scalarPath` of the key (and list index, or nested key) leading to them: where text is expected, the
+   * text as written is taken. Absent for front matter without such scalars (and for TOML and JSON).
+   */
+  readonly scalars?: ReadonlyMap<string, string>;
+}
+
+/** The key of a value in `ParsedSource.scalars`: its keys and list indexes from the top, e.g. `tags`, 0. */
+export function scalarPath(...parts: readonly (string | number)[]): string {
+  return parts.join('\0');
 }
 
 // gray-matter only splits the file here: YAML is parsed by `yaml` (YAML 1.2 core schema, so `2024-01-02`
@@ -64,11 +75,13 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
     return { diagnostics: [diagnostic(file.path, 'error', 'front-matter-type',
       'the front matter must be a mapping of keys to values (title: …, date: …)', { line: pos.line, column: pos.col })] };
   }
+  const scalars = new Map<string, string>();
   if (isMap(doc.contents)) {
     for (const pair of doc.contents.items) {
       if (isScalar(pair.key) && pair.key.range) {
         const { line, col } = lineCounter.linePos(pair.key.range[0]);
         keys.set(String(pair.key.value), { line, column: col });
+        collectScalars(pair.value as Node | null, String(pair.key.value), 2, scalars);
       }
     }
   }
@@ -92,7 +105,23 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
     }
     return [key, cleaned];
   }));
-  return { diagnostics, source: { file, data: clean, keys, body, bodyLine } };
+  return { diagnostics, source: { file, data: clean, keys, body, bodyLine, ...(scalars.size > 0 && { scalars }) } };
+}
+
+/**
+ * Record the source text of every plain scalar YAML did not read as text, in `node` and (to `depth` levels)
+ * below it: `tags: [2024, true]`, `taxonomies: {tags: [2024]}`. Strings are skipped: they are already as written.
+ */
+function collectScalars(node: Node | null, path: string, depth: number, into: Map<string, string>): void {
+  if (isScalar(node)) {
+    if ((typeof node.value === 'number' || typeof node.value === 'boolean') && typeof node.source === 'string') into.set(path, node.source);
+  } else if (depth > 0 && isSeq(node)) {
+    node.items.forEach((item, i) => collectScalars(item as Node | null, scalarPath(path, i), depth - 1, into));
+  } else if (depth > 0 && isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key)) collectScalars(pair.value as Node | null, scalarPath(path, String(pair.key.value)), depth - 1, into);
+    }
+  }
 }
 
 /** A copy of a YAML value with every string cleaned of characters XML 1.0 forbids. */

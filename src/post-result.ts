@@ -18,6 +18,8 @@ export interface ProcessedSource {
   readonly diagnostics: Diagnostic[];
   /** Where each top-level front-matter key is in the file (later stages point their messages there). */
   readonly keys?: Readonly<Record<string, Position>>;
+  /** Front-matter keys feedwright neither reads nor knows from another generator: warned about once per build. */
+  readonly unknownKeys?: readonly string[];
 }
 
 /** A listed post file with what the main thread gathered for it: its bundle's assets, and its bytes if read. */

@@ -21,7 +21,8 @@ export function processSource(file: SourceFile, config: ResolvedConfig): Process
   const result = atStage('rendering', file.path, () => renderGuarded(source, config));
   const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
   const keys = Object.fromEntries(source.keys);
-  return result.post ? { post: result.post, diagnostics, keys } : { diagnostics, keys };
+  const unknown = result.unknownKeys.length > 0 ? { unknownKeys: result.unknownKeys } : {};
+  return result.post ? { post: result.post, diagnostics, keys, ...unknown } : { diagnostics, keys, ...unknown };
 }
 
 /**

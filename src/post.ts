@@ -1,15 +1,17 @@
 import { describe, parseAuthor, type Author, type ResolvedConfig } from './config.js';
 import { parseDate } from './dates.js';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import type { ParsedSource } from './frontmatter.js';
+import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from './front-matter-keys.js';
+import { scalarPath, type ParsedSource } from './frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from './nesting.js';
 import type { Attachment } from './media/attachment.js';
-import { MEDIA_KEYS, readPostMedia, type ImageInfo } from './media/front-matter.js';
+import { readPostMedia, type ImageInfo } from './media/front-matter.js';
+import { PERMALINK_KEYS, postPath } from './permalink.js';
 import type { EpisodeInfo } from './podcast/episode.js';
 import { tagSlug } from './tags.js';
-import { didYouMean } from './util.js';
+import { isPlainObject } from './util.js';
 import { xmlSafe } from './xml.js';
 
 /** A validated, rendered post: every later stage trusts these fields. */
@@ -20,8 +22,10 @@ export interface Post {
   readonly slug: string;
   /** Permanent id: the permalink unless front matter `id` overrides it. Always an absolute URI. */
   readonly id: string;
-  /** Absolute permalink, `<site>/posts/<slug>/`. */
+  /** Absolute permalink, `<site>/posts/<slug>/` unless the config's `permalink` says otherwise. */
   readonly url: string;
+  /** The post's folder in the output, relative to its root, ending in `/`: `posts/<slug>/` by default. */
+  readonly path: string;
   readonly title: string;
   /** Publication instant, ms since the epoch. */
   readonly date: number;
@@ -47,18 +51,27 @@ export interface Post {
   readonly draft: boolean;
 }
 
-export const FRONT_MATTER_KEYS = [
-  'title', 'date', 'updated', 'slug', 'summary', 'tags', 'author', 'authors', 'draft', 'id', 'image',
-  ...MEDIA_KEYS,
-] as const;
+/** Every top-level key feedwright reads, under any of its names (see front-matter-keys.ts). */
+export const FRONT_MATTER_KEYS = READ_KEYS;
 
 const MAX_SLUG_BYTES = 200;
-/** Most tags a post may have (see `readTags`); documented in the README's limits. */
+/** Most tags a post may have (see `readAllTags`); documented in the README's limits. */
 export const MAX_TAGS_PER_POST = 50;
 const SAFE_SLUG = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
 
+/** What `toPost` makes of a source: the post, every problem with it, and the keys it did not know. */
+export interface PostResult {
+  readonly post?: Post;
+  readonly diagnostics: Diagnostic[];
+  /**
+   * Top-level keys neither read nor known from another generator, in file order. They are reported once per
+   * build over all posts (build.ts), not once per file.
+   */
+  readonly unknownKeys: string[];
+}
+
 /** Turn a parsed source into a Post, or explain every problem with it. */
-export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post; diagnostics: Diagnostic[] } {
+export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
   const { file, data, keys } = src;
   const problems: Diagnostic[] = [];
   const where = (key: string): Position => keys.get(key) ?? { line: 1, column: 1 };
@@ -68,32 +81,37 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
   const warn = (key: string, code: string, message: string, at?: Position): void => {
     problems.push(diagnostic(file.path, 'warning', code, message, at ?? where(key)));
   };
+  const permalinkKeys = config.permalink?.frontMatter ? PERMALINK_KEYS : [];
+  const unknownKeys = Object.keys(data).filter((key) => !READ_KEYS.includes(key) && !QUIET_KEYS.has(key) && !permalinkKeys.includes(key));
+  // Scalars YAML did not read as text, as they were written (`title: 1.10` is "1.10", not "1.1").
+  const text = (value: unknown, ...path: (string | number)[]): unknown =>
+    (typeof value === 'number' || typeof value === 'boolean') ? src.scalars?.get(scalarPath(...path)) ?? String(value) : value;
 
-  for (const key of Object.keys(data)) {
-    if (!(FRONT_MATTER_KEYS as readonly string[]).includes(key)) {
-      const guess = didYouMean(key, FRONT_MATTER_KEYS);
-      warn(key, 'unknown-key', `unknown front-matter key "${key}"${guess ? `; did you mean "${guess}"?` : `; known keys: ${FRONT_MATTER_KEYS.join(', ')}`}`);
-    }
-  }
+  const title = requiredText(text(data.title, 'title'), 'title', error);
 
-  const title = requiredText(data.title, 'title', error);
-
+  // `published: false` (Jekyll) is a flag, `published: 2024-01-31` (Hugo) a date.
+  const isFlag = (key: string): boolean => key === 'published' && typeof data[key] === 'boolean';
+  const dateKey = firstPresent(data, ALIASES.date.filter((k) => !isFlag(k)));
   let date: number | undefined;
-  if (data.date === undefined || data.date === null) {
+  if (dateKey === undefined) {
     error('date', 'missing-date', 'missing "date": add e.g. "date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00"');
   } else {
-    date = readDate(data.date, 'date', config, error, warn);
+    date = readDate(data[dateKey], dateKey, config, error, warn);
   }
+  const updatedKey = firstPresent(data, ALIASES.updated);
   let updated: number | undefined;
-  if (data.updated !== undefined && data.updated !== null) {
-    updated = readDate(data.updated, 'updated', config, error, warn);
+  if (updatedKey !== undefined) {
+    updated = readDate(data[updatedKey], updatedKey, config, error, warn);
     if (updated !== undefined && date !== undefined && updated < date) {
-      warn('updated', 'updated-before-date', '"updated" is earlier than "date"; readers will show the later of the two as the change date');
+      warn(updatedKey, 'updated-before-date', `"${updatedKey}" is earlier than "${dateKey ?? 'date'}"; readers will show the later of the two as the change date`);
     }
   }
 
-  const slug = readSlug(data.slug, file.stem, error);
-  const url = new URL(`posts/${slug}/`, config.url).href;
+  const before = problems.length;
+  const slug = readSlug(text(data.slug, 'slug'), file.stem, error);
+  // An unsafe slug is reported once, as a slug: its path is then never made.
+  const path = problems.length === before ? postPath(config, { slug, date, data, error }) : `posts/${slug}/`;
+  const url = new URL(path, config.url).href;
 
   let id = url;
   if (data.id !== undefined) {
@@ -101,31 +119,36 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
     else error('id', 'invalid-id', `"id" must be a permanent absolute URI such as "https://example.com/old/path/" or "tag:example.com,2024:post-1", found ${describe(data.id)}; allowed schemes: ${ID_SCHEMES.join(', ')}`);
   }
 
-  const tags = readTags(data.tags, error);
+  const tags = readAllTags(data, text, error);
   if (typeof data.tags === 'string' && data.tags.includes(',')) {
     warn('tags', 'tags-as-text', `"tags" is one piece of text, so "${data.tags}" is a single tag; write a list to get several: tags: [${data.tags.split(',').map((t) => t.trim()).filter(Boolean).join(', ')}]`);
   }
-  const authors = readAuthors(data, config, error);
+  const authors = readAuthors(data, config, text, error);
 
+  // Never published unless --drafts: `draft: true` (Hugo, Zola, Astro) and `published: false` (Jekyll, Hexo).
   let draft = false;
-  if (data.draft !== undefined && data.draft !== null) {
-    if (typeof data.draft === 'boolean') draft = data.draft;
-    else error('draft', 'wrong-type', `"draft" must be true or false, found ${describe(data.draft)}`);
+  for (const [key, means] of [['draft', true], ['published', false]] as const) {
+    const value = data[key];
+    if (value === undefined || value === null || (key === 'published' && typeof value !== 'boolean')) continue;
+    if (typeof value === 'boolean') draft ||= value === means;
+    else error(key, 'wrong-type', `"${key}" must be true or false, found ${describe(value)}`);
   }
 
   const media = readPostMedia({ data, postUrl: url, source: file.path, assets: file.assets, podcast: config.podcast !== undefined }, error, warn);
 
+  const summaryKey = firstPresent(data, ALIASES.summary);
   let summaryText: string | undefined;
-  if (data.summary !== undefined && data.summary !== null) {
-    if (typeof data.summary === 'string') summaryText = data.summary.replace(/\s+/g, ' ').trim();
-    else error('summary', 'wrong-type', `"summary" must be text, found ${describe(data.summary)}`);
+  if (summaryKey !== undefined) {
+    const value = text(data[summaryKey], summaryKey);
+    if (typeof value === 'string') summaryText = value.replace(/\s+/g, ' ').trim() || undefined;
+    else error(summaryKey, 'wrong-type', `"${summaryKey}" must be text, found ${describe(value)}`);
   }
 
   if (src.body.trim() === '') {
     warn('body', 'empty-body', 'the post has no body text; feeds will carry only its title and summary', { line: src.bodyLine, column: 1 });
   }
   if (problems.some((p) => p.severity === 'error') || title === undefined || date === undefined) {
-    return { diagnostics: problems };
+    return { diagnostics: problems, unknownKeys };
   }
 
   // Measured before marked parses it: marked recurses once per level and would overflow the stack.
@@ -146,12 +169,13 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
   const summary = summaryText || htmlToText(rendered.excerptHtml) || undefined;
   if (summary !== undefined && summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
-      keys.get('summary') ?? { line: src.bodyLine, column: 1 });
+      (summaryKey !== undefined ? keys.get(summaryKey) : undefined) ?? { line: src.bodyLine, column: 1 });
   }
   return {
     diagnostics: problems,
+    unknownKeys,
     post: {
-      source: file.path, slug, id, url, title, date, updated: Math.max(updated ?? date, date), tags, authors, html, draft,
+      source: file.path, slug, path, id, url, title, date, updated: Math.max(updated ?? date, date), tags, authors, html, draft,
       ...(summary !== undefined && { summary }),
       ...(media.image !== undefined && { image: media.image }),
       ...(media.imageInfo !== undefined && { imageInfo: media.imageInfo }),
@@ -163,18 +187,15 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): { post?: Post
 
 type Report = (key: string, code: string, message: string) => void;
 
+/** Text that must be there; `value` has been through `AsText`, so a number or boolean here was never written. */
 function requiredText(value: unknown, key: string, error: Report): string | undefined {
   if (value === undefined || value === null) {
     error(key, `missing-${key}`, `missing "${key}": add a line such as "${key}: My first post" to the front matter`);
     return undefined;
   }
   if (typeof value !== 'string') {
-    // A number or true/false reads back as text once quoted; a list or mapping has no one way to write it.
-    // (String() of a mapping can even throw: `title: {toString: []}`.)
-    const hint = typeof value === 'number' || typeof value === 'boolean'
-      ? `put it in quotes to keep it as written, e.g. ${key}: "${String(value)}"`
-      : `write it on one line after "${key}:", e.g. ${key}: "My first post"`;
-    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; ${hint}`);
+    // A list or mapping has no one way to be written as text (String() of one can even throw: `title: {toString: []}`).
+    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; write it on one line after "${key}:", e.g. ${key}: "My first post"`);
     return undefined;
   }
   const text = value.replace(/\s+/g, ' ').trim();
@@ -182,7 +203,9 @@ function requiredText(value: unknown, key: string, error: Report): string | unde
   return text === '' ? undefined : text;
 }
 
-function readDate(value: unknown, key: string, config: ResolvedConfig, error: Report, warn: Report): number | undefined {
+function readDate(raw: unknown, key: string, config: ResolvedConfig, error: Report, warn: Report): number | undefined {
+  // TOML has dates of its own (smol-toml's TomlDate writes them back as they were written: local or with offset).
+  const value = raw instanceof Date && !Number.isNaN(raw.getTime()) ? raw.toISOString() : raw;
   if (typeof value !== 'string') {
     error(key, 'invalid-date', `"${key}" must be a date such as 2024-01-31 or 2024-01-31T09:00:00+01:00, found ${describe(value)}`);
     return undefined;
@@ -214,14 +237,53 @@ function readSlug(value: unknown, stem: string, error: Report): string {
   return slug;
 }
 
-function readTags(value: unknown, error: Report): string[] {
-  if (value === undefined || value === null) return [];
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.some((t) => typeof t !== 'string' && typeof t !== 'number')) {
-    error('tags', 'wrong-type', `"tags" must be a list of words such as [film, news], found ${describe(value)}`);
-    return [];
+/** Reads a value as text: scalars as written (see `toPost`), anything else as it is. */
+type AsText = (value: unknown, ...path: (string | number)[]) => unknown;
+
+/** The first of `keys` present with a value (a key written with nothing after it counts as absent). */
+function firstPresent(data: Readonly<Record<string, unknown>>, keys: readonly string[]): string | undefined {
+  return keys.find((k) => data[k] !== undefined && data[k] !== null);
+}
+
+/**
+ * Tags from `tags`, `categories`, `category` and Zola's `[taxonomies]` tags and categories, in that order, each
+ * kept once (letter case ignored: the first spelling stays). Jekyll splits a `categories` line at spaces
+ * (`categories: jekyll update` is two), so this does too; `tags` and `category` written as text are one tag.
+ */
+function readAllTags(data: Readonly<Record<string, unknown>>, text: AsText, error: Report): string[] {
+  const found: string[] = [];
+  const take = (value: unknown, key: string, path: readonly (string | number)[]): void => {
+    if (value === undefined || value === null) return;
+    const scalar = text(value, ...path);
+    if (typeof scalar === 'string') {
+      found.push(...(key === 'categories' ? scalar.split(/\s+/) : [scalar]));
+      return;
+    }
+    // Hexo writes nested lists for category paths ([[Diary, Life]]): one level is flattened.
+    const words = Array.isArray(value)
+      ? (value as unknown[]).flatMap((v, i) => (Array.isArray(v) ? (v as unknown[]).map((w, j) => text(w, ...path, i, j)) : [text(v, ...path, i)]))
+      : undefined;
+    if (words === undefined || words.some((w) => typeof w !== 'string')) {
+      error(key, 'wrong-type', `"${path.join('.')}" must be a list of words such as [film, news], found ${describe(value)}`);
+      return;
+    }
+    found.push(...(words as string[]));
+  };
+  for (const key of TAG_KEYS) take(data[key], key, [key]);
+  const taxonomies = data.taxonomies;
+  if (isPlainObject(taxonomies)) {
+    for (const key of TAXONOMY_TAG_KEYS) take(taxonomies[key], 'taxonomies', ['taxonomies', key]);
+  } else if (taxonomies !== undefined && taxonomies !== null) {
+    error('taxonomies', 'wrong-type', `"taxonomies" must be a table of lists such as tags = ["film"], found ${describe(taxonomies)}`);
   }
-  const tags = [...new Set(list.map((t) => String(t).replace(/\s+/g, ' ').trim().normalize('NFC')).filter((t) => t !== ''))];
+  const seen = new Set<string>();
+  const tags: string[] = [];
+  for (const raw of found) {
+    const tag = raw.replace(/\s+/g, ' ').trim().normalize('NFC');
+    if (tag === '' || seen.has(tag.toLowerCase())) continue;
+    seen.add(tag.toLowerCase());
+    tags.push(tag);
+  }
   // Every tag of a post gets feeds listing the post with all its tags: N tags write N² categories (1,000 tags
   // made 98 MB). A cap per post keeps the output linear in the number of posts.
   if (tags.length > MAX_TAGS_PER_POST) {
@@ -246,7 +308,11 @@ function shorten(text: string): string {
   return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : text;
 }
 
-function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedConfig, error: Report): Author[] {
+/**
+ * `author` or `authors`: a name, `Name <mail>`, a mapping `{name, email, url}` (other fields, such as a theme's
+ * `twitter` or `avatar`, are ignored), or a list of these under either key.
+ */
+function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedConfig, text: AsText, error: Report): Author[] {
   if (data.author !== undefined && data.authors !== undefined) {
     error('authors', 'wrong-type', 'use either "author" or "authors", not both');
     return [config.author];
@@ -254,10 +320,10 @@ function readAuthors(data: Readonly<Record<string, unknown>>, config: ResolvedCo
   const key = data.authors !== undefined ? 'authors' : 'author';
   const raw = data[key];
   if (raw === undefined || raw === null) return [config.author];
-  const list = key === 'authors' && Array.isArray(raw) ? raw : [raw];
+  const list = Array.isArray(raw) ? raw.map((item, i) => text(item, key, i)) : [text(raw, key)];
   const authors: Author[] = [];
   for (const item of list) {
-    const parsed = parseAuthor(item);
+    const parsed = parseAuthor(item, { otherFields: 'ignore' });
     if (typeof parsed === 'string') error(key, 'invalid-author', `"${key}": ${parsed}`);
     else authors.push(parsed);
   }

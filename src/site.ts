@@ -24,9 +24,12 @@ export interface SiteOptions {
   readonly now: number;
 }
 
-/** Newest first, then by slug, so equal dates never depend on input order. */
+/**
+ * Newest first, then by slug, so equal dates never depend on input order (with a permalink pattern two posts
+ * may share a slug in different folders: then by URL).
+ */
 export function comparePosts(a: Post, b: Post): number {
-  return b.date - a.date || compareStrings(a.slug, b.slug);
+  return b.date - a.date || compareStrings(a.slug, b.slug) || compareStrings(a.url, b.url);
 }
 
 /** Where a front-matter key of a post's source is, if it is there (for pointing messages at lines). */
@@ -40,7 +43,10 @@ export function buildSite(
   // macOS and Windows and one would silently replace the other.
   const handSetIds = new Set(all.filter((p) => p.id !== p.url).map((p) => p.id));
   const diagnostics = [
-    ...duplicates(all, 'slug', (p) => p.slug.toLowerCase(), (p) => p.slug, locate),
+    // With a permalink pattern, posts may share a slug in different folders: what must differ is the folder.
+    ...(config.permalink === undefined
+      ? duplicates(all, 'slug', (p) => p.slug.toLowerCase(), (p) => p.slug, locate)
+      : duplicates(all, 'permalink', (p) => p.path.toLowerCase(), (p) => `/${p.path}`, locate)),
     // Equal permalinks mean equal slugs, already reported: only a clash involving an id set by hand is new.
     ...duplicates(all.filter((p) => p.id !== p.url || handSetIds.has(p.id)), 'id', (p) => p.id, (p) => p.id, locate),
   ];
@@ -57,7 +63,7 @@ export function buildSite(
 }
 
 function duplicates(
-  posts: readonly Post[], what: 'slug' | 'id', key: (p: Post) => string, shown: (p: Post) => string, locate: KeyLocator,
+  posts: readonly Post[], what: 'slug' | 'id' | 'permalink', key: (p: Post) => string, shown: (p: Post) => string, locate: KeyLocator,
 ): Diagnostic[] {
   const seen = new Map<string, Post[]>();
   for (const p of posts) seen.set(key(p), [...(seen.get(key(p)) ?? []), p]);
@@ -66,6 +72,14 @@ function duplicates(
     if (group.length < 2) continue;
     for (const p of group) {
       const others = group.filter((o) => o !== p).map((o) => `${o.source} (${what} "${shown(o)}")`).join(', ');
+      if (what === 'permalink') {
+        // The folder comes from the pattern and the slug, or from the post's own permalink key.
+        const key = ['permalink', 'url', 'path', 'slug'].find((k) => locate(p.source, k));
+        out.push(diagnostic(p.source, 'error', 'duplicate-permalink',
+          `permalink "${shown(p)}" is also the permalink of ${others}; every post needs its own (letter case does not count): set a different "slug" (or permalink) in one of them`,
+          (key !== undefined ? locate(p.source, key) : undefined) ?? { line: 1, column: 1 }));
+        continue;
+      }
       const from = locate(p.source, what) ? '' : what === 'slug' ? ' (from the file name)' : ' (its permalink)';
       out.push(diagnostic(p.source, 'error', `duplicate-${what}`,
         `${what} "${shown(p)}"${from} is also used by ${others}; every post needs its own ${what}${what === 'slug' ? ' (letter case does not count)' : ''}: set a different "${what}" in one of them`,

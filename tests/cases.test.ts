@@ -34,8 +34,6 @@ describe('errors: the post is named at the offending line, nothing is written', 
     // gray-matter (js-yaml) and Date would roll these over to 2025-02-14 and 2023-03-02 without a word
     ['date-month-13.md', 'posts/date-month-13.md:3:1 error "date" is not a real date: "2024-13-45": month 13 does not exist [invalid-date]'],
     ['date-february-30.md', 'posts/date-february-30.md:3:1 error "date" is not a real date: "2023-02-30": day 30 does not exist in 2023-02 (it has 28 days) [invalid-date]'],
-    // the documented rule: a title must be YAML text; a bare number is refused (not silently turned into "42")
-    ['title-number.md', 'posts/title-number.md:2:1 error "title" must be text, found a number (42); put it in quotes to keep it as written, e.g. title: "42" [wrong-type]'],
     // a mapping has no one way to be written as text (and String() of this one throws: found by the property test)
     ['title-mapping.md', 'posts/title-mapping.md:2:1 error "title" must be text, found a mapping; write it on one line after "title:", e.g. title: "My first post" [wrong-type]'],
     ['tags-mapping.md', 'posts/tags-mapping.md:4:1 error "tags" must be a list of words such as [film, news], found a mapping [wrong-type]'],
@@ -110,5 +108,13 @@ describe('handled without any message', () => {
     expect(json.items[0]).toMatchObject({ title: 'Tabs', tags: ['film', 'news'] });
     expect(json.items[0]?.content_html).toContain('<pre><code>code block indented by a tab');
     expect(json.items[0]?.content_html).toContain('Text\twith\ttabs.');
+  });
+
+  it('numbers and booleans where text is expected: taken exactly as written (1.10 stays 1.10, 0x1F stays 0x1F)', async () => {
+    const { code, lines, root } = await check('title-number.md');
+    expect([code, lines]).toEqual([0, []]);
+    await runCli(root, ['build']);
+    const { json } = await readFeeds(root);
+    expect(json.items[0]).toMatchObject({ title: '1.10', summary: '3', tags: ['2024', 'true', '0x1F', '1_000'], url: 'https://example.com/blog/posts/42/' });
   });
 });

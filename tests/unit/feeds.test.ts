@@ -13,7 +13,7 @@ const CONFIG: ResolvedConfig = {
   limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false,
 };
 const EMPTY: Post = {
-  source: 'posts/empty.md', slug: 'empty', id: 'https://example.org/posts/empty/', url: 'https://example.org/posts/empty/',
+  source: 'posts/empty.md', slug: 'empty', path: 'posts/empty/', id: 'https://example.org/posts/empty/', url: 'https://example.org/posts/empty/',
   title: 'Only a title', date: Date.UTC(2024, 0, 1), updated: Date.UTC(2024, 0, 1), summary: '', tags: [],
   authors: [{ name: 'A' }], html: '', draft: false,
 };

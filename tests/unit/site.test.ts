@@ -13,7 +13,7 @@ function post(slug: string, date: string, extra: Partial<Post> = {}): Post {
   const url = `https://example.org/posts/${slug}/`;
   const ms = Date.parse(date);
   return {
-    source: `posts/${slug}.md`, slug, id: url, url, title: slug, date: ms, updated: ms, summary: '', tags: [],
+    source: `posts/${slug}.md`, slug, path: `posts/${slug}/`, id: url, url, title: slug, date: ms, updated: ms, summary: '', tags: [],
     authors: [{ name: 'A' }], html: '', draft: false, ...extra,
   };
 }

@@ -79,7 +79,7 @@ describe('feed documents as shared item bytes', () => {
     limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false,
   };
   const post = (i: number): Post => ({
-    source: `posts/p${i}.md`, slug: `p${i}`, id: `https://example.org/posts/p${i}/`, url: `https://example.org/posts/p${i}/`,
+    source: `posts/p${i}.md`, slug: `p${i}`, path: `posts/p${i}/`, id: `https://example.org/posts/p${i}/`, url: `https://example.org/posts/p${i}/`,
     title: `Post ${i} & <co>`, date: Date.UTC(2024, 0, i + 1), updated: Date.UTC(2024, 0, i + 1), summary: `Summary ${i} ü`, tags: ['t'],
     authors: [{ name: 'A' }], html: `<p>Body ${i} ]]> é</p>`, draft: false,
   });
