@@ -35,7 +35,7 @@ describe('a permalink pattern', () => {
     expect(files).toEqual(expect.arrayContaining(['2025/01/01/hello/index.html', '2024/03/02/pics/index.html', '2024/03/02/pics/cover.png']));
     expect(files.filter((f) => f.startsWith('posts'))).toEqual([]);
     const { json, rss, atom } = await readFeeds(root);
-    expect(json.items.map((i: { id: string; url: string }) => [i.id, i.url])).toEqual([
+    expect(json.items.map((i) => [i.id, i.url])).toEqual([
       [`${BASE}2025/01/01/hello/`, `${BASE}2025/01/01/hello/`],
       [`${BASE}2024/03/02/pics/`, `${BASE}2024/03/02/pics/`],
     ]);
@@ -112,7 +112,7 @@ describe("a post's own permalink, when the config asks", () => {
     const run = await runCli(root, ['build']);
     expect([run.code, run.lines]).toEqual([0, []]);
     const { json } = await readFeeds(root);
-    expect(json.items.map((i: { url: string }) => i.url)).toEqual([
+    expect(json.items.map((i) => i.url)).toEqual([
       `${BASE}blog/plain/`, `${BASE}hugo/caf%C3%A9/`, `${BASE}notes/jekyll/`, `${BASE}2019/05/old-post/`,
     ]);
     expect(Object.keys(await snapshotTree(join(root, 'dist')))).toEqual(expect.arrayContaining([

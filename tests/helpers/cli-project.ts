@@ -133,7 +133,7 @@ export interface Feeds {
   rss: string;
   atom: string;
   jsonText: string;
-  json: { items: { id: string; title?: string; date_published?: string; content_html?: string; tags?: string[] }[] };
+  json: { items: { id: string; url?: string; title?: string; date_published?: string; content_html?: string; tags?: string[] }[] };
 }
 
 /** The three feeds of a built project, checked to be well-formed and to parse as their format. */

@@ -1,0 +1,94 @@
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { walkChain, FORMATS } from './helpers/feed-chain.js';
+import { makeProject, readFeeds, removeProjects, REPO, runCli, snapshotTree } from './helpers/cli-project.js';
+import { png } from './helpers/media-files.js';
+
+/**
+ * Small blogs written by us in the shapes other generators give them (tests/fixtures/blogs/), each pointed at with
+ * `--posts` exactly as it is: it builds without a single message, every published post is in the archive chain of
+ * every format exactly once, drafts are nowhere, and a rebuild (from the cache, and without it) is byte-identical.
+ */
+
+afterAll(removeProjects);
+
+const SITE_URL = 'https://example.com/blog/';
+
+interface Blog {
+  /** Folder under tests/fixtures/blogs/. */
+  readonly name: string;
+  /** Its posts folder, as the generator lays it out. */
+  readonly posts: string;
+  /** Config beside title and url (small feeds and archives, so that chains have several documents). */
+  readonly config?: Record<string, unknown>;
+  /** Files to add to the copy (binary files are made here rather than committed). */
+  readonly extra?: Record<string, Uint8Array>;
+  /** Paths (relative to the site) of the posts that must be published. */
+  readonly published: readonly string[];
+  /** Titles of posts that must not appear anywhere. */
+  readonly drafts: readonly string[];
+}
+
+const BLOGS: readonly Blog[] = [
+  {
+    // eleventy-base-blog: tags with the `post` collection tag, layout, permalink, eleventyComputed; URLs kept
+    name: 'eleventy', posts: 'content/blog', config: { permalink: { frontMatter: true, pattern: '/blog/:slug/' } },
+    published: ['blog/firstpost/', 'blog/second-post-renamed/', 'blog/thirdpost/', 'blog/fourthpost/'],
+    drafts: ['Eleventy draft never published'],
+  },
+  {
+    // Astro's blog template: pubDate as "Jul 08 2022", updatedDate, description, heroImage
+    name: 'astro', posts: 'src/content/blog',
+    published: ['posts/first-post/', 'posts/second-post/', 'posts/third-post/', 'posts/using-markdown/'],
+    drafts: ['Astro draft never published'],
+  },
+  {
+    // Hugo with YAML front matter: lastmod, publishDate, draft, categories, aliases, cover, params, a page bundle
+    name: 'hugo-yaml', posts: 'content/posts', extra: { 'bundle-post/photo.png': png(8, 6) },
+    published: ['posts/my-first-post/', 'posts/second/', 'posts/bundle-post/'],
+    drafts: ['Hugo draft never published'],
+  },
+];
+
+/** Every file under `dir` as text, by path relative to it. */
+async function textFiles(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.set(path.slice(dir.length + 1).split('\\').join('/'), await readFile(path, 'utf8'));
+  }
+  return out;
+}
+
+describe("other generators' blogs build as they are", () => {
+  it.each(BLOGS)('$name', async (blog) => {
+    const root = await makeProject({}, { title: `A ${blog.name} blog`, url: SITE_URL, timeZone: 'Europe/Paris', limit: 2, archiveSize: 1, ...blog.config });
+    await cp(join(REPO, 'tests/fixtures/blogs', blog.name), root, { recursive: true });
+    for (const [path, bytes] of Object.entries(blog.extra ?? {})) await writeFile(join(root, blog.posts, path), bytes);
+
+    const run = await runCli(root, ['build', '--posts', blog.posts]);
+    expect([run.code, run.lines]).toEqual([0, []]); // not a single warning for the generator's own keys
+    await readFeeds(root); // the three main feeds are well-formed and parse as their formats
+
+    const files = await textFiles(join(root, 'dist'));
+    const expected = blog.published.map((p) => new URL(p, SITE_URL).href).sort();
+    for (const format of FORMATS) {
+      const ids = walkChain(files, format, SITE_URL).flatMap((doc) => doc.page.ids);
+      expect(ids.length, format).toBe(new Set(ids).size);
+      expect([...ids].sort(), format).toEqual(expected);
+    }
+    for (const path of blog.published) expect(files.has(`${path}index.html`), path).toBe(true);
+    for (const title of blog.drafts) {
+      expect([...files].filter(([, text]) => text.includes(title)).map(([path]) => path)).toEqual([]);
+    }
+
+    // the same bytes again: from the cache, and without it into another folder
+    const first = await snapshotTree(join(root, 'dist'));
+    expect((await runCli(root, ['build', '--posts', blog.posts])).code).toBe(0);
+    expect(await snapshotTree(join(root, 'dist'))).toEqual(first);
+    expect((await runCli(root, ['build', '--posts', blog.posts, '--no-cache', '--out', 'again'])).code).toBe(0);
+    expect(await snapshotTree(join(root, 'again'))).toEqual(first);
+  });
+});
