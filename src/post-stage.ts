@@ -21,7 +21,7 @@ export function processSource(file: SourceFile, config: ResolvedConfig): Process
   const result = atStage('rendering', file.path, () => renderGuarded(source, config));
   const diagnostics = [...parsed.diagnostics, ...result.diagnostics];
   const keys = Object.fromEntries(source.keys);
-  const unknown = result.unknownKeys.length > 0 ? { unknownKeys: result.unknownKeys } : {};
+  const unknown = result.unknownKeys && result.unknownKeys.length > 0 ? { unknownKeys: result.unknownKeys } : {};
   return result.post ? { post: result.post, diagnostics, keys, ...unknown } : { diagnostics, keys, ...unknown };
 }
 

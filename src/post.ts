@@ -65,9 +65,9 @@ export interface PostResult {
   readonly diagnostics: Diagnostic[];
   /**
    * Top-level keys neither read nor known from another generator, in file order. They are reported once per
-   * build over all posts (build.ts), not once per file.
+   * build over all posts (build.ts), not once per file. Absent when there are none.
    */
-  readonly unknownKeys: string[];
+  readonly unknownKeys?: string[];
 }
 
 /** Turn a parsed source into a Post, or explain every problem with it. */
@@ -158,7 +158,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
       ? `block quotes and lists nest ${deep.depth} levels deep here; at most ${MAX_BLOCK_NESTING} are allowed`
       : `emphasis (*, _) nests ${deep.depth} levels deep in this paragraph; at most ${MAX_INLINE_NESTING} are allowed`,
     { line: src.bodyLine + deep.line - 1, column: 1 }));
-    return { diagnostics: problems };
+    return { diagnostics: problems, unknownKeys };
   }
   // Markdown without raw HTML is rendered straight to safe HTML; the rest goes through the sanitizer.
   const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes });
