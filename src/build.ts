@@ -85,7 +85,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   diagnostics.push(...siteProblems);
   const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.keys?.tags));
   diagnostics.push(...tagged.diagnostics);
-  const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts));
+  const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts, config.allowAnyBundleFile === true));
   diagnostics.push(...assets.diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   const stats = { sources: listing.entries.length, rendered: loaded.rendered };

@@ -1,17 +1,26 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listBundleAssets } from './assets.js';
+import { listBundleAssets, type BundleAsset } from './assets.js';
+import { scriptInSvg, unsafeType } from './bundle-policy.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { mediaType } from './media/info.js';
 import type { Post } from './post.js';
 import type { OutputFile } from './write.js';
+
+/** Why a bundle file may not be published (see bundle-policy.ts), or undefined. */
+function unsafeFile(asset: BundleAsset): string | undefined {
+  const type = mediaType(asset.path);
+  return unsafeType(type) ?? (type === 'image/svg+xml' ? scriptInSvg(asset.file, asset.size) : undefined);
+}
 
 /**
  * Publishing post bundles: every file beside `posts/<dir>/index.md` (as `assets.ts` lists them, so the files
  * copied are exactly the ones whose sizes the feeds state) is copied to the same path in the post's folder (`posts/<slug>/` by default), where the
  * post's relative references (`![](cover.jpg)`), made absolute against its URL, find them. Only published posts
- * are copied: a draft publishes none of its files.
+ * are copied: a draft publishes none of its files. Only files of safe types are (bundle-policy.ts), unless
+ * `allowAny` (the config's `allowAnyBundleFile`).
  */
-export async function bundleFiles(postsDir: string, shownDir: string, posts: readonly Post[]): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+export async function bundleFiles(postsDir: string, shownDir: string, posts: readonly Post[], allowAny = false): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const bundles = posts.filter((p) => p.source.startsWith(`${shownDir}/`) && p.source.endsWith('/index.md'));
@@ -25,9 +34,16 @@ export async function bundleFiles(postsDir: string, shownDir: string, posts: rea
     // Problems with the bundle's files were reported when the sources were read; here they are only copied.
     const { assets } = listBundleAssets(join(postsDir, real), `${shownDir}/${dirName}`);
     for (const asset of assets) {
+      const shown = `${shownDir}/${dirName}/${asset.path}`;
       if (asset.path === 'index.html') {
-        diagnostics.push(diagnostic(`${shownDir}/${dirName}/index.html`, 'error', 'asset-conflict',
+        diagnostics.push(diagnostic(shown, 'error', 'asset-conflict',
           'the bundle file index.html would replace the page generated for the post; rename it'));
+        continue;
+      }
+      const problem = allowAny ? undefined : unsafeFile(asset);
+      if (problem !== undefined) {
+        diagnostics.push(diagnostic(shown, 'error', 'bundle-file-type',
+          `the bundle file ${asset.path} of ${post.source} ${problem}; bundle files are published on the site's own origin, so only images (SVG without scripts), audio, video, fonts and documents are (see "Bundle files" in the README): remove it, or set "allowAnyBundleFile": true if every author is trusted`));
         continue;
       }
       files.push({ path: `${post.path}${asset.path}`, contents: await readFile(asset.file) });

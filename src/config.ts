@@ -43,6 +43,11 @@ export interface ResolvedConfig {
   readonly summaryLength: number;
   /** Trusted authors: keep raw HTML in posts exactly as written (no sanitizing). */
   readonly allowRawHtml: boolean;
+  /**
+   * Trusted authors: publish any file in a post bundle, HTML and scripts included (bundle-policy.ts). Absent or
+   * false: only images, audio, video, fonts and documents.
+   */
+  readonly allowAnyBundleFile?: boolean;
   /** Podcast mode: the RSS feed gains the itunes: and podcast: tags directories require. */
   readonly podcast?: PodcastConfig;
   /** WebSub hub URL: every feed links to it with `rel="hub"`, and `feedwright ping` notifies it. */
@@ -84,7 +89,7 @@ export const DEFAULTS = {
 
 const KNOWN_KEYS = [
   'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
-  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'podcast', 'hub', 'archiveSize', 'permalink',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'allowAnyBundleFile', 'podcast', 'hub', 'archiveSize', 'permalink',
 ] as const;
 
 export interface ConfigResult {
@@ -182,6 +187,12 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
     else fail('allowRawHtml', 'config-type', `"allowRawHtml" must be true or false, found ${describe(data.allowRawHtml)}`);
   }
 
+  let allowAnyBundleFile = false;
+  if (data.allowAnyBundleFile !== undefined) {
+    if (typeof data.allowAnyBundleFile === 'boolean') allowAnyBundleFile = data.allowAnyBundleFile;
+    else fail('allowAnyBundleFile', 'config-type', `"allowAnyBundleFile" must be true or false, found ${describe(data.allowAnyBundleFile)}`);
+  }
+
   const author = resolveAuthor(data.author, title, (code, message) => fail('author', code, message));
   const output = resolveOutput(data.output, (code, message) => fail('output', code, message));
   const icon = resolveAssetUrl(optStr('icon'), url, (m) => fail('icon', 'config-url', `"icon" ${m}`));
@@ -207,6 +218,7 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
     diagnostics: [],
     config: {
       title, url, description, language, author, timeZone, limit, archiveSize, output, summaryLength, allowRawHtml,
+      ...(allowAnyBundleFile && { allowAnyBundleFile }),
       ...(icon !== undefined && { icon }),
       ...(logo !== undefined && { logo }),
       ...(copyright !== undefined && { copyright }),
