@@ -36,7 +36,7 @@ function renderGuarded(source: ParsedSource, config: ResolvedConfig): ReturnType
     if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error;
     return { diagnostics: [diagnostic(source.file.path, 'error', 'post-too-deep',
       'the post nests too deeply to render (the Markdown parser ran out of stack); flatten its block quotes, lists or emphasis',
-      { line: source.bodyLine, column: 1 })] };
+      { line: source.bodyLine, column: 1 })], unknownKeys: [] };
   }
 }
 
