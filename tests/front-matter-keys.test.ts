@@ -11,7 +11,7 @@ afterAll(removeProjects);
 const doc = (lines: string[], body = 'Body text.'): string => `---\n${lines.join('\n')}\n---\n\n${body}\n`;
 
 interface Item {
-  id: string; title: string; date_published: string; date_modified?: string; summary?: string; tags?: string[];
+  id: string; title: string; image?: string; date_published: string; date_modified?: string; summary?: string; tags?: string[];
   authors?: { name: string; url?: string }[];
 }
 
@@ -34,6 +34,8 @@ describe("other generators' keys are read as ours, without a warning", () => {
       'posts/jekyll-local-2.md': doc(['title: Jekyll local 2', 'date: 2025-01-30 09:00']),
       // Astro's blog template writes days with month names
       'posts/astro-template.md': doc(['title: Astro template', "pubDate: 'Jul 08 2022'", "updatedDate: 'July 9, 2022'"]),
+      // Chirpy (Jekyll) writes the cover as a mapping
+      'posts/chirpy.md': doc(['title: Chirpy', 'date: 2024-03-06T10:00:00Z', 'image:', '  path: https://cdn.example.com/cover.jpg', '  alt: A cover', '  lqip: data:image/webp;base64,AAAA']),
       'posts/astropaper.md': doc(['title: AstroPaper', 'pubDatetime: 2024-03-04T10:00:00Z', 'modDatetime: 2024-03-08T10:00:00Z', 'author: [Cy]']),
       'posts/zola.md': doc(['title: Zola', 'date: 2024-03-05', 'updated: 2024-03-09', 'taxonomies:', '  tags: [rust, Web]', '  categories: [Code]', 'extra:', '  toc: true']),
     }, { ...SITE, timeZone: 'Asia/Kolkata' });
@@ -52,6 +54,7 @@ describe("other generators' keys are read as ours, without a warning", () => {
       authors: [{ name: 'Jane', url: 'https://jane.example/' }],
     });
     expect(by.get('Jekyll local')).toMatchObject({ date_published: '2025-01-29T12:45:00Z', summary: 'From spoiler.' });
+    expect(by.get('Chirpy')).toMatchObject({ image: 'https://cdn.example.com/cover.jpg' });
     expect(by.get('Astro template')).toMatchObject({ date_published: '2022-07-07T18:30:00Z', date_modified: '2022-07-08T18:30:00Z' });
     expect(by.get('AstroPaper')).toMatchObject({ date_published: '2024-03-04T10:00:00Z', date_modified: '2024-03-08T10:00:00Z', authors: [{ name: 'Cy' }] });
     expect(by.get('Zola')).toMatchObject({ date_published: '2024-03-04T18:30:00Z', date_modified: '2024-03-08T18:30:00Z', tags: ['rust', 'Web', 'Code'] });

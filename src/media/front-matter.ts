@@ -3,6 +3,7 @@ import { EPISODE_KEYS, readEpisode, type EpisodeInfo } from '../podcast/episode.
 import { parseDuration, readAttachment, type Attachment } from './attachment.js';
 import { assetUrl, bundleLookup, httpUrl, imageSizes, isLocalPath, type ImageSizes, type LocalLookup, type MediaReport } from './bundle.js';
 import type { AssetInfo } from './info.js';
+import { isPlainObject } from '../util.js';
 
 /**
  * The media part of a post's front matter: the cover `image`, files attached with `audio`, `video` or
@@ -76,8 +77,10 @@ export function readPostMedia(input: MediaInput, error: MediaReport, warn: Media
 }
 
 /** The cover: a bundle image (with its type, size and pixel size) or an http(s) URL. */
-function readCover(value: unknown, postUrl: string, local: LocalLookup, error: MediaReport): { image?: string; imageInfo?: ImageInfo } {
-  if (value === undefined || value === null) return {};
+function readCover(written: unknown, postUrl: string, local: LocalLookup, error: MediaReport): { image?: string; imageInfo?: ImageInfo } {
+  if (written === undefined || written === null) return {};
+  // Jekyll themes (Chirpy and others) write the cover as a mapping, `image: {path: …, alt: …}`.
+  const value = isPlainObject(written) ? [written.path, written.src, written.url].find((v) => typeof v === 'string') ?? written : written;
   const invalid = (): { image?: string } => {
     error('image', 'invalid-image', `"image" must be an http(s) URL or the name of an image file in the post bundle, found ${describe(value)}`);
     return {};
