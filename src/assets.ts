@@ -1,6 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { realTarget } from './links.js';
 import { compareStrings, isWithin } from './util.js';
 
 /**
@@ -81,13 +82,6 @@ export function listBundleAssets(bundleDir: string, shownDir: string): BundleAss
   return { assets, diagnostics };
 }
 
-function realTarget(link: string): string | undefined {
-  try {
-    return realpathSync(link);
-  } catch {
-    return undefined;
-  }
-}
 
 
 /** Whether `target` lies strictly below `root` (both real paths). */

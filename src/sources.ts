@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { leadsOutside, realTarget } from './links.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
 import { readPostFile } from './read-post.js';
 import { compareStrings } from './util.js';
@@ -69,6 +70,8 @@ export async function listSources(dir: string, shownDir: string): Promise<{ entr
     return { entries: [], diagnostics };
   }
   const candidates: SourceEntry[] = [];
+  // The posts folder's real path, found when the first link needs checking (most folders have none).
+  let root: string | undefined;
   for (const entry of entries) {
     const decoded = decodeUtf8(entry.name);
     if (typeof decoded !== 'string') {
@@ -81,8 +84,17 @@ export async function listSources(dir: string, shownDir: string): Promise<{ entr
     const name = decoded.normalize('NFC');
     if (name.startsWith('.')) continue;
     const full = joinBytes(dir, entry.name);
-    // Symbolic links are followed for reading (stat, not the entry's own type); nothing is ever written here.
+    // Symbolic links are followed for reading (stat, not the entry's own type) when they stay inside the posts
+    // folder (links.ts); nothing is ever written here.
     const kind = entry.isSymbolicLink() ? await kindOf(full) : { file: entry.isFile(), dir: entry.isDirectory() };
+    if (entry.isSymbolicLink() && leadsOutside(full, (root ??= realTarget(dir) ?? dir))) {
+      const post = name.toLowerCase().endsWith('.md') ? kind.file : kind.dir && (await kindOf(Buffer.concat([full, Buffer.from('/index.md')]))).file;
+      if (post) {
+        diagnostics.push(diagnostic(`${shownDir}/${name}`, 'error', 'link-outside-posts',
+          `this symbolic link leads outside the posts folder ${shownDir}/, so it is not read${kind.dir ? ' (a linked folder would be published whole)' : ''}: move the ${kind.dir ? 'bundle' : 'post'} into ${shownDir}/, or link to a place inside it`));
+      }
+      continue;
+    }
     if (name.toLowerCase().endsWith('.md') && (kind.file || kind.missing)) {
       candidates.push({ abs: full.toString(), path: `${shownDir}/${name}`, stem: stripDatePrefix(name.slice(0, -3)) });
     } else if (kind.dir) {

@@ -168,19 +168,19 @@ describe('what else a posts folder holds', () => {
     expect(json.items[0]?.content_html).toContain('<a href="https://example.com/blog/posts/other/">a link</a>');
   });
 
-  it('symbolic links to posts and bundles are read; a dangling one is an error; nothing is written beside them', async () => {
+  it('symbolic links to posts and bundles inside the posts folder are read; a dangling one is an error; nothing is written beside them', async () => {
     const root = await makeProject({
-      'elsewhere/linked.md': post('Linked file'),
-      'elsewhere/bundle/index.md': post('Linked bundle'),
+      'posts/.store/linked.md': post('Linked file'),
+      'posts/.store/bundle/index.md': post('Linked bundle'),
       'posts/own.md': post('Own'),
     });
-    await symlink(join(root, 'elsewhere/linked.md'), join(root, 'posts/linked.md'));
-    await symlink(join(root, 'elsewhere/bundle'), join(root, 'posts/linked-bundle'));
-    const elsewhere = await snapshotTree(join(root, 'elsewhere'));
+    await symlink(join(root, 'posts/.store/linked.md'), join(root, 'posts/linked.md'));
+    await symlink(join(root, 'posts/.store/bundle'), join(root, 'posts/linked-bundle'));
+    const store = await snapshotTree(join(root, 'posts/.store'));
     expect(await runCli(root, ['build'])).toMatchObject({ code: 0, lines: [] });
     const { json } = await readFeeds(root);
     expect(json.items.map((i) => i.title).sort()).toEqual(['Linked bundle', 'Linked file', 'Own']);
-    expect(await snapshotTree(join(root, 'elsewhere'))).toEqual(elsewhere);
+    expect(await snapshotTree(join(root, 'posts/.store'))).toEqual(store);
 
     await symlink(join(root, 'nowhere.md'), join(root, 'posts/gone.md'));
     const run = await runCli(root, ['check']);
