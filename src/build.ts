@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { bundleFiles } from './bundle-files.js';
-import type { ResolvedConfig } from './config.js';
+import type { ConfigSource, ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
 import { foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
@@ -12,7 +12,7 @@ import type { FeedFormat } from './feeds/format.js';
 import { JSON_FEED } from './feeds/json.js';
 import { RSS } from './feeds/rss.js';
 import { tagDir, tagFeeds } from './feeds/tags.js';
-import { docKey, postsKey, type PostKeys } from './fingerprint.js';
+import { docKey, postsKey, withInput, type PostKeys } from './fingerprint.js';
 import { headerRules, headersFile } from './hosting.js';
 import { listPagePath, listPages } from './listing.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages.js';
@@ -26,7 +26,12 @@ import { listSources } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
 import { unknownKeyWarnings, type UnknownKeysOf } from './unknown-keys.js';
 import { collectTags, type Tag } from './tags.js';
-import type { OutputFile } from './write.js';
+import { outputConflicts } from './output-paths.js';
+import { siteImages, type ConfigLocator } from './site-images.js';
+import { staticFolderProblems } from './out-dir.js';
+import { listStaticFiles, staticOutput } from './static-files.js';
+import { locateJsonKey } from './util.js';
+import type { OutputFile, OutputOrigin } from './write.js';
 
 export interface BuildOptions {
   readonly config: ResolvedConfig;
@@ -44,6 +49,10 @@ export interface BuildOptions {
   readonly pool?: PoolOptions;
   /** Stage results from earlier builds (the CLI passes the disk cache, `cache.ts`); without one every post is rendered. */
   readonly cache?: PostCache;
+  /** Where the config was read from, so problems with its values (a missing `icon` file) point at their lines. */
+  readonly configSource?: ConfigSource;
+  /** The output folder (relative to root, or absolute), when there is one: the static folder must not overlap it. */
+  readonly outDir?: string;
 }
 
 export interface BuildResult {
@@ -87,10 +96,36 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   diagnostics.push(...tagged.diagnostics);
   const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts, config.allowAnyBundleFile === true));
   diagnostics.push(...assets.diagnostics);
+  // A static folder that holds the output or the posts is not read (each build would publish the last one).
+  const overlap = staticFolderProblems(options.root, options.postsDir, options.outDir, config, options.configSource);
+  diagnostics.push(...overlap);
+  const statics = overlap.length > 0 ? { files: [], diagnostics: [] }
+    : atStage('reading the static files in', config.static, () => listStaticFiles(resolve(options.root, config.static), config.static));
+  diagnostics.push(...statics.diagnostics);
+  const images = atStage('reading the icon and logo in', config.static, () => siteImages(config, statics.files, configLocator(options.configSource)));
+  diagnostics.push(...images.diagnostics);
+  const withImages: Site = Object.keys(images.images).length > 0 ? { ...site, images: images.images } : site;
+  // Every page and feed shows the icon: its type and size are among their inputs (not the posts', so an edited
+  // icon rewrites the outputs without rendering a post again).
+  const outputKeys = loaded.keys && withImages.images ? withInput(loaded.keys, JSON.stringify(withImages.images)) : loaded.keys;
+  // Generated files first, then what users add: a conflict is reported at the later one (output-paths.ts).
+  const files = [...atStage('planning the output', undefined, () => render(withImages, tagged.tags, outputKeys)), ...assets.files, ...statics.files.map(staticOutput)];
+  // What is already reported (two posts with one slug) is not reported again as two pages at one path.
+  const reported = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
+  diagnostics.push(...outputConflicts(files.filter((f) => f.origin?.file === undefined || !reported.has(f.origin.file))));
   const sorted = sortDiagnostics(diagnostics);
   const stats = { sources: listing.entries.length, rendered: loaded.rendered };
-  if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site, stats };
-  return { files: [...render(site, tagged.tags, loaded.keys), ...assets.files], diagnostics: sorted, site, stats };
+  if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site: withImages, stats };
+  return { files, diagnostics: sorted, site: withImages, stats };
+}
+
+/** Where config keys are written, when the config file is known (its messages then point at lines). */
+function configLocator(source: ConfigSource | undefined): ConfigLocator {
+  if (!source) return () => ({ file: 'the feedwright config' });
+  return (key) => {
+    const at = locateJsonKey(source.text, [...source.keyPath, key]);
+    return { file: source.file, ...(at && { at }) };
+  };
 }
 
 /** Every feed document of the site: the main feed first, then one per tag (for `ping` and the pages). */
@@ -109,30 +144,31 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   // Paging needs each feed's whole history: all posts, or all of a tag's posts. The main feed's archives carry
   // every post's full content once; a tag's archives carry summaries (a post is in several tags: repeating its
   // full text in each tag's archives would multiply the site's size).
-  const feeds = [
-    ...pageFeed({ ...main, items: site.posts }, site.config),
-    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary')),
+  const feeds: [FeedDoc, string][] = [
+    ...pageFeed({ ...main, items: site.posts }, site.config).map((doc): [FeedDoc, string] => [doc, "the site's"]),
+    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary')
+      .map((d): [FeedDoc, string] => [d, `the tag "${tags[i]?.name ?? ''}"'s`])),
   ];
   // Counted before any is made, so each item's bytes are made once and dropped after their last document.
   const items = new ItemBytes();
-  for (const doc of feeds) for (const format of FORMATS) items.plan(format, doc);
+  for (const [doc] of feeds) for (const format of FORMATS) items.plan(format, doc);
   return [
-    ...feeds.flatMap((doc) => feedFiles(doc, keys, items)),
+    ...feeds.flatMap(([doc, owner]) => feedFiles(doc, keys, items, owner)),
     // Keys (for incremental writes): the lists show the posts' fields but not their HTML; the rest is config.
     // A page of a list shows its own posts' fields, where it is among the pages and how many posts there are.
-    ...listPages(site.posts).map((page) => out(listPagePath('', page.number), () => indexPage(site, main, page), undefined,
+    ...listPages(site.posts).map((page) => out(listPagePath('', page.number), () => indexPage(site, main, page), { what: page.number === 1 ? 'the list of posts' : `page ${page.number} of the list of posts` },
       postsKey(`index\0${page.number}\0${page.count}\0${page.total}`, page.posts, keys, 'meta'))),
-    out('404.html', () => notFoundPage(site, main), undefined, postsKey('404', [], keys)),
-    out('style.css', () => STYLESHEET, undefined, postsKey('style', [], keys)),
-    out('copy.js', () => COPY_SCRIPT, undefined, postsKey('copy', [], keys)),
-    out('robots.txt', () => robotsTxt(site.config), undefined, postsKey('robots', [], keys)),
-    ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, undefined, postsKey(file.path, site.posts, keys, 'meta'))),
-    out('_headers', () => headersFile(headerRules(site.config)), undefined, postsKey('headers', [], keys)),
+    out('404.html', () => notFoundPage(site, main), { what: 'the 404 page' }, postsKey('404', [], keys)),
+    out('style.css', () => STYLESHEET, { what: "the site's stylesheet" }, postsKey('style', [], keys)),
+    out('copy.js', () => COPY_SCRIPT, { what: "the copy button's script" }, postsKey('copy', [], keys)),
+    out('robots.txt', () => robotsTxt(site.config), { what: "the site's robots.txt" }, postsKey('robots', [], keys)),
+    ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, { what: "the site's sitemap" }, postsKey(file.path, site.posts, keys, 'meta'))),
+    out('_headers', () => headersFile(headerRules(site.config)), { what: "the hosting headers (_headers)" }, postsKey('headers', [], keys)),
     // A post page is made from the post and the config alone, so the post's key is the page's.
-    ...site.posts.map((post) => out(`${post.path}index.html`, () => postPage(site, post, main), `the page of ${post.source}`, postsKey('post', [post], keys))),
-    out('tags/index.html', () => tagsIndexPage(site, tags, main), undefined, postsKey('tags', site.posts, keys, 'meta')),
+    ...site.posts.map((post) => out(`${post.path}index.html`, () => postPage(site, post, main), { what: `the page of ${post.source}`, file: post.source }, postsKey('post', [post], keys))),
+    out('tags/index.html', () => tagsIndexPage(site, tags, main), { what: 'the list of tags' }, postsKey('tags', site.posts, keys, 'meta')),
     ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
-      () => tagPage(site, tag, byTag[i] ?? main, main, page), undefined,
+      () => tagPage(site, tag, byTag[i] ?? main, main, page), { what: `${page.number === 1 ? 'the page' : `page ${page.number}`} of the tag "${tag.name}"` },
       postsKey(`tag\0${tag.slug}\0${page.number}\0${page.count}\0${page.total}`, page.posts, keys, 'meta')))),
   ];
 }
@@ -141,9 +177,10 @@ const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
 
 /**
  * One feed document in all three formats (keyed by its own fields and its items' keys, when there are any).
- * Item bytes come from `items` (shared with the other documents it has planned).
+ * Item bytes come from `items` (shared with the other documents it has planned); `owner` names whose feed it is
+ * in messages (`the site's`).
  */
-export function feedFiles(doc: FeedDoc, keys?: PostKeys, items: ItemBytes = new ItemBytes()): OutputFile[] {
+export function feedFiles(doc: FeedDoc, keys?: PostKeys, items: ItemBytes = new ItemBytes(), owner = "the site's"): OutputFile[] {
   return FORMATS.map((format) => {
     const path = doc.paths[format.name];
     const chunks = (): Uint8Array[] => atStage('serializing', path, () => items.chunks(format, doc));
@@ -157,20 +194,24 @@ export function feedFiles(doc: FeedDoc, keys?: PostKeys, items: ItemBytes = new 
         return Buffer.concat(chunks());
       },
       ...(key !== undefined && { key }),
+      origin: { what: `${doc.history?.archived ? 'an archive of ' : ''}${owner} ${FORMAT_NAMES[format.name]}` },
     };
   });
 }
+
+const FORMAT_NAMES: Readonly<Record<string, string>> = { rss: 'RSS feed', atom: 'Atom feed', json: 'JSON Feed' };
 
 /**
  * An output file whose contents are made each time they are read. A bug in a serializer is reported with the
  * file it was making (or the post it came from).
  */
-function out(path: string, make: () => string, file?: string, key?: string): OutputFile {
+function out(path: string, make: () => string, origin: OutputOrigin, key?: string): OutputFile {
   return {
     path,
     get contents(): string {
-      return atStage('serializing', file ?? path, make);
+      return atStage('serializing', origin.file !== undefined ? origin.what : path, make);
     },
     ...(key !== undefined && { key }),
+    origin,
   };
 }

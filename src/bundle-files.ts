@@ -46,7 +46,7 @@ export async function bundleFiles(postsDir: string, shownDir: string, posts: rea
           `the bundle file ${asset.path} of ${post.source} ${problem}; bundle files are published on the site's own origin, so only images (SVG without scripts), audio, video, fonts and documents are (see "Bundle files" in the README): remove it, or set "allowAnyBundleFile": true if every author is trusted`));
         continue;
       }
-      files.push({ path: `${post.path}${asset.path}`, contents: await readFile(asset.file) });
+      files.push({ path: `${post.path}${asset.path}`, contents: await readFile(asset.file), origin: { what: `the bundle file ${shown}`, file: shown } });
     }
   }
   return { files, diagnostics };

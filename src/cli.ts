@@ -192,6 +192,8 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       drafts: values.drafts ?? false, future: values.future ?? false,
       ...(progress && { onProgress: progress.update }),
       ...(cache && { cache }),
+      ...(loaded.source && { configSource: loaded.source }),
+      outDir,
     });
     progress?.done();
     diagnostics = [...diagnostics, ...result.diagnostics];
@@ -214,7 +216,8 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         writeFailed((error as Error).message);
       }
     }
-    if (command === 'check') for (const file of result.files) void file.contents; // contents are made when read
+    // Contents are made when read (copied files are only copied: reading them would load each whole).
+    if (command === 'check') for (const file of result.files) if (file.copyOf === undefined) void file.contents;
     const posts = result.site?.posts.length ?? 0;
     const ms = Math.round(performance.now() - started);
     const unpublished = leftOutNote(result.site?.leftOut);

@@ -36,8 +36,20 @@ export interface ResolvedConfig {
   /** Posts per RFC 5005 archive document (older posts than the subscription feed carries). */
   readonly archiveSize: number;
   readonly output: OutputNames;
+  /**
+   * The static folder, relative to the project root (`/`-separated, no `..`): its files are copied to the output
+   * as they are (see static-files.ts).
+   */
+  readonly static: string;
+  /** Absolute URLs of the feed's small and large images. */
   readonly icon?: string;
   readonly logo?: string;
+  /**
+   * When `icon`/`logo` was written as a path into the site (not a full URL): that path, which names a file the
+   * static folder must hold (`/`-separated, NFC, no query). The build checks it and reads its type and size.
+   */
+  readonly iconFile?: string;
+  readonly logoFile?: string;
   readonly copyright?: string;
   /** Longest summary, in characters, before a warning. */
   readonly summaryLength: number;
@@ -85,11 +97,12 @@ export const DEFAULTS = {
   output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' },
   summaryLength: 300,
   allowRawHtml: false,
+  static: 'static',
 } as const;
 
 const KNOWN_KEYS = [
   'title', 'url', 'description', 'language', 'author', 'timeZone', 'limit', 'output',
-  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'allowAnyBundleFile', 'podcast', 'hub', 'archiveSize', 'permalink',
+  'icon', 'logo', 'copyright', 'summaryLength', 'allowRawHtml', 'allowAnyBundleFile', 'podcast', 'hub', 'archiveSize', 'permalink', 'static',
 ] as const;
 
 export interface ConfigResult {
@@ -197,6 +210,7 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
   const output = resolveOutput(data.output, (code, message) => fail('output', code, message));
   const icon = resolveAssetUrl(optStr('icon'), url, (m) => fail('icon', 'config-url', `"icon" ${m}`));
   const logo = resolveAssetUrl(optStr('logo'), url, (m) => fail('logo', 'config-url', `"logo" ${m}`));
+  const staticDir = staticFolder(str('static', DEFAULTS.static), (m) => fail('static', 'config-static', `"static" ${m}`));
   const copyright = optStr('copyright');
   const podcast = data.podcast === undefined ? undefined : resolvePodcast(
     data.podcast,
@@ -219,8 +233,11 @@ export function resolveConfig(source: ConfigSource, overrides: ConfigOverrides =
     config: {
       title, url, description, language, author, timeZone, limit, archiveSize, output, summaryLength, allowRawHtml,
       ...(allowAnyBundleFile && { allowAnyBundleFile }),
-      ...(icon !== undefined && { icon }),
-      ...(logo !== undefined && { logo }),
+      static: staticDir,
+      ...(icon !== undefined && { icon: icon.url }),
+      ...(logo !== undefined && { logo: logo.url }),
+      ...(icon?.file !== undefined && { iconFile: icon.file }),
+      ...(logo?.file !== undefined && { logoFile: logo.file }),
       ...(copyright !== undefined && { copyright }),
       ...(podcast !== undefined && { podcast }),
       ...(hub !== undefined && { hub }),
@@ -332,16 +349,47 @@ function resolveOutput(value: unknown, report: Report): OutputNames {
   return out;
 }
 
-function resolveAssetUrl(value: string | undefined, base: string, report: (message: string) => void): string | undefined {
+/**
+ * An image's URL: a full http(s) URL is used as it is; anything else is a path resolved against the site URL,
+ * naming a file the static folder publishes (`file`), so it must stay inside the site (`/favicon.png` on a site
+ * at `https://example.com/blog/` would point at `https://example.com/favicon.png`, which no build writes).
+ */
+function resolveAssetUrl(value: string | undefined, base: string, report: (message: string) => void): { url: string; file?: string } | undefined {
   if (value === undefined) return undefined;
-  try {
+  if (URL.canParse(value)) {
+    const u = new URL(value);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return { url: u.href };
+  } else if (value !== '') {
     const u = new URL(value, base);
-    if (u.protocol === 'https:' || u.protocol === 'http:') return u.href;
-  } catch {
-    // fall through to the report
+    const site = new URL(base);
+    if (u.origin === site.origin && u.pathname.startsWith(site.pathname) && u.pathname !== site.pathname) {
+      let file: string | undefined;
+      try {
+        file = decodeURIComponent(u.pathname.slice(site.pathname.length)).normalize('NFC');
+      } catch {
+        // a malformed %-escape: reported below
+      }
+      if (file !== undefined && !file.endsWith('/')) return { url: u.href, file };
+    } else {
+      report(`"${value}" points outside the site (${u.href} is not below ${base}); a path in "icon" or "logo" names a file of the static folder, which is published at the site URL: write it without a leading "/" or "../" (e.g. "favicon.png"), or give a full https:// URL`);
+      return undefined;
+    }
   }
-  report(`must be an http(s) URL or a path relative to the site URL, found "${value}"`);
+  report(`must be an http(s) URL or the path of a file in the static folder (e.g. "favicon.png"), found "${value}"`);
   return undefined;
+}
+
+/**
+ * The static folder's name: a relative path inside the project, `/`-separated, without `.`/`..` segments (it is
+ * published as a whole, so it must never be the project itself or lead out of it).
+ */
+function staticFolder(value: string, report: (message: string) => void): string {
+  const parts = value.replace(/\\/g, '/').split('/').filter((part) => part !== '' && part !== '.');
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || parts.includes('..') || parts.length === 0) {
+    report(`must be a folder inside the project, relative to it (e.g. "static" or "site/static"), found "${value}"`);
+    return DEFAULTS.static;
+  }
+  return parts.join('/');
 }
 
 /** A WebSub hub must be an absolute http(s) URL (it is linked from feeds read anywhere). */

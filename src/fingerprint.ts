@@ -48,3 +48,11 @@ export function docKey(doc: FeedDoc, format: string, keys: PostKeys | undefined)
   const { items, config: _config, ...rest } = doc; // (the config is in the salt)
   return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys, doc.content === 'summary' ? 'meta' : 'posts');
 }
+
+/**
+ * `keys` with one more input in the salt every output key starts from: something every output shows besides the
+ * posts and the config (the icon's type and size), so a change to it rewrites them without rendering any post.
+ */
+export function withInput(keys: PostKeys, input: string): PostKeys {
+  return { ...keys, salt: createHash('sha256').update(`${keys.salt}\0${input}`).digest('hex').slice(0, 32) };
+}

@@ -59,8 +59,16 @@ export function headerRules(config: ResolvedConfig): HeaderRule[] {
     { pattern: `/tags/:tag/archive/:n/${TAG_FEED_NAMES.json}`, headers: feed(FEED_MEDIA_TYPES.json) },
     { pattern: '/style.css', headers: [['Cache-Control', ASSET_CACHE]] },
     { pattern: '/copy.js', headers: [['Cache-Control', ASSET_CACHE]] },
+    // Static files (static-files.ts) get the site-wide rule above like every file. `.well-known/` holds metadata
+    // other sites' clients read (security.txt, nostr.json, webfinger), so it may be fetched from any origin;
+    // Apple's app-site association file has no extension, and iOS wants it as JSON.
+    { pattern: '/.well-known/*', headers: [['Access-Control-Allow-Origin', '*']] },
+    ...APPLE_APP_SITE_ASSOCIATION.map((pattern) => ({ pattern, headers: [['Content-Type', 'application/json']] as [string, string][] })),
   ];
 }
+
+/** Where iOS looks for a site's app-site association file (the first is the one it reads today). */
+const APPLE_APP_SITE_ASSOCIATION = ['/.well-known/apple-app-site-association', '/apple-app-site-association'];
 
 /** Our pages load only same-origin style and script; post images and media may come from anywhere. */
 export const CONTENT_SECURITY_POLICY =
@@ -126,6 +134,21 @@ ${siteHeaders.join('\n')}
 ${feeds.join('\n')}
 location ~ ^/(style\\.css|copy\\.js)$ {
     add_header Cache-Control "${ASSET_CACHE}" always;
+${siteHeaders.join('\n')}
+}
+location ^~ /.well-known/ {
+    add_header Access-Control-Allow-Origin "*" always;
+${siteHeaders.join('\n')}
+}
+location = /.well-known/apple-app-site-association {
+    types { }
+    default_type "application/json";
+    add_header Access-Control-Allow-Origin "*" always;
+${siteHeaders.join('\n')}
+}
+location = /apple-app-site-association {
+    types { }
+    default_type "application/json";
 ${siteHeaders.join('\n')}
 }
 `;

@@ -4,6 +4,7 @@ import { feedUrl, type FeedDoc } from './feeds/doc.js';
 import { tagUrl } from './feeds/tags.js';
 import { listPageUrl, type ListPage } from './listing.js';
 import type { Post } from './post.js';
+import type { ImageInfo } from './site-images.js';
 import type { Site } from './site.js';
 import { tagSlug } from './tags.js';
 import { GENERATOR } from './version.js';
@@ -70,7 +71,7 @@ export function layout(config: ResolvedConfig, main: FeedDoc, opts: PageOptions)
     ...(opts.noindex ? ['<meta name="robots" content="noindex">'] : [`<link rel="canonical" href="${h(opts.canonical)}">`]),
     ...alternates,
     // Without an icon, an empty one stops browsers asking for /favicon.ico (a 404 on every page view).
-    `<link rel="icon" href="${h(config.icon ?? 'data:,')}">`,
+    `<link rel="icon" href="${h(config.icon ?? 'data:,')}"${iconDetails(main.images?.icon)}>`,
     `<link rel="stylesheet" href="${h(asset('style.css'))}">`,
     ...(opts.script ? [`<script src="${h(asset('copy.js'))}" defer></script>`] : []),
     ...(opts.head ?? []),
@@ -168,7 +169,10 @@ ${postList(config, page.posts, 'h3', { ...page, firstUrl: config.url })}`;
   return layout(config, main, {
     title: first ? config.title : `Posts, page ${page.number} · ${config.title}`, description: config.description || config.title, canonical, body, script: first,
     feeds: [{ title: config.title, links: feedLinks(main) }],
-    head: openGraph([['og:type', 'website'], ['og:title', config.title], ['og:description', config.description], ['og:url', canonical], ['og:site_name', config.title], ['og:image', config.logo ?? '']]),
+    head: [
+      ...openGraph([['og:type', 'website'], ['og:title', config.title], ['og:description', config.description], ['og:url', canonical], ['og:site_name', config.title], ['og:image', config.logo ?? '']]),
+      ...(config.logo ? imageDetails(main.images?.logo) : []),
+    ],
   });
 }
 
@@ -185,7 +189,7 @@ export function postPage(site: Site, post: Post, main: FeedDoc): string {
       ['og:type', 'article'], ['og:title', post.title], ['og:description', post.summary ?? ''], ['og:url', post.url],
       ['og:site_name', config.title], ['og:image', post.image ?? config.logo ?? ''],
     ]),
-    ...(post.image ? ogImageDetails(post) : []),
+    ...(post.image ? imageDetails(post.imageInfo) : config.logo ? imageDetails(main.images?.logo) : []),
     ...openGraph([
       ['article:published_time', toRfc3339(post.date)], ['article:modified_time', toRfc3339(post.updated)],
       ...post.tags.map((t): [string, string] => ['article:tag', t]),
@@ -219,9 +223,8 @@ export function notFoundPage(site: Site, main: FeedDoc): string {
   });
 }
 
-/** Open Graph image type and size, when the cover is a file in the post bundle. */
-function ogImageDetails(post: Post): string[] {
-  const info = post.imageInfo;
+/** Open Graph image type and size, when the image is a file the build read (a bundle cover, a static logo). */
+function imageDetails(info: { readonly type?: string; readonly width?: number; readonly height?: number } | undefined): string[] {
   if (!info) return [];
   return [
     ...(info.type ? [`<meta property="og:image:type" content="${h(info.type)}">`] : []),
@@ -229,6 +232,18 @@ function ogImageDetails(post: Post): string[] {
       ? [`<meta property="og:image:width" content="${info.width}">`, `<meta property="og:image:height" content="${info.height}">`]
       : []),
   ];
+}
+
+/**
+ * ` type="image/png" sizes="32x32"` for the icon's `<link>`, when it is a static file the build read: browsers
+ * pick among icons by these without downloading them. An SVG scales to any size; an ICO holds several, so no
+ * single size is given for it.
+ */
+function iconDetails(info: ImageInfo | undefined): string {
+  if (!info?.type) return '';
+  const sizes = info.type === 'image/svg+xml' ? 'any'
+    : info.width !== undefined && info.height !== undefined && !/icon$/.test(info.type) ? `${info.width}x${info.height}` : undefined;
+  return ` type="${h(info.type)}"${sizes ? ` sizes="${sizes}"` : ''}`;
 }
 
 /** A player for each audio or video attachment, and a download link for every attachment. */

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './config.js';
 import { newestUpdate } from './feeds/doc.js';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { Post } from './post.js';
+import type { SiteImages } from './site-images.js';
 import { compareStrings } from './util.js';
 
 /** Everything the serializers need: no disk, no clock. */
@@ -15,6 +16,8 @@ export interface Site {
   readonly updated: number;
   /** Valid posts not published: drafts, and posts dated after the reference time (a post can be both). */
   readonly leftOut: { readonly drafts: number; readonly future: number };
+  /** Type and size of the config's icon and logo, when they are files of the static folder (site-images.ts). */
+  readonly images?: SiteImages;
 }
 
 export interface SiteOptions {

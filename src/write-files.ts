@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OutputFile } from './write.js';
 
 /**
  * Create new files under `root` (an existing folder), with the folders they need, one at a time, each made just
- * before it is written, so memory holds one file's bytes, not the site's. Files are created with flag `wx`,
+ * before it is written, so memory holds one file's bytes, not the site's (a file with `copyOf` is copied by path). Files are created with flag `wx`,
  * never replacing anything. The first failure (making a file's contents, or the file) is thrown, and nothing
  * is being written by then, so the caller can rename or remove `root` safely.
  *
@@ -22,6 +22,11 @@ export async function writeNewFiles(root: string, files: Iterable<{ readonly fil
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true }); // an existing folder is fine, as with `mkdir -p`
       made.add(dir);
+    }
+    if (file.copyOf !== undefined) {
+      // In the kernel (a reflink where the file system can), never through memory; EXCL as `wx` below.
+      copyFileSync(file.copyOf, to, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+      continue;
     }
     const { chunks, buffer } = bytesOf(file, spare);
     writeChunks(to, chunks);

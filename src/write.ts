@@ -21,6 +21,24 @@ export interface OutputFile {
    * incremental write skips a file whose key is the one it had last time. Files without a key are always written.
    */
   readonly key?: string;
+  /**
+   * A file on disk whose bytes these are (a static file): writers copy it by path (a reflink where the file
+   * system can, never a hard link, so nothing done to the output reaches the source) instead of reading
+   * `contents`, so a big file is never held in memory.
+   */
+  readonly copyOf?: string;
+  /** What makes this file, for messages about it (two outputs at one path: see output-paths.ts). */
+  readonly origin?: OutputOrigin;
+}
+
+/** What an output file is made from, for messages: `the site's RSS feed`, `the page of posts/a.md`. */
+export interface OutputOrigin {
+  /** A phrase naming it. */
+  readonly what: string;
+  /** The input file it comes from, where a message about it belongs (a post, a static file, the config). */
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
 /** What a write put in place: each file's key (null: a file without one), and each folder's modification time. */

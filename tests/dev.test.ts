@@ -55,11 +55,12 @@ describe('feedwright dev', () => {
       'posts/trip/index.md': post({ title: 'First title', date: '2024-01-01', tags: '[film]' }, '![A picture](pic.png)'),
       'posts/trip/pic.png': png(8, 8),
       'posts/other.md': post({ title: 'Other', date: '2023-06-01' }),
+      'static/.well-known/security.txt': 'Contact: mailto:a@example.org\n',
     });
     const stop = new AbortController();
     const { io, base, until } = watchedIo(dir, stop.signal);
     const running = main(['dev', '--port', '0'], io);
-    await until(() => base.stdoutText.includes('Watching posts/ and package.json for changes'));
+    await until(() => base.stdoutText.includes('Watching posts/, static/ and package.json for changes'));
     const url = /Serving dist\/ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(base.stdoutText)?.[1] ?? '';
     expect(url).not.toBe('');
 
@@ -118,16 +119,25 @@ describe('feedwright dev', () => {
     await until(() => lines(base.stdoutText, /^Built /) > builds);
     expect((await readFile(join(dir, 'dist/posts/trip/pic.png'))).equals(png(16, 16))).toBe(true);
 
+    // The static folder is watched: an edited file and a new one are copied and served.
+    const staticBuilds = lines(base.stdoutText, /^Built /);
+    await writeFile(join(dir, 'static/.well-known/security.txt'), 'Contact: mailto:b@example.org\n');
+    await until(() => lines(base.stdoutText, /^Built /) > staticBuilds);
+    expect(await (await fetch(`${url}.well-known/security.txt`)).text()).toBe('Contact: mailto:b@example.org\n');
+    await writeFile(join(dir, 'static/CNAME'), 'blog.example.org\n');
+    await until(() => lines(base.stdoutText, /^Built /) > staticBuilds + 1);
+    expect(await readFile(join(dir, 'dist/CNAME'), 'utf8')).toBe('blog.example.org\n');
+
     // The config is watched too.
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { feedwright: { title: string } };
     pkg.feedwright.title = 'Renamed news';
     await writeFile(join(dir, 'package.json'), JSON.stringify(pkg));
-    await events.next(4);
+    await events.next(6);
     expect(await (await fetch(url)).text()).toContain('<h1>Renamed news</h1>');
 
     // A deleted post disappears from the output.
     await rm(join(dir, 'posts/other.md'));
-    await events.next(5);
+    await events.next(7);
     await expect(stat(join(dir, 'dist/posts/other/index.html'))).rejects.toThrow();
     expect((await fetch(`${url}posts/other/`)).status).toBe(404);
 

@@ -89,7 +89,7 @@ describe('feedwright build (end to end, through main(argv, io))', () => {
   afterAll(removeTempDirs);
 
   it('prints one success line: posts, files, time', () => {
-    expect(stdout).toMatch(/^Built 7 posts into \S+\/: 59 files in \d+ ms; left out: 1 draft, 1 post dated in the future \(--drafts, --future to include\)\n$/);
+    expect(stdout).toMatch(/^Built 7 posts into \S+\/: 62 files in \d+ ms; left out: 1 draft, 1 post dated in the future \(--drafts, --future to include\)\n$/);
     // warnings go to stderr, one line each, then a count
     expect(stderr).toContain('posts/2024-05-20-hostile-text.md:14:23 warning removed character U+0007');
     expect(stderr).toContain('posts/2024-05-20-hostile-text.md:2:1 warning removed character U+0001 (written as a YAML escape) from "title"');
@@ -210,9 +210,10 @@ describe('feedwright build (end to end, through main(argv, io))', () => {
       expect(DomUtils.textContent(DomUtils.getElementsByTagName('h1', page)).trim()).toBe(e.title);
       expect(DomUtils.getElementsByTagName('link', page).find((l) => l.attribs.rel === 'canonical')?.attribs.href).toBe(e.url);
     }
-    // Tag pages and feeds are checked in tags.test.ts; the bundle's cover is copied beside its page.
+    // Tag pages and feeds are checked in tags.test.ts; the bundle's cover is copied beside its page, and the
+    // static folder's files (the config's icon and logo among them) at their own paths.
     expect([...tree.keys()].filter((p) => !p.startsWith('tags/')).sort()).toEqual([
-      '404.html', '_headers', 'atom.xml', 'copy.js', 'feed.json', 'index.html',
+      '.well-known/security.txt', '404.html', '_headers', 'atom.xml', 'copy.js', 'favicon.png', 'feed.json', 'images/logo.png', 'index.html',
       ...[...EXPECTED.map((e) => `${e.url.slice(SITE.length)}index.html`), 'posts/tie-zebra/cover.jpg'].sort(),
       'robots.txt', 'rss.xml', 'sitemap.xml', 'style.css',
     ]);
@@ -352,7 +353,7 @@ describe('command line', () => {
   it('check writes nothing', async () => {
     const result = await run(['check'], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Checked 7 posts: 59 files rendered in memory in \d+ ms, nothing written; left out: 1 draft, 1 post dated in the future \(--drafts, --future to include\)\n$/);
+    expect(result.stdout).toMatch(/^Checked 7 posts: 62 files rendered in memory in \d+ ms, nothing written; left out: 1 draft, 1 post dated in the future \(--drafts, --future to include\)\n$/);
     await expect(access(join(dir, 'dist'))).rejects.toThrow();
   });
 

@@ -34,6 +34,11 @@ beforeAll(async () => {
     'posts/a.md': post({ title: 'A', date: '2024-01-01', tags: '[film, Science Fiction]' }),
     'posts/b/index.md': post({ title: 'B', date: '2024-02-01', tags: '[film]' }, '![x](x.png)'),
     'posts/b/x.png': png(4, 4),
+    // Static files: served with the same site-wide headers, .well-known/ to any origin, AASA as JSON.
+    'static/.well-known/security.txt': 'Contact: mailto:security@example.org\n',
+    'static/.well-known/apple-app-site-association': '{"applinks":{"details":[]}}\n',
+    'static/apple-app-site-association': '{"applinks":{"details":[]}}\n',
+    'static/extra/page.html': '<!doctype html><title>Mine</title>\n',
   }, { url: 'https://example.org/', limit: 1 }); // one post per feed, so the main and film feeds have archives
   const built = await run(dir, ['build']);
   expect(built.code).toBe(0);
@@ -43,7 +48,8 @@ beforeAll(async () => {
   if (!config) throw new Error('fixture config is invalid');
   rules = headerRules(config);
   // Every file the build wrote, except `_headers` (read by hosts, never served).
-  files = (await readdir(dist, { recursive: true })).filter((f) => f.includes('.') && f !== '_headers').sort();
+  files = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dist.length + 1)).filter((f) => f !== '_headers').sort();
 
   const work = await mkdtemp(join(tmpdir(), 'feedwright-nginx-'));
   await mkdir(join(work, 'temp'));
@@ -120,6 +126,21 @@ describe('the README nginx snippet in a real nginx', () => {
         expect(res.headers.get(name), `${path} ${name}`).toBe(value);
       }
     }
+  });
+
+  it('serves static files with the site-wide safety headers, .well-known/ to any origin and the app-site association as JSON', async () => {
+    expect(files).toContain('.well-known/security.txt');
+    for (const path of ['/.well-known/apple-app-site-association', '/apple-app-site-association']) {
+      const res = await fetch(base + path);
+      expect(res.headers.get('content-type'), path).toBe('application/json');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    const security = await fetch(`${base}/.well-known/security.txt`);
+    expect(security.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(security.headers.get('access-control-allow-origin')).toBe('*');
+    const page = await fetch(`${base}/extra/page.html`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('serves folders through index.html in UTF-8, and 404.html for missing paths', async () => {

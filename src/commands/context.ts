@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Io } from '../cli.js';
-import { resolveConfig, type ResolvedConfig } from '../config.js';
+import { resolveConfig, type ConfigSource, type ResolvedConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { loadConfigSource } from '../load-config.js';
 import { siteUrlOverride } from '../site-url.js';
@@ -18,12 +18,12 @@ export interface CliValues {
 }
 
 /** Load and resolve the config with the usual precedence; `url` (the dev server's) wins over everything. */
-export async function loadConfig(io: Io, values: CliValues, url?: string): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
+export async function loadConfig(io: Io, values: CliValues, url?: string): Promise<{ config?: ResolvedConfig; source?: ConfigSource; diagnostics: Diagnostic[] }> {
   const configPath = values.config ?? 'package.json';
   const loaded = await loadConfigSource(resolve(io.cwd, configPath), configPath);
   if (!loaded.source) return { diagnostics: loaded.diagnostics };
   const override = url === undefined ? siteUrlOverride(values['site-url'], io.env) : { url };
   if (override.note) io.stderr(`feedwright: note: ${override.note}\n`);
   const resolved = resolveConfig(loaded.source, override.url === undefined ? {} : { url: override.url, ...(override.from && { urlFrom: override.from }) });
-  return { ...(resolved.config && { config: resolved.config }), diagnostics: [...loaded.diagnostics, ...resolved.diagnostics] };
+  return { ...(resolved.config && { config: resolved.config }), source: loaded.source, diagnostics: [...loaded.diagnostics, ...resolved.diagnostics] };
 }

@@ -1,21 +1,23 @@
 import { resolve } from 'node:path';
-import { watch } from 'chokidar';
+import { watch, type FSWatcher } from 'chokidar';
 import { build } from '../build.js';
 import { checkOutDir, referenceTime, report, type Io } from '../cli.js';
 import { loadConfig, type CliValues } from '../commands/context.js';
+import { DEFAULTS } from '../config.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { headerRules } from '../hosting.js';
 import { foreignOutput } from '../out-dir.js';
 import { outputProblem, writeOutput, type OutputFile } from '../write.js';
 import { startDevServer, type DevServer } from './server.js';
-import { countChanges, syncOutput, type OutputSnapshot } from './sync.js';
+import { countChanges, snapshotOf, syncOutput, type OutputSnapshot, type Snapshot } from './sync.js';
 
 /** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
 const SETTLE_MS = 60;
 
 /**
  * `feedwright dev`: serve the output folder on 127.0.0.1, build it with the site URL set to that server,
- * rebuild on every change to the posts folder (posts and bundle files) or the config, and reload open pages.
+ * rebuild on every change to the posts folder (posts and bundle files), the static folder or the config, and
+ * reload open pages.
  * A build with errors prints them and leaves the last good build in place and served.
  */
 export async function dev(values: CliValues, io: Io): Promise<number> {
@@ -46,21 +48,41 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   }
 
   let last: OutputSnapshot | undefined;
+  // The static folder is named by the config: watched once known (a config naming another adds that one).
+  let staticDir: string | undefined;
+  const watched = new Set<string>();
+  let watcher: FSWatcher | undefined;
+  const watchStatic = (): void => {
+    if (!watcher || staticDir === undefined || watched.has(staticDir)) return;
+    watcher.add(resolve(root, staticDir));
+    watched.add(staticDir);
+  };
   const rebuild = async (): Promise<void> => {
     const started = performance.now();
     const loaded = await loadConfig(io, values, server.url);
     const now = referenceTime(io);
     let diagnostics: Diagnostic[] = loaded.diagnostics;
     let files: OutputFile[] = [];
+    let snapshot: OutputSnapshot = new Map();
     let posts = 0;
     if (loaded.config && !hasErrors(diagnostics) && typeof now === 'number') {
       const result = await build({
         config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false,
+        outDir, ...(loaded.source && { configSource: loaded.source }),
       });
       diagnostics = [...diagnostics, ...result.diagnostics];
-      // Contents are made each time they are read (build.ts); the dev loop compares, writes and keeps them: make them once.
-      files = result.files.map((f) => ({ path: f.path, contents: f.contents }));
+      // Contents are made each time they are read (build.ts); the dev loop compares, writes and keeps them: make
+      // them once. Static files are kept as what they are copied from, never read whole.
+      const kept = new Map<string, Snapshot>();
+      files = result.files.map((f) => {
+        const made = snapshotOf(f);
+        kept.set(f.path, made);
+        return typeof made === 'object' && 'copyOf' in made ? f : { path: f.path, contents: made };
+      });
+      snapshot = kept;
       posts = result.site?.posts.length ?? 0;
+      staticDir = loaded.config.static;
+      watchStatic();
     }
     report(diagnostics, io);
     if (typeof now === 'string') io.stderr(`feedwright: ${now}\n`);
@@ -74,13 +96,13 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
       // The first build replaces whatever was in the folder (say, a production build) as a whole.
       await writeOutput(resolve(root, outDir), files);
       changed = files.length;
-    } else if (countChanges(last, files) === 0) {
+    } else if (countChanges(last, snapshot) === 0) {
       io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);
       return;
     } else {
-      changed = await syncOutput(resolve(root, outDir), files, last);
+      changed = await syncOutput(resolve(root, outDir), snapshot, last);
     }
-    last = new Map(files.map((f) => [f.path, f.contents]));
+    last = snapshot;
     const ms = Math.round(performance.now() - started);
     server.ready(headerRules(loaded.config));
     server.reload();
@@ -100,13 +122,17 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   io.stdout(`Serving ${outDir}/ at ${server.url} (Ctrl+C to stop)\n`);
   // The watcher is ready before the first build reads anything: an edit saved while dev starts is either read by
   // that build or seen by the watcher, never lost between the two (tests/dev.test.ts saves during start-up 20 times).
-  const watcher = watch([resolve(root, postsDir), resolve(root, configPath)], { ignoreInitial: true });
-  watcher.on('all', schedule);
-  await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+  // The static folder is named by the config, so the config is read first for its name (the default if it is broken).
+  staticDir = (await loadConfig(io, values, server.url)).config?.static ?? DEFAULTS.static;
+  const watching = watch([resolve(root, postsDir), resolve(root, configPath), resolve(root, staticDir)], { ignoreInitial: true });
+  watcher = watching;
+  watched.add(staticDir);
+  watching.on('all', schedule);
+  await new Promise<void>((ready) => watching.once('ready', () => ready()));
   // Through the queue, so a change seen during the first build waits for it instead of running beside it.
   queue = queue.then(rebuild).catch((error: unknown) => io.stderr(`feedwright: the build failed: ${(error as Error).message}\n`));
   await queue;
-  io.stdout(`Watching ${postsDir}/ and ${configPath} for changes\n`);
+  io.stdout(`Watching ${postsDir}/, ${staticDir}/ and ${configPath} for changes\n`);
 
   await new Promise<void>((stop) => {
     if (io.signal?.aborted) stop();
@@ -114,7 +140,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   });
   clearTimeout(timer);
   await queue;
-  await watcher.close();
+  await watching.close();
   await server.close();
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { OutputNames, ResolvedConfig } from '../config.js';
 import type { Post } from '../post.js';
+import type { SiteImages } from '../site-images.js';
 import type { Site } from '../site.js';
 
 /**
@@ -26,6 +27,8 @@ export interface FeedDoc {
    * already carry every post's full text once). Absent: full content.
    */
   readonly content?: 'summary';
+  /** Type and size of the config's icon and logo, when they are static files (site-images.ts). */
+  readonly images?: SiteImages;
 }
 
 /** RFC 5005 namespace of `fh:archive`. */
@@ -73,6 +76,7 @@ export function mainFeed(site: Site): FeedDoc {
     // From the items the feed carries, not all posts: a post cut off by `limit` does not change this feed.
     updated: newestUpdate(site.items),
     items: site.items,
+    ...(site.images && { images: site.images }),
   };
 }
 

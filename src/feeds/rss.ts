@@ -1,4 +1,5 @@
-import type { Author } from '../config.js';
+import type { Author, ResolvedConfig } from '../config.js';
+import type { ImageInfo, SiteImages } from '../site-images.js';
 import { toRfc822 } from '../dates.js';
 import type { Post } from '../post.js';
 import { serialize, type FeedFormat } from './format.js';
@@ -56,9 +57,11 @@ function head(doc: FeedDoc): string {
   }
   lines.push(`    ${el('generator', `${GENERATOR.name} ${GENERATOR.version}`)}`);
   lines.push(`    ${el('docs', 'https://www.rssboard.org/rss-specification')}`);
-  const image = config.logo ?? config.icon;
+  const image = rssImage(config, doc.images);
   if (image) {
-    lines.push('    <image>', `      ${el('url', image)}`, `      ${el('title', doc.title)}`, `      ${el('link', doc.homeUrl)}`, '    </image>');
+    lines.push('    <image>', `      ${el('url', image.url)}`, `      ${el('title', doc.title)}`, `      ${el('link', doc.homeUrl)}`);
+    if (image.width !== undefined && image.height !== undefined) lines.push(`      ${el('width', String(image.width))}`, `      ${el('height', String(image.height))}`);
+    lines.push('    </image>');
   }
   if (podcast) lines.push(...podcastChannel(podcast, '    '));
   lines.push('');
@@ -90,4 +93,27 @@ function item(post: Post, podcast: boolean, full: boolean): string {
 /** RSS wants `mail@example.com (Name)` where it asks for a person. */
 function mailbox(author: Author): string {
   return `${author.email} (${author.name})`;
+}
+
+/** Image types RSS allows in `<image>` (RSS 2.0: "a GIF, JPEG or PNG image"). */
+const RSS_IMAGE_TYPES = new Set(['image/gif', 'image/jpeg', 'image/png']);
+
+/** RSS 2.0 limits of `<image>`: width at most 144, height at most 400. */
+const RSS_IMAGE_MAX = { width: 144, height: 400 } as const;
+
+/**
+ * The channel image for RSS: the logo, else the icon, skipping a static file whose type RSS does not allow (an
+ * SVG or ICO). Its width and height are the file's, scaled down proportionally to fit RSS's limits when it is
+ * bigger (they are the size a reader shows it at; stating a larger one makes the feed invalid).
+ */
+function rssImage(config: ResolvedConfig, images: SiteImages | undefined): { url: string; width?: number; height?: number } | undefined {
+  const candidates: [string | undefined, ImageInfo | undefined][] = [[config.logo, images?.logo], [config.icon, images?.icon]];
+  for (const [url, info] of candidates) {
+    if (url === undefined || (info?.type !== undefined && !RSS_IMAGE_TYPES.has(info.type))) continue;
+    if (info?.width === undefined || info.height === undefined) return { url };
+    const scale = Math.min(1, RSS_IMAGE_MAX.width / info.width, RSS_IMAGE_MAX.height / info.height);
+    const fit = (n: number, max: number): number => Math.min(max, Math.max(1, Math.round(n * scale)));
+    return { url, width: fit(info.width, RSS_IMAGE_MAX.width), height: fit(info.height, RSS_IMAGE_MAX.height) };
+  }
+  return undefined;
 }

@@ -36,6 +36,7 @@ export function tagFeeds(site: Site, tags: readonly Tag[]): FeedDoc[] {
       // As for the main feed: from the items it carries (an edit to an archived post changes its archive, not this).
       updated: newestUpdate(items),
       items,
+      ...(site.images && { images: site.images }),
     };
   });
 }

@@ -14,7 +14,7 @@ describe('resolveConfig', () => {
     expect(config).toEqual({
       title: 'My feed', url: 'https://example.com/blog/', description: '', language: 'en',
       author: { name: 'My feed' }, timeZone: 'UTC', limit: 20, archiveSize: 50, output: DEFAULTS.output,
-      summaryLength: 300, allowRawHtml: false,
+      summaryLength: 300, allowRawHtml: false, static: 'static',
     });
   });
 
@@ -23,7 +23,7 @@ describe('resolveConfig', () => {
       title: 'T', url: 'http://example.com', description: 'D', language: 'pt-br',
       author: 'Jane Doe <jane@example.com>', timeZone: 'Europe/Lisbon', limit: 5,
       output: { rss: 'feed.rss', atom: 'feed.atom', json: 'feed.json' }, icon: 'favicon.ico', logo: 'https://cdn.example.com/logo.png',
-      copyright: '© Jane', summaryLength: 200, allowRawHtml: true, archiveSize: 10,
+      copyright: '© Jane', summaryLength: 200, allowRawHtml: true, archiveSize: 10, static: 'site/files/',
     }));
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
@@ -31,6 +31,7 @@ describe('resolveConfig', () => {
       author: { name: 'Jane Doe', email: 'jane@example.com' }, timeZone: 'Europe/Lisbon', limit: 5,
       output: { rss: 'feed.rss', atom: 'feed.atom', json: 'feed.json' }, icon: 'http://example.com/favicon.ico',
       logo: 'https://cdn.example.com/logo.png', copyright: '© Jane', summaryLength: 200, allowRawHtml: true, archiveSize: 10,
+      static: 'site/files', iconFile: 'favicon.ico',
     });
   });
 

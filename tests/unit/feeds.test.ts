@@ -10,7 +10,7 @@ import { buildSite } from '../../src/site.js';
 
 const CONFIG: ResolvedConfig = {
   title: 'Cats & Dogs', url: 'https://example.org/', description: '', language: 'en', author: { name: 'A' }, timeZone: 'UTC',
-  limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false,
+  limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false, static: 'static',
 };
 const EMPTY: Post = {
   source: 'posts/empty.md', slug: 'empty', path: 'posts/empty/', id: 'https://example.org/posts/empty/', url: 'https://example.org/posts/empty/',

@@ -6,7 +6,7 @@ import { toPost } from '../../src/post.js';
 const CONFIG: ResolvedConfig = {
   title: 'T', url: 'https://example.org/blog/', description: '', language: 'en', author: { name: 'Site Author' },
   timeZone: 'Europe/Paris', limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' },
-  summaryLength: 300, allowRawHtml: false,
+  summaryLength: 300, allowRawHtml: false, static: 'static',
 };
 
 function convert(text: string, stem = 'hello') {

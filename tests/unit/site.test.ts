@@ -6,7 +6,7 @@ import { buildSite, comparePosts } from '../../src/site.js';
 
 const CONFIG: ResolvedConfig = {
   title: 'T', url: 'https://example.org/', description: '', language: 'en', author: { name: 'A' }, timeZone: 'UTC',
-  limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false,
+  limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false, static: 'static',
 };
 
 function post(slug: string, date: string, extra: Partial<Post> = {}): Post {

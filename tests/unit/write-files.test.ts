@@ -76,7 +76,7 @@ describe('writeNewFiles', () => {
 describe('feed documents as shared item bytes', () => {
   const config: ResolvedConfig = {
     title: 'T', url: 'https://example.org/', description: '', language: 'en', author: { name: 'A' }, timeZone: 'UTC',
-    limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false,
+    limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false, static: 'static',
   };
   const post = (i: number): Post => ({
     source: `posts/p${i}.md`, slug: `p${i}`, path: `posts/p${i}/`, id: `https://example.org/posts/p${i}/`, url: `https://example.org/posts/p${i}/`,

@@ -1,0 +1,67 @@
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import type { OutputOrigin } from './write.js';
+
+/**
+ * Two outputs at one path: one would silently replace the other (or, written into the same folder, make the
+ * build fail half-way). Every output the build plans (generated files, bundle files, static files, …) goes
+ * through one check before anything is written, so `check` finds what `build` would trip on.
+ *
+ * Paths are compared as the strictest file systems the output may land on see them: letter case ignored (macOS
+ * and Windows) and Unicode normalized to NFC (macOS), so `RSS.xml` and `rss.xml`, or `café` typed two ways,
+ * are one path. A path that needs a folder where another output is a file (`posts` beside `posts/a/index.html`)
+ * conflicts too.
+ */
+
+/** One output path the build plans, with what makes it. */
+export interface PlannedPath {
+  readonly path: string;
+  readonly origin?: OutputOrigin;
+}
+
+/**
+ * Every conflict among `planned`, each reported once, at the later of the two outputs (in the order given:
+ * list what the site generates before what a user adds, so the message lands on the file the user can rename)
+ * and naming both.
+ */
+export function outputConflicts(planned: readonly PlannedPath[]): Diagnostic[] {
+  const files = new Map<string, PlannedPath>();
+  const out: Diagnostic[] = [];
+  const keys = planned.map((entry) => comparable(entry.path));
+  planned.forEach((entry, i) => {
+    const key = keys[i] ?? '';
+    const earlier = files.get(key);
+    if (earlier) {
+      const twin = earlier.path !== entry.path ? ` (the two paths differ only in letter case or Unicode form, which many file systems do not tell apart)` : '';
+      out.push(conflict(entry, earlier, `${describe(entry)} and ${describe(earlier)} would both be published at ${earlier.path}${twin}`));
+    } else {
+      files.set(key, entry);
+    }
+  });
+  // A file where another output needs a folder.
+  planned.forEach((entry, i) => {
+    const key = keys[i] ?? '';
+    for (let slash = key.indexOf('/'); slash >= 0; slash = key.indexOf('/', slash + 1)) {
+      const blocker = files.get(key.slice(0, slash));
+      if (!blocker) continue;
+      const [later, earlier] = planned.indexOf(blocker) < planned.indexOf(entry) ? [entry, blocker] : [blocker, entry];
+      out.push(conflict(later, earlier, `${describe(entry)} is published at ${entry.path}, which needs ${blocker.path} to be a folder, but ${describe(blocker)} is a file there`));
+      break;
+    }
+  });
+  return out;
+}
+
+/** A path as case-insensitive, normalizing file systems see it. */
+function comparable(path: string): string {
+  return path.normalize('NFC').toLowerCase();
+}
+
+function describe(entry: PlannedPath): string {
+  return entry.origin?.what ?? `the generated file ${entry.path}`;
+}
+
+function conflict(later: PlannedPath, earlier: PlannedPath, what: string): Diagnostic {
+  const at = later.origin?.file !== undefined ? later.origin : earlier.origin?.file !== undefined ? earlier.origin : undefined;
+  return diagnostic(at?.file ?? later.path, 'error', 'output-conflict', `${what}; only one can be: rename or remove one of them`,
+    at?.line !== undefined ? { line: at.line, column: at.column ?? 1 } : undefined);
+}
