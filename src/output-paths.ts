@@ -51,10 +51,12 @@ export function outputConflicts(planned: readonly PlannedPath[]): Diagnostic[] {
   return out;
 }
 
-/** A path as case-insensitive, normalizing file systems see it. */
+/** A path as case-insensitive, normalizing file systems see it (normalizing only what needs it: most paths are ASCII). */
 function comparable(path: string): string {
-  return path.normalize('NFC').toLowerCase();
+  return (NON_ASCII.test(path) ? path.normalize('NFC') : path).toLowerCase();
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 function describe(entry: PlannedPath): string {
   return entry.origin?.what ?? `the generated file ${entry.path}`;
