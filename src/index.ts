@@ -10,6 +10,7 @@ export { main, type Io } from './cli.js';
 export { resolveConfig, type Author, type ResolvedConfig, type ConfigSource } from './config.js';
 export { formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
 export { loadConfigSource } from './load-config.js';
+export type { PermalinkConfig } from './permalink.js';
 export type { Post } from './post.js';
 export type { Site } from './site.js';
 export { writeOutput, type OutputFile, type OutputManifest, type WriteOptions } from './write.js';
