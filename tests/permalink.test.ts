@@ -167,3 +167,21 @@ describe('the default and the cache', () => {
     expect(await snapshotTree(join(root, 'dist'))).toEqual(cached);
   });
 });
+
+describe('output paths', () => {
+  // Permalinks can nest one post's folder inside another's: the one check over every output path (output-paths.ts) catches it.
+  it("a post's bundle file where another post's page goes is an error naming both, not a silent overwrite", async () => {
+    const root = await makeProject({
+      'posts/outer/index.md': doc(['title: Outer', 'date: 2024-01-01T00:00:00Z', 'permalink: /a/']),
+      // (HTML bundle files need allowAnyBundleFile)
+      'posts/outer/b/index.html': '<p>An old page.</p>',
+      'posts/inner.md': doc(['title: Inner', 'date: 2024-01-02T00:00:00Z', 'permalink: /a/b/']),
+    }, { ...SITE, allowAnyBundleFile: true, permalink: { frontMatter: true } });
+    const run = await runCli(root, ['build']);
+    expect([run.code, run.lines]).toEqual([1, [
+      'posts/outer/b/index.html error the bundle file posts/outer/b/index.html and the page of posts/inner.md would both be published at a/b/index.html; only one can be: rename or remove one of them [output-conflict]',
+      '✖ 1 error, 0 warnings in 1 file',
+    ]]);
+    expect(Object.keys(await snapshotTree(root))).not.toContain('dist');
+  });
+});
