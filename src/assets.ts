@@ -45,13 +45,27 @@ export function listBundleAssets(bundleDir: string, shownDir: string): BundleAss
   const walk = (dir: string, prefix: string): void => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      // Names as bytes: a name that is not UTF-8 would come back with U+FFFD in it and then not open.
+      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       diagnostics.push(diagnostic(prefix === '' ? shownDir : `${shownDir}/${prefix.slice(0, -1)}`, 'warning', 'asset-read',
         `cannot list this folder of the post bundle: ${(error as Error).message}; its files are not published`));
       return;
     }
-    for (const entry of entries) {
+    for (const rawEntry of entries) {
+      const name = strictUtf8(rawEntry.name);
+      if (name === undefined || name.includes('\\')) {
+        // Published under its name, it would be a path no host serves the same (a backslash is a separator on
+        // Windows; the writer refuses one) or one that cannot be named at all: say so here, where `check` sees it.
+        const shown = `${shownDir}/${prefix}${new TextDecoder('utf-8').decode(rawEntry.name)}`;
+        if (!shown.split('/').pop()?.startsWith('.')) {
+          diagnostics.push(diagnostic(shown, 'error', 'invalid-file-name', name === undefined
+            ? 'this bundle file name is not valid UTF-8; rename it'
+            : 'this bundle file name has a backslash, which is a folder separator on Windows and in URLs some hosts rewrite; rename it'));
+        }
+        continue;
+      }
+      const entry = { name, isDirectory: () => rawEntry.isDirectory(), isFile: () => rawEntry.isFile(), isSymbolicLink: () => rawEntry.isSymbolicLink() };
       if (entry.name.startsWith('.')) continue;
       const rel = `${prefix}${entry.name.normalize('NFC')}`;
       if (rel === 'index.md') continue;
@@ -79,6 +93,13 @@ export function listBundleAssets(bundleDir: string, shownDir: string): BundleAss
   };
   walk(bundleDir, '');
   assets.sort((a, b) => compareStrings(a.path, b.path));
+  // Two names that are one once normalized (`café.png` typed on macOS and elsewhere) would be one output file.
+  for (let i = 1; i < assets.length; i++) {
+    if (assets[i]?.path !== assets[i - 1]?.path) continue;
+    diagnostics.push(diagnostic(`${shownDir}/${assets[i]?.path ?? ''}`, 'error', 'asset-conflict',
+      'two files in the post bundle have this name, spelled with different Unicode forms (NFC and NFD), and would be published as one; rename one'));
+    assets.splice(i--, 1);
+  }
   return { assets, diagnostics };
 }
 
@@ -87,4 +108,15 @@ export function listBundleAssets(bundleDir: string, shownDir: string): BundleAss
 /** Whether `target` lies strictly below `root` (both real paths). */
 function isBelow(root: string, target: string): boolean {
   return target !== root && isWithin(root, target);
+}
+
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** `bytes` as UTF-8, or undefined when they are not valid UTF-8. */
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

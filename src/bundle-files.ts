@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listBundleAssets, type BundleAsset } from './assets.js';
 import { scriptInSvg, unsafeType } from './bundle-policy.js';
@@ -11,6 +12,16 @@ import type { OutputFile } from './write.js';
 function unsafeFile(asset: BundleAsset): string | undefined {
   const type = mediaType(asset.path);
   return unsafeType(type) ?? (type === 'image/svg+xml' ? scriptInSvg(asset.file, asset.size) : undefined);
+}
+
+/** Why `file` cannot be opened for reading, or undefined when it can (non-blocking: a FIFO never hangs the build). */
+function cannotRead(file: string): string | undefined {
+  try {
+    closeSync(openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /**
@@ -46,7 +57,21 @@ export async function bundleFiles(postsDir: string, shownDir: string, posts: rea
           `the bundle file ${asset.path} of ${post.source} ${problem}; bundle files are published on the site's own origin, so only images (SVG without scripts), audio, video, fonts and documents are (see "Bundle files" in the README): remove it, or set "allowAnyBundleFile": true if every author is trusted`));
         continue;
       }
-      files.push({ path: `${post.path}${asset.path}`, contents: await readFile(asset.file), origin: { what: `the bundle file ${shown}`, file: shown } });
+      // Checked here, in the stage `check` shares: copying it when writing must not be the first to find out.
+      const unreadable = cannotRead(asset.file);
+      if (unreadable !== undefined) {
+        diagnostics.push(diagnostic(shown, 'error', 'asset-unreadable', `the bundle file ${asset.path} of ${post.source} cannot be read: ${unreadable}`));
+        continue;
+      }
+      // Copied by path when written, never held in memory (a 3 GB video is fine); `contents` only for readers
+      // that want the bytes (the dev server).
+      const from = asset.file;
+      files.push({
+        path: `${post.path}${asset.path}`, copyOf: from, origin: { what: `the bundle file ${shown}`, file: shown },
+        get contents(): Buffer {
+          return readFileSync(from);
+        },
+      });
     }
   }
   return { files, diagnostics };

@@ -341,13 +341,24 @@ function resolveOutput(value: unknown, report: Report): OutputNames {
       report('config-unknown-key', `unknown output "${key}"; known outputs: rss, atom, json`);
     } else if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.includes('..')) {
       report('config-output', `output "${key}" must be a plain file name like "rss.xml", found ${describe(name)}`);
+    } else if (SITE_NAMES.includes(name.toLowerCase()) || /^sitemap-\d+\.xml$/i.test(name)) {
+      report('config-output', `output "${key}" cannot be "${name}": the site itself has a file or folder of that name (${SITE_NAMES.join(', ')}, sitemap-<n>.xml)`);
     } else {
       out[key] = name;
     }
   }
-  if (new Set(Object.values(out)).size !== 3) report('config-output', 'the three outputs must have different file names');
+  // Letter case ignored: on macOS and Windows `RSS.xml` and `rss.xml` are one file.
+  if (new Set(Object.values(out).map((n) => n.toLowerCase())).size !== 3) report('config-output', 'the three outputs must have different file names (letter case does not count)');
   return out;
 }
+
+/**
+ * Names at the top of the output folder that the site itself writes (build.ts `render`): a feed of one of these
+ * names would replace, or be replaced by, the site's own file or folder. Lower case; compared ignoring case.
+ */
+export const SITE_NAMES: readonly string[] = [
+  'index.html', '404.html', 'style.css', 'copy.js', 'robots.txt', 'sitemap.xml', '_headers', 'posts', 'tags', 'archive', 'page',
+];
 
 /**
  * An image's URL: a full http(s) URL is used as it is; anything else is a path resolved against the site URL,

@@ -22,7 +22,7 @@ export interface OutputFile {
    */
   readonly key?: string;
   /**
-   * A file on disk whose bytes these are (a static file): writers copy it by path (a reflink where the file
+   * A file on disk whose bytes these are (a bundle or static file): writers copy it by path (a reflink where the file
    * system can, never a hard link, so nothing done to the output reaches the source) instead of reading
    * `contents`, so a big file is never held in memory.
    */
