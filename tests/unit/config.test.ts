@@ -81,7 +81,7 @@ describe('resolveConfig', () => {
 
   it('rejects output names that could escape the output folder or collide', () => {
     const collide = resolveConfig(source({ url: 'https://e.example/', output: { rss: 'feed.xml', atom: 'feed.xml' } }));
-    expect(collide.diagnostics.map((d) => d.message)).toEqual(['the three outputs must have different file names']);
+    expect(collide.diagnostics.map((d) => d.message)).toEqual(['the three outputs must have different file names (letter case does not count)']);
     for (const name of ['a/b.xml', '.hidden', '..', 'x..y', '']) {
       const r = resolveConfig(source({ url: 'https://e.example/', output: { rss: name } }));
       expect(r.diagnostics.map((d) => d.code), name).toEqual(['config-output']);
