@@ -5,6 +5,7 @@
  * so an unchanged checkout never pays for the TypeScript compiler (10–15 s here) on a build whose own work is
  * under half a second. One Node process: the CLI is imported here rather than started again.
  * Installed as a package, feedwright runs dist-cli/bin.js directly (`npx feedwright`); this file is not shipped.
+ * `node scripts/cli.mjs --compile-only` is `prepare`: what `npm ci`, `npm pack` and an install from a git URL run.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -45,11 +46,17 @@ if (stale !== undefined) {
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   } catch {
-    process.stderr.write('feedwright: cannot compile src/: TypeScript is not installed; run npm ci\n');
+    // Typically `npm install <path of an unbuilt clone>`: npm links the folder and runs `prepare` there, where no
+    // dev dependencies were installed. Say what to do instead of "tsc: not found".
+    process.stderr.write(`feedwright: cannot compile src/ (${stale}): TypeScript is not installed in ${root}.
+  To use feedwright in another project, install it from a git URL (npm install git+https://…/feedwright.git)
+  or from a tarball made with npm pack (npm install ./feedwright-0.1.0.tgz): neither needs TypeScript on your side.
+  To install this clone by its path, run npm ci in it first.
+`);
     process.exit(1);
   }
   const compiled = spawnSync(process.execPath, [tsc, '-p', join(src, 'tsconfig.json')], { stdio: 'inherit' });
   if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 }
 // bin.js reads process.argv.slice(2): the same arguments this script was given.
-await import(pathToFileURL(join(out, 'bin.js')).href);
+if (process.argv[2] !== '--compile-only') await import(pathToFileURL(join(out, 'bin.js')).href);

@@ -33,7 +33,7 @@ export interface Io {
   readonly signal?: AbortSignal;
 }
 
-export const USAGE = `Usage: feedwright [build|check|dev|new "Title"|ping] [options]
+export const USAGE = `Usage: feedwright [build|check|dev|new "Title"|init|ping] [options]
 
 Commands:
   build              read posts, write the feeds and pages into the output folder (default)
@@ -41,6 +41,8 @@ Commands:
   dev                build with the site URL set to a local server, serve the output folder on
                      127.0.0.1, rebuild on every change to posts or config, reload open pages
   new "Title"        create posts/<date>-<slug>.md with front matter filled in (never overwrites)
+  init               set up a blog in the current folder: config, an example post, static/, the GitHub
+                     Pages workflow, .gitignore (creates what is missing, never overwrites a file)
   ping               tell the configured WebSub hub that every feed has changed (after a deploy)
 
 Options:
@@ -97,6 +99,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const command = positionals[0] ?? 'build';
   // The other commands are loaded when used: a build does not pay for the dev server's file watcher and HTTP code.
   if (command === 'new') return (await import('./commands/new.js')).newPost(positionals.slice(1), values, io);
+  if (command === 'init') return (await import('./commands/init.js')).init(positionals.slice(1), io);
   if (command === 'ping' && positionals.length === 1) return (await import('./commands/ping.js')).ping(values, io);
   if (command === 'dev' && positionals.length === 1) return (await import('./dev/dev.js')).dev(values, io);
   if ((command !== 'build' && command !== 'check') || positionals.length > 1) {

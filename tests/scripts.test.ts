@@ -41,7 +41,7 @@ describe('npm run build/check/dev (scripts/cli.mjs)', () => {
     expect(pkg.scripts.build).toBe('node scripts/cli.mjs build');
     expect(pkg.scripts.check).toBe('node scripts/cli.mjs check');
     expect(pkg.scripts.dev).toBe('node scripts/cli.mjs dev --drafts --future');
-    expect(pkg.scripts.prepare).toBe('npm run compile'); // compiled once, at install
+    expect(pkg.scripts.prepare).toBe('node scripts/cli.mjs --compile-only'); // compiled once, at install (npm ci, npm pack, a git install)
   });
 
   it('compile when dist-cli/ is missing or a source is newer, and otherwise run the compiled CLI as it is', async () => {
@@ -62,6 +62,22 @@ describe('npm run build/check/dev (scripts/cli.mjs)', () => {
     const edited = await runScript(dir, ['dev']);
     expect(edited.stderr).toBe('feedwright: src/dev/mark.ts changed since the last compile; compiling src/ first\n');
     expect(edited.ran).toBe('two:dev');
+  });
+
+  it('prepare (--compile-only) compiles and runs nothing; without TypeScript it says how to install instead', async () => {
+    const dir = await standIn();
+    const { stderr } = await exec(process.execPath, ['scripts/cli.mjs', '--compile-only'], { cwd: dir });
+    expect(stderr).toBe('feedwright: dist-cli/bin.js is missing; compiling src/ first\n');
+    await readFile(join(dir, 'dist-cli/bin.js'));
+    await expect(readFile(join(dir, 'ran.txt'))).rejects.toThrow();
+
+    // An unbuilt clone installed by its path: npm links it and runs prepare there, with no dev dependencies.
+    const bare = await standIn();
+    await rm(join(bare, 'node_modules'));
+    const failed = await exec(process.execPath, ['scripts/cli.mjs', '--compile-only'], { cwd: bare }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('feedwright: cannot compile src/ (dist-cli/bin.js is missing): TypeScript is not installed in');
+    expect(failed?.stderr).toContain('install it from a git URL (npm install git+https://…/feedwright.git)');
   });
 
   it('stop with the compiler\'s errors, and run nothing, when src/ does not compile', async () => {

@@ -1,0 +1,126 @@
+/**
+ * What `feedwright init` writes into a new blog. Kept apart from the command so the texts read as the files they
+ * become. The site URL is a placeholder that `build` warns about and `check --strict` refuses (site-url.ts).
+ */
+import { INIT_PLACEHOLDER_URL } from '../site-url.js';
+
+/** The `feedwright` config of a new blog. */
+export const INIT_CONFIG = {
+  title: 'My blog',
+  url: INIT_PLACEHOLDER_URL,
+  description: '',
+  language: 'en',
+  author: { name: 'Your Name' },
+  timeZone: 'UTC',
+} as const;
+
+/** npm scripts for a blog that uses feedwright as an installed tool (added only where the name is free). */
+export const INIT_SCRIPTS = {
+  build: 'feedwright build',
+  check: 'feedwright check',
+  dev: 'feedwright dev --drafts --future',
+} as const;
+
+/** Lines `.gitignore` must have: the output and the installed packages (with feedwright's build cache). */
+export const GITIGNORE_LINES = ['node_modules/', 'dist/'] as const;
+
+/** The example post, dated `day` (YYYY-MM-DD). Published, so the first build shows something. */
+export function examplePost(day: string): string {
+  return `---
+title: "Hello, feeds"
+date: ${day}
+summary: The first post of this blog, written by feedwright init. Edit it or delete it.
+tags: [meta]
+---
+
+This post was written by \`feedwright init\`. Every Markdown file in \`posts/\` is a post: the front matter above
+says its title and date, and the rest is the text, in GitHub-flavoured Markdown.
+
+<!-- more -->
+
+- \`npx feedwright new "My next post"\` starts a new post (as a draft).
+- \`npm run dev\` shows the site at http://127.0.0.1:8080/ and rebuilds on every save.
+- \`npm run build\` writes the feeds and pages into \`dist/\`.
+
+Before the first real build, set \`"url"\` in the \`"feedwright"\` field of \`package.json\` to the address the site
+will be served from.
+`;
+}
+
+/**
+ * A GitHub Actions workflow for a blog with feedwright installed: check the posts on every push and pull request,
+ * and on main build with the site URL GitHub Pages reports and deploy. The same shape as this repository's own
+ * workflow, without the tool's test suite (an installed tool is tested where it is made).
+ */
+export const WORKFLOW = `# Check the posts on every pull request and push; on main, build for the GitHub Pages URL and deploy.
+# Once: Settings -> Pages -> Source: GitHub Actions. Commit package-lock.json (npm ci needs it).
+name: feeds
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+concurrency:
+  group: feeds-\${{ github.ref }}
+  cancel-in-progress: \${{ github.event_name == 'pull_request' }}
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      # Warnings fail too. The URL stands in for the Pages one (the config's may still be a placeholder).
+      - run: npx feedwright check --strict
+        env:
+          FEEDWRIGHT_SITE_URL: https://\${{ github.repository_owner }}.github.io/\${{ github.event.repository.name }}/
+
+  build:
+    if: github.event_name != 'pull_request' && github.ref == 'refs/heads/main'
+    needs: check
+    runs-on: ubuntu-latest
+    # configure-pages reads the Pages settings: on a private repository that needs pages: read.
+    permissions:
+      contents: read
+      pages: read
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - name: Read the site URL from the Pages settings
+        id: pages
+        uses: actions/configure-pages@v5
+      - run: npm ci
+      - name: Build dist/ for the Pages URL
+        run: npx feedwright build
+        env:
+          FEEDWRIGHT_SITE_URL: \${{ steps.pages.outputs.base_url }}
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: dist
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: \${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+`;
