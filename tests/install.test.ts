@@ -20,7 +20,7 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 let work = '';
 let tarball = '';
 let site = '';
-const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+const env: Record<string, string | undefined> = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 // What the test runner sets would leak into the site's runs (FEEDWRIGHT_SITE_URL, SOURCE_DATE_EPOCH).
 delete env.FEEDWRIGHT_SITE_URL;
 delete env.SOURCE_DATE_EPOCH;
