@@ -86,8 +86,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (result.post) posts.push(result.post);
   });
   diagnostics.push(...unknownKeyWarnings(unknown));
-  // Dates written without an offset are usual in some generators' posts (Jekyll's `2025-01-29 18:15`): say it once.
-  const folded = foldRepeated(diagnostics, 'date-without-offset');
+  // Said once for the whole blog, not once per post: dates without an offset are usual in some generators' posts
+  // (Jekyll's `2025-01-29 18:15`), and a blog moved in often has long first paragraphs (the summary without one).
+  const folded = foldRepeated(foldRepeated(diagnostics, 'date-without-offset'), 'long-summary');
   diagnostics.splice(0, diagnostics.length, ...folded);
   const { site, diagnostics: siteProblems } = atStage('collecting the posts', undefined,
     () => buildSite(posts, config, options, (file, key) => keys.get(file)?.keys?.[key]));

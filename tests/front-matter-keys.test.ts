@@ -103,6 +103,22 @@ describe("other generators' keys are read as ours, without a warning", () => {
   });
 });
 
+describe('warnings a moved-in blog has in many posts are said once per build', () => {
+  it('a summary over summaryLength, in several posts', async () => {
+    const long = 'word '.repeat(70).trim();
+    const root = await makeProject({
+      'posts/a.md': doc(['title: A', 'date: 2024-01-01T00:00:00Z'], long),
+      'posts/b.md': doc(['title: B', 'date: 2024-01-02T00:00:00Z', `summary: ${long} more`]),
+      'posts/c.md': doc(['title: C', 'date: 2024-01-03T00:00:00Z'], long),
+    });
+    const run = await runCli(root, ['check']);
+    expect([run.code, run.lines]).toEqual([0, [
+      'posts/a.md:5:1 warning the summary is 349 characters, over the configured 300; readers may cut it off (in 3 files; first here) [long-summary]',
+      '⚠ 0 errors, 1 warning in 1 file',
+    ]]);
+  });
+});
+
 describe('unknown keys: one warning per key per build', () => {
   const files = {
     'posts/a.md': doc(['title: A', 'date: 2024-01-01T00:00:00Z', 'foo: 1']),
