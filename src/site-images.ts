@@ -32,15 +32,17 @@ export function siteImages(config: ResolvedConfig, files: readonly StaticFile[],
   const byPath = new Map(files.map((f) => [f.path, f]));
   const read = (key: 'icon' | 'logo', path: string | undefined): ImageInfo | undefined => {
     if (path === undefined) return undefined;
-    const where = locate(key);
     const file = byPath.get(path);
+    // (Looked up only for a message: finding a key's line parses the config text with the YAML library.)
     if (!file) {
+      const where = locate(key);
       diagnostics.push(diagnostic(where.file, 'error', 'config-file-missing',
         `"${key}" names ${path}, which is not in the static folder: add ${config.static}/${path} (its files are published at the site URL, so it is served as ${key === 'icon' ? config.icon : config.logo}), or give a full https:// URL`, where.at));
       return undefined;
     }
     const type = mediaType(path);
     if (type !== undefined && !type.startsWith('image/')) {
+      const where = locate(key);
       diagnostics.push(diagnostic(where.file, 'error', 'config-image-type', `"${key}" must be an image, found ${file.shown} (${type})`, where.at));
       return undefined;
     }
