@@ -60,7 +60,7 @@ describe('feedwright init', () => {
     const again = await run(dir, ['init'], { now: () => NOW + 86_400_000 });
     expect(again.code).toBe(0);
     expect(await snapshotTree(dir)).toEqual(before);
-    expect(again.io.stdoutText.split('\n').filter((l) => l !== '' && !l.startsWith(' ') && l !== 'Next:')).toEqual([
+    expect(again.io.stdoutText.split('\n\nNext:')[0]?.split('\n')).toEqual([
       'left    package.json: kept its "feedwright" field and the scripts build, check, dev (use npx feedwright build, npx feedwright check, npx feedwright dev) as they were',
       'left    posts/: it already holds files, so no example post was added',
       'left    static/.gitkeep: it exists',

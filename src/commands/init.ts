@@ -39,11 +39,11 @@ export async function init(args: readonly string[], io: Io): Promise<number> {
   for (const s of steps) io.stdout(`${s.did === 'left' ? 'left   ' : s.did === 'created' ? 'created' : 'updated'} ${s.path}: ${s.why}\n`);
   io.stdout(`
 Next:
-  1. Set "url" in the "feedwright" field of package.json to the address the site will be served from
-     (the GitHub Pages workflow sets it for you when it deploys).
-  2. npx feedwright dev     preview at http://127.0.0.1:8080/, rebuilt on every save
-     npx feedwright new "Title"   start a post
-     npx feedwright build   write the feeds and pages into dist/
+  npx feedwright new "Title"   start a post (a draft until you remove "draft: true")
+  npx feedwright dev           preview at http://127.0.0.1:8080/, rebuilt on every save
+  npx feedwright build         write the feeds and pages into dist/
+Before the first real build, set "url" in the "feedwright" field of package.json to the address the site
+will be served from (the GitHub Pages workflow builds with the Pages URL when it deploys).
 `);
   return 0;
 }
