@@ -9,7 +9,7 @@ import {
 import { salvageConfig } from './config-fallback.js';
 import { DamagedCacheError, describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
-import { checkOutDir, foreignOutput } from './out-dir.js';
+import { checkOutDir } from './out-dir.js';
 import { progressReporter } from './progress.js';
 import type { Site } from './site.js';
 import { placeholderUrlProblem, siteUrlOverride } from './site-url.js';
@@ -115,7 +115,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   // Checked for `check` too: it must fail exactly where `build` would.
   // A refused --out is wrong usage (exit 2), found before any work: a link, a file, or a folder of other files.
   const outPath = resolve(root, outDir);
-  const outProblem = checkOutDir(root, postsDir, outDir) ?? (await outputProblem(outPath, outDir)) ?? (await foreignOutput(outPath, outDir));
+  // The build cache, read when first asked (the check below asks only about an output folder without its list of
+  // what feedwright wrote, one from an older version).
+  const cache = values['no-cache'] === true ? undefined : DiskCache.open(resolve(root, CACHE_DIR));
+  // (What the folder holds is checked after the build, when the cache's record has been read anyway.)
+  const outProblem = checkOutDir(root, postsDir, outDir) ?? (await outputProblem(outPath, outDir, () => cache?.manifest(outPath), 'folder'));
   if (outProblem) {
     io.stderr(`feedwright: ${outProblem}\n`);
     return 2;
@@ -127,7 +131,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   try {
-    const opts = { root, postsDir, outDir, configPath, now, started };
+    const opts = { root, postsDir, outDir, configPath, now, started, ...(cache && { cache }) };
     try {
       return await run(command, values, opts, io);
     } catch (error) {
@@ -149,6 +153,8 @@ interface RunOptions {
   readonly configPath: string;
   readonly now: number;
   readonly started: number;
+  /** The build cache (none with --no-cache); `check` only asks it what the last build wrote. */
+  readonly cache?: DiskCache;
   /** Start from an empty build cache (the one on disk was found damaged), and replace it. */
   readonly freshCache?: boolean;
 }
@@ -172,24 +178,25 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     const placeholder = placeholderUrlProblem(resolved.config.url, where, values.strict === true);
     if (placeholder) diagnostics.push(placeholder);
   }
+  const outPath = resolve(root, outDir);
+  const note = (message: string): void => io.stderr(`feedwright: ${message}\n`);
   if (command === 'build') {
     // A build killed between its two renames leaves dist/ missing and dist.old-… beside it: put it back first,
     // whether or not this build succeeds. (`check` writes nothing, so it leaves that to the next build.)
     try {
-      await recoverOutput(resolve(root, outDir));
+      await recoverOutput(outPath, { onNote: note });
     } catch (error) {
-      diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not clean up after an earlier interrupted build: ${(error as Error).message}`));
+      diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not look for leftovers of an earlier build: ${(error as Error).message}`));
     }
   }
+  // The cache only ever speeds a build up (see cache.ts); `check`, or a build with a broken config, does without.
+  const disk = command === 'build' && opts.cache ? (opts.freshCache === true ? DiskCache.empty(opts.cache.dir) : opts.cache) : undefined;
   let summary = '';
   // A broken config must not hide the posts' problems: check them with the defaults, so one run reports all.
   const config = resolved.config ?? (loaded.source ? salvageConfig(loaded.source) : undefined);
   if (config) {
     const progress = progressReporter(io);
-    // The cache only ever speeds a build up (see cache.ts); `check`, or a build with a broken config, does without.
-    const cache = command === 'build' && values['no-cache'] !== true && config === resolved.config
-      ? openCache(resolve(root, CACHE_DIR), opts.freshCache === true)
-      : undefined;
+    const cache = config === resolved.config ? disk : undefined;
     const result = await build({
       config, root, postsDir, now,
       drafts: values.drafts ?? false, future: values.future ?? false,
@@ -204,12 +211,19 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     const writeFailed = (message: string): void => {
       diagnostics.push(diagnostic(outDir, 'error', 'write-failed', `could not write the output: ${message}; the previous output was left as it was`));
     };
+    // Anything in an earlier output that feedwright did not write: refused, as a wrong --out, for `check` too. The
+    // cache's record (read by the build already) shows whether the folder is as the last build left it, which
+    // spares listing it.
+    const stray = failing ? undefined : await outputProblem(outPath, outDir, () => opts.cache?.manifest(outPath), 'contents');
+    if (stray !== undefined) {
+      report(diagnostics, io);
+      io.stderr(`feedwright: ${stray}\n`);
+      return 2;
+    }
     if (!failing && command === 'build') {
-      // (What would stop the output folder from being replaced was refused before the build, in main.)
-      const outPath = resolve(root, outDir);
       try {
-        // With the cache's record of what the last build put there, only the files that changed are written.
-        const written = await writeOutput(outPath, result.files, outDir, { previous: cache?.manifest(outPath) });
+        // With the cache's record of what the last build put there, unchanged files are linked, not written.
+        const written = await writeOutput(outPath, result.files, outDir, { previous: cache?.manifest(outPath), onNote: note });
         // Saved only after a build that wrote its output: a failed one leaves everything as it was.
         cache?.setManifest(outPath, written);
         saveCache(cache, io);
@@ -247,10 +261,6 @@ function leftOutNote(leftOut: Site['leftOut'] | undefined): string {
   ];
   const flags = [...(leftOut.drafts > 0 ? ['--drafts'] : []), ...(leftOut.future > 0 ? ['--future'] : [])];
   return parts.length === 0 ? '' : `; left out: ${parts.join(', ')} (${flags.join(', ')} to include)`;
-}
-
-function openCache(dir: string, fresh: boolean): DiskCache {
-  return fresh ? DiskCache.empty(dir) : DiskCache.open(dir);
 }
 
 /** Save the build cache; failing to is worth a line, never a failed build (the output is already in place). */

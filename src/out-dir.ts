@@ -1,5 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ConfigSource, ResolvedConfig } from './config.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
@@ -44,14 +43,4 @@ function real(path: string): string {
     const parent = dirname(path);
     return parent === path ? path : join(real(parent), basename(path));
   }
-}
-
-/**
- * A build always writes index.html, so an existing, non-empty output folder without one is not an earlier
- * output but someone's files (`--out src`): replacing it as a whole would lose them. Reads only.
- */
-export async function foreignOutput(outPath: string, shown: string): Promise<string | undefined> {
-  const entries = await readdir(outPath).catch((): string[] => []);
-  if (entries.length === 0 || entries.includes('index.html')) return undefined;
-  return `${shown} holds files feedwright did not write (it has no index.html) and would be replaced as a whole; empty it or choose another --out`;
 }

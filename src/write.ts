@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync } from 'node:fs';
-import { lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { constants, copyFileSync, lstatSync, linkSync, mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { isWithin } from './util.js';
-import { isRunning, withLock } from './output-lock.js';
+import { isRunning, withLock, type LockOptions } from './output-lock.js';
+import { folderRefusal, MANIFEST_FILE, manifestText, outputRefusal, strayRefusal, untouched, type OutputManifest } from './output-owner.js';
 import { writeNewFiles } from './write-files.js';
+
+export { MANIFEST_FILE, type OutputManifest } from './output-owner.js';
 
 /** A file the build produces, relative to the output folder (always `/`-separated, never escaping it). */
 export interface OutputFile {
@@ -18,7 +20,8 @@ export interface OutputFile {
   readonly chunks?: readonly Uint8Array[];
   /**
    * Fingerprint of everything `contents` is made from, when the build can tell (see fingerprint.ts): an
-   * incremental write skips a file whose key is the one it had last time. Files without a key are always written.
+   * incremental write links a file whose key is the one it had last time from the previous output instead of
+   * writing it. Files without a key are always written.
    */
   readonly key?: string;
   /**
@@ -41,61 +44,75 @@ export interface OutputOrigin {
   readonly column?: number;
 }
 
-/** What a write put in place: each file's key (null: a file without one), and each folder's modification time. */
-export interface OutputManifest {
-  readonly files: Readonly<Record<string, string | null>>;
-  /**
-   * Every folder holding output (`''` is the output folder itself) with its mtime just after the write: a file
-   * or link added, removed or renamed since changes its folder's mtime, so the folder is then written whole.
-   */
-  readonly dirs: Readonly<Record<string, number>>;
-}
-
 export interface WriteOptions {
   /**
-   * The manifest of the previous write into the same folder (the CLI keeps it in the build cache). When given
-   * and the folder exists, only files whose key changed are written, each atomically, and files that are gone
-   * are removed; otherwise the whole folder is written beside the old one and swapped in.
+   * The manifest of the previous write into the same folder (the CLI keeps it in the build cache). When the
+   * folder is still as that write left it, files whose key is unchanged are hard-linked from it into the new
+   * output rather than made and written again.
    */
   readonly previous?: OutputManifest;
+  /**
+   * Told what the user should know though the write goes on or has succeeded: who holds the lock it waits for,
+   * a leftover of this or an earlier build it could not remove.
+   */
+  readonly onNote?: (message: string) => void;
+  /** How long to wait for another running build's lock (default 60 s). */
+  readonly lockWaitMs?: number;
 }
 
 /**
  * Write every file into a fresh sibling folder (`dist.tmp-<pid>-<random>`), then swap it in with two renames
  * (`dist` → `dist.old-…`, `dist.tmp-…` → `dist`) under a lock: the previous output stays whole until the new
- * one is complete, and any failure, or a kill, before the swap leaves it exactly as it was. Nothing outside the
- * output folder and its own `dist.*` siblings is ever created or deleted.
+ * one is complete, and any failure, or a kill, before the swap leaves it exactly as it was. An incremental
+ * write (with `previous`) is the same swap; only the staging is cheaper: files that did not change are hard
+ * links to the previous output's. Nothing outside the output folder and its own `dist.*` siblings is ever
+ * created or deleted, and a folder holding anything feedwright did not write is never replaced (see
+ * output-owner.ts). Once the new output is in place the write has succeeded: an old folder that cannot be
+ * removed is renamed `dist.trash-…`, reported through `onNote`, and tried again by later builds.
  */
 export async function writeOutput(outDir: string, files: readonly OutputFile[], shown = outDir, options: WriteOptions = {}): Promise<OutputManifest> {
   const target = resolve(outDir);
   const paths = files.map((f) => safeRelative(f.path)); // refuse hostile paths before touching the disk
-  await refuseForeign(target, shown);
-  const previous = options.previous;
-  // Checked and done under the lock, so another build cannot swap the folder in between.
-  const updated = previous && (await stat(dirname(target)).catch(() => undefined)) && await withLock(`${target}.lock`, async () => {
-    if (!untouched(target, previous)) return undefined;
-    const touched = await updateInPlace(target, files, paths, previous);
-    return manifestOf(target, files, paths, (dir) => (touched.has(dir) ? undefined : previous.dirs[dir]));
-  });
-  if (updated) return updated;
+  const named = paths.indexOf(MANIFEST_FILE);
+  if (named >= 0) throw new Error(`refusing to write ${files[named]?.path}: that name is feedwright's own list of what it wrote into ${shown}`);
+  const { previous } = options;
+  const note = options.onNote ?? ((): void => undefined);
+  const lock: LockOptions = { onWait: note, ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }) };
+  // What is wrong with the folder itself, before any work; what it holds is checked under the lock.
+  const wrong = await folderRefusal(target, shown, previous);
+  if (wrong !== undefined) throw new Error(wrong);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.tmp-${tag}`;
   const old = `${target}.old-${tag}`;
+  // Which files the previous output holds exactly as they are now (looked at again under the lock).
+  const same = (i: number): boolean => {
+    const key = files[i]?.key;
+    return previous !== undefined && key !== undefined && previous.files[files[i]?.path ?? ''] === key;
+  };
+  const linkable = previous !== undefined && untouched(target, previous) ? files.flatMap((_, i) => (same(i) ? [i] : [])) : [];
+  const linked = new Set(linkable);
+  const at = (i: number): { file: OutputFile; to: string } => ({ file: files[i] as OutputFile, to: join(staging, paths[i] ?? '') });
   await mkdir(dirname(target), { recursive: true });
   try {
     await mkdir(staging); // not recursive: fails rather than write through anything already there
     // Each file is made just before it is written (see write-files.ts).
-    await writeNewFiles(staging, files.map((file, i) => ({ file, to: join(staging, paths[i] ?? '') })));
-    // The manifest reads the folders' mtimes, so it is taken under the lock too: another build may swap next.
+    await writeNewFiles(staging, files.flatMap((_, i) => (linked.has(i) ? [] : [at(i)])));
+    writeFileSync(join(staging, MANIFEST_FILE), manifestText(files.map((f) => f.path)), { flag: 'wx' });
     const { swapped, manifest } = await withLock(`${target}.lock`, async () => {
-      await recoverUnlocked(target);
-      await refuseForeign(target, shown); // again: another build may have changed it while we wrote
-      const previous = await stat(target).catch(() => undefined);
-      if (!previous) {
+      await recoverUnlocked(target, note);
+      await refuse(target, shown, previous); // under the lock: another build, or a person, may have changed it since
+      if (linkable.length > 0) {
+        // Linked under the lock: no other build can swap the folder while its files are linked from it.
+        if (untouched(target, previous)) linkFrom(target, staging, linkable.map((i) => paths[i] ?? ''));
+        else await writeNewFiles(staging, linkable.map(at)); // changed meanwhile: made and written after all
+      }
+      if (!(await lstat(target).catch(() => undefined))) {
         await rename(staging, target);
         return { swapped: false, manifest: manifestOf(target, files, paths) };
       }
-      await rename(target, old);
+      await rename(target, old).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EBUSY' ? new Error(`${shown} cannot be renamed (EBUSY: it is a mount point or in use); pass --out a folder inside it`) : error;
+      });
       try {
         await rename(staging, target);
       } catch (error) {
@@ -103,149 +120,154 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
         throw error;
       }
       return { swapped: true, manifest: manifestOf(target, files, paths) };
-    });
-    if (swapped) await rm(old, { recursive: true, force: true }); // rm never follows links inside the old output
+    }, lock);
+    if (swapped) await discard(old, shown, note);
     return manifest;
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined); // (gone once swapped in)
   }
 }
 
-/**
- * Whether every folder of the last write is still there, a real folder, with the mtime the write left it.
- * Synchronous: one system call per folder, thousands of them, is far cheaper without thread-pool round trips.
- */
-function untouched(target: string, previous: OutputManifest): boolean {
-  if (!previous.dirs || previous.dirs[''] === undefined) return false;
-  for (const [dir, mtime] of Object.entries(previous.dirs)) {
-    const info = lstatSync(join(target, dir), { throwIfNoEntry: false });
-    if (!info?.isDirectory() || info.mtimeMs !== mtime) return false;
-  }
-  return true;
+/** Throw when `target` may not be replaced (see outputRefusal). */
+async function refuse(target: string, shown: string, previous: OutputManifest | undefined): Promise<void> {
+  const problem = await outputRefusal(target, shown, previous);
+  if (problem !== undefined) throw new Error(problem);
 }
 
+const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
 /**
- * Update the folder in place with the files whose key differs from `previous`: write them all into a fresh
- * sibling `dist.tmp-…` first (a failure or kill until then leaves the folder exactly as it was, and the next
- * build clears the leftovers), then move each into place with a rename (a reader never sees half a file) and
- * remove the files that are gone with the folders they leave empty. A kill during those last renames leaves some
- * files new; the folders' mtimes then differ from the manifest, so the next build writes the folder whole.
- * A symbolic link inside the output folder never leads a write or delete out of it.
+ * Hard-link each of `rels` from `from` into `into` (making folders as needed), or copy it where the file system
+ * refuses links. Synchronous, like the writer, and for the same reason (see write-files.ts). Neither output is
+ * ever written in place afterwards (files are only created, renamed and removed), so sharing a file is safe.
  */
-async function updateInPlace(target: string, files: readonly OutputFile[], paths: readonly string[], previous: OutputManifest): Promise<Set<string>> {
-  const real = await realpath(target);
-  const checked = new Set<string>();
-  const inside = async (dir: string): Promise<void> => {
-    if (checked.has(dir)) return;
-    if (!isWithin(real, await realpath(dir))) throw new Error(`refusing to write through ${dir}: it leads outside the output folder ${target}`);
-    checked.add(dir);
-  };
-  const staging = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const changed = files.flatMap((file, i) => (file.key !== undefined && previous.files[file.path] === file.key ? [] : [{ file, path: paths[i] ?? '' }]));
-  // Folders whose entries this update changes (and their parents, in case a folder is new or removed).
-  const touched = new Set<string>();
-  const touch = (path: string): void => {
-    for (let dir = dirname(path); !touched.has(dir === '.' ? '' : dir); dir = dirname(dir)) {
-      touched.add(dir === '.' ? '' : dir);
-      if (dir === '.') break;
+function linkFrom(from: string, into: string, rels: readonly string[]): void {
+  const made = new Set<string>([into]);
+  for (const rel of rels) {
+    const to = join(into, rel);
+    const dir = dirname(to);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
     }
-  };
+    try {
+      linkSync(join(from, rel), to);
+    } catch (error) {
+      if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      copyFileSync(join(from, rel), to, constants.COPYFILE_EXCL);
+    }
+  }
+}
+
+/**
+ * Remove the previous output, swapped out. The new one is already in place, so a failure is not the build's:
+ * the folder is renamed `dist.trash-…` (never mistaken for an output to restore), and reported.
+ */
+async function discard(old: string, shown: string, note: (message: string) => void): Promise<void> {
   try {
-    await mkdir(staging); // not recursive: fails rather than write through anything already there
-    await writeNewFiles(staging, changed.map(({ file, path }) => ({ file, to: join(staging, path) })));
-    for (const { path } of changed) {
-      touch(path);
-      const to = join(target, path);
-      mkdirSync(dirname(to), { recursive: true });
-      await inside(dirname(to));
-      renameSync(join(staging, path), to);
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true });
+    removeTree(old);
+  } catch (error) {
+    const trash = old.replace(/\.old-(?=[^.]*$)/, '.trash-');
+    const left = await rename(old, trash).then(() => trash, () => old);
+    note(`the new output is in place, but the previous one could not be removed (${(error as Error).message}); it is left as `
+      + `${join(dirname(shown), basename(left))}, and every build tries again to remove it`);
   }
-  const current = new Set(files.map((f) => f.path));
-  for (const gone of Object.keys(previous.files).filter((p) => !current.has(p)).sort()) {
-    touch(safeRelative(gone));
-    const path = join(target, safeRelative(gone));
-    if (!(await realpath(dirname(path)).then(() => true, () => false))) continue;
-    await inside(dirname(path));
-    await unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-    // Remove the folders the file leaves empty (a renamed post's page folder), never the output folder itself.
-    for (let dir = dirname(path); dir.startsWith(`${target}${sep}`); dir = dirname(dir)) {
-      if (!(await rmdir(dir).then(() => true, () => false))) break;
-    }
-  }
-  return touched;
 }
 
-/** The manifest of what is now in `target`; `known` gives folder mtimes that need no fresh look (untouched ones). */
-function manifestOf(target: string, files: readonly OutputFile[], paths: readonly string[],
-  known: (dir: string) => number | undefined = () => undefined): OutputManifest {
+/**
+ * Delete the folder `path` and everything in it, never following a link (a link is removed as a link). The
+ * first failure is thrown as the system gave it, naming the entry that could not be deleted (fs.rm reports a
+ * file it may not unlink as ENOTDIR on the file, which says nothing useful). A path already gone is fine.
+ */
+function removeTree(path: string): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code !== 'ENOTDIR') throw error;
+    unlinkSync(path);
+    return;
+  }
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) removeTree(child);
+    else unlinkSync(child);
+  }
+  rmdirSync(path);
+}
+
+/** The manifest of what is now in `target`: each file's key and each folder's mtime. */
+function manifestOf(target: string, files: readonly OutputFile[], paths: readonly string[]): OutputManifest {
   const keys: Record<string, string | null> = {};
   for (const f of files) keys[f.path] = f.key ?? null;
-  const dirs: Record<string, number> = {};
+  const dirs = new Set<string>(['.']);
   for (const path of paths) {
-    for (let dir = dirname(path); !(dir in dirs); dir = dirname(dir)) {
-      dirs[dir] = 0;
-      if (dir === '.') break;
-    }
+    for (let dir = dirname(path); !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
   }
   const mtimes: Record<string, number> = {};
-  for (const dir of Object.keys(dirs)) {
-    const name = dir === '.' ? '' : dir;
-    mtimes[name] = known(name) ?? lstatSync(join(target, dir)).mtimeMs;
-  }
+  for (const dir of dirs) mtimes[dir === '.' ? '' : dir] = lstatSync(join(target, dir)).mtimeMs;
   return { files: keys, dirs: mtimes };
 }
 
 /**
- * Undo what a killed build left beside the output folder: when `dist` is missing but a `dist.old-…` of a
- * process no longer running exists (killed between the two renames), move it back; then delete the
- * `dist.tmp-…`/`dist.old-…` folders of processes no longer running. Safe while other builds run.
+ * Undo what killed builds left beside the output folder: when `dist` is missing but a `dist.old-…` of a
+ * process no longer running exists (killed between the two renames), move the newest back; then delete the
+ * `dist.tmp-…`, `dist.old-…` and `dist.trash-…` folders and lock files of processes no longer running. One that
+ * cannot be deleted is reported through `onNote` and left (an old one renamed `dist.trash-…`): it never stops
+ * a build. Safe while other builds run.
  */
-export async function recoverOutput(outDir: string): Promise<void> {
+export async function recoverOutput(outDir: string, options: Pick<WriteOptions, 'onNote' | 'lockWaitMs'> = {}): Promise<void> {
   const target = resolve(outDir);
-  const parent = await stat(dirname(target)).catch(() => undefined);
+  const parent = await lstat(dirname(target)).catch(() => undefined);
   if (!parent?.isDirectory()) return;
-  await withLock(`${target}.lock`, () => recoverUnlocked(target));
+  const note = options.onNote ?? ((): void => undefined);
+  await withLock(`${target}.lock`, () => recoverUnlocked(target, note), {
+    onWait: note, ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }),
+  });
 }
 
-async function recoverUnlocked(target: string): Promise<void> {
+async function recoverUnlocked(target: string, note: (message: string) => void): Promise<void> {
   const prefix = `${basename(target)}.`;
-  const leftovers: { path: string; kind: string; mtime: number }[] = [];
+  const leftovers: { path: string; kind: string; ctime: number }[] = [];
   for (const name of await readdir(dirname(target))) {
-    const m = /^(tmp|old)-(\d+)-[0-9a-f]{8}$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    const lockTemp = /^lock\.(\d+)-[0-9a-f]{16}$/.exec(rest);
+    if (lockTemp && !isRunning(Number(lockTemp[1]))) await unlink(join(dirname(target), name)).catch(() => undefined);
+    const m = /^(tmp|old|trash)-(\d+)-[0-9a-f]{8}$/.exec(rest);
     if (!m || isRunning(Number(m[2]))) continue;
     const path = join(dirname(target), name);
-    leftovers.push({ path, kind: m[1] ?? '', mtime: (await lstat(path)).mtimeMs });
+    // ctime, not mtime: a rename sets it, so the folder swapped out last is the newest.
+    const info = await lstat(path).catch(() => undefined);
+    if (info) leftovers.push({ path, kind: m[1] ?? '', ctime: info.ctimeMs });
   }
-  const olds = leftovers.filter((l) => l.kind === 'old').sort((a, b) => b.mtime - a.mtime);
-  const newest = olds[0];
-  if (newest && !(await lstat(target).catch(() => undefined))) await rename(newest.path, target);
-  for (const l of leftovers) await rm(l.path, { recursive: true, force: true }); // (a moved-back one is gone already)
-}
-
-/** Why `outDir` could not be replaced by a build (see refuseForeign), or undefined; reads only, for `check`. */
-export async function outputProblem(outDir: string, shown = outDir): Promise<string | undefined> {
-  try {
-    await refuseForeign(resolve(outDir), shown);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
+  const newest = leftovers.filter((l) => l.kind === 'old').sort((a, b) => b.ctime - a.ctime)[0];
+  if (newest && !(await lstat(target).catch(() => undefined))) {
+    await rename(newest.path, target);
+    leftovers.splice(leftovers.indexOf(newest), 1);
+  }
+  for (const { path, kind } of leftovers) {
+    try {
+      removeTree(path);
+    } catch (error) {
+      const left = kind === 'old' ? await rename(path, path.replace(/\.old-(?=[^.]*$)/, '.trash-')).then(() => path.replace(/\.old-(?=[^.]*$)/, '.trash-'), () => path) : path;
+      note(`could not remove ${basename(left)}, left beside the output by an earlier build (${(error as Error).message}); `
+        + 'it does not stop this build, and every build tries again; remove it by hand (it may need the rights of whoever made it)');
+    }
   }
 }
 
 /**
- * The output folder is replaced as a whole, so refuse one that is a symbolic link (we would replace the link,
- * not fill the folder it points to) or not a folder at all.
+ * Why `outDir` could not be replaced by a build (see outputRefusal), or undefined; reads only, for `check` too.
+ * `record` is the build cache's record of the last write there, if any (or a function giving it, called if needed).
+ * `part` limits it to the folder itself (no listing) or to what it holds.
  */
-async function refuseForeign(target: string, shown: string): Promise<void> {
-  const info = await lstat(target).catch(() => undefined);
-  if (!info) return;
-  if (info.isSymbolicLink()) throw new Error(`${shown} is a symbolic link; feedwright replaces its output folder as a whole, so pass the real folder with --out`);
-  if (!info.isDirectory()) throw new Error(`${shown} exists and is not a folder`);
+export async function outputProblem(outDir: string, shown = outDir, record?: OutputManifest | (() => OutputManifest | undefined),
+  part: 'all' | 'folder' | 'contents' = 'all'): Promise<string | undefined> {
+  const check = part === 'folder' ? folderRefusal : part === 'contents' ? strayRefusal : outputRefusal;
+  return check(resolve(outDir), shown, record);
 }
 
 /** Reject absolute paths and `..` so no slug or name can write outside the output folder. */

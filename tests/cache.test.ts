@@ -117,7 +117,8 @@ describe('the build cache', () => {
     await writeFile(join(root, 'posts', tinyName(20)), tinyPost(20, ' Edited.'));
     await buildBoth(root);
     expect(await Promise.all(untouched.map(before))).toEqual(old);
-    expect((await stat(join(root, 'dist'))).ino).toBe(folder); // updated in place, not swapped
+    // Swapped in whole like any build (old or new, never a mix); the unchanged files are links to the old ones.
+    expect((await stat(join(root, 'dist'))).ino).not.toBe(folder);
     expect(await before('posts/post-0020/index.html')).not.toBe(edited);
   });
 
@@ -189,7 +190,12 @@ describe('the build cache', () => {
     await buildBoth(root);
     await rm(join(root, 'dist', 'posts', 'post-0004'), { recursive: true });
     await buildBoth(root);
+    // A file added by hand is not feedwright's: the build refuses to replace the folder rather than delete it.
     await writeFile(join(root, 'dist', 'posts', 'stray.html'), 'not ours');
+    const refused = io(root);
+    expect(await main(['build'], refused)).toBe(2);
+    expect(refused.err.join('')).toContain(`${join('dist', 'posts', 'stray.html')} was not written by feedwright`);
+    await rm(join(root, 'dist', 'posts', 'stray.html'));
     await buildBoth(root);
     await main(['build', '--no-cache'], io(root));
     await buildBoth(root);

@@ -191,7 +191,7 @@ describe('feedwright dev', () => {
     const dir = await makeProject({ 'src/keep.ts': 'export {};\n' });
     const io = fakeIo(dir);
     expect(await main(['dev', '--port', '0', '--out', 'src'], io)).toBe(2);
-    expect(io.stderrText).toContain('holds files feedwright did not write');
+    expect(io.stderrText).toContain('src is not empty and has no .feedwright-manifest.json, so it is not an output of feedwright (it holds src/keep.ts)');
     expect(await readFile(join(dir, 'src/keep.ts'), 'utf8')).toBe('export {};\n');
   });
 });

@@ -213,7 +213,7 @@ describe('feedwright build (end to end, through main(argv, io))', () => {
     // Tag pages and feeds are checked in tags.test.ts; the bundle's cover is copied beside its page, and the
     // static folder's files (the config's icon and logo among them) at their own paths.
     expect([...tree.keys()].filter((p) => !p.startsWith('tags/')).sort()).toEqual([
-      '.well-known/security.txt', '404.html', '_headers', 'atom.xml', 'copy.js', 'favicon.png', 'feed.json', 'images/logo.png', 'index.html',
+      '.feedwright-manifest.json', '.well-known/security.txt', '404.html', '_headers', 'atom.xml', 'copy.js', 'favicon.png', 'feed.json', 'images/logo.png', 'index.html',
       ...[...EXPECTED.map((e) => `${e.url.slice(SITE.length)}index.html`), 'posts/tie-zebra/cover.jpg'].sort(),
       'robots.txt', 'rss.xml', 'sitemap.xml', 'style.css',
     ]);

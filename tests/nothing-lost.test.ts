@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, watch } from 'node:fs';
-import { mkdir, readdir, rename, symlink, writeFile } from 'node:fs/promises';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, watch } from 'node:fs';
+import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { safeRelative, writeOutput } from '../src/write.js';
+import { manifestText } from '../src/output-owner.js';
+import { MANIFEST_FILE, safeRelative, writeOutput } from '../src/write.js';
 import { compiledCli, makeProject, post, removeCompiledCli, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
 
 /** The output folder is replaced only by a complete build, atomically; nothing outside it is ever touched. */
@@ -131,26 +132,28 @@ describe('many writers at once (in one process, so their renames interleave at e
     const tree = await snapshotTree(join(root, 'dist'));
     const winner = Buffer.from(tree['index.html'] ?? '', 'base64').toString();
     const expected = outputs[Number(winner.slice('writer '.length))] ?? [];
-    const files = Object.entries(tree).filter(([, v]) => v !== '<dir>');
+    const files = Object.entries(tree).filter(([p, v]) => v !== '<dir>' && p !== MANIFEST_FILE);
     expect(Object.fromEntries(files.map(([p, v]) => [p, Buffer.from(v, 'base64').toString()])))
       .toEqual(Object.fromEntries(expected.map((f) => [f.path, f.contents])));
+    expect(Buffer.from(tree[MANIFEST_FILE] ?? '', 'base64').toString()).toBe(manifestText(expected.map((f) => f.path)));
     expect(await leftovers(root)).toEqual([]);
   });
 });
 
 describe('never writes or deletes outside the output folder', () => {
-  it('links inside the previous dist/ are removed as links; what they point to is untouched', async () => {
+  it('links put inside dist/ are not followed: the build refuses to replace it, naming one, and touches nothing', async () => {
     const root = await makeProject({ 'posts/a.md': post('A'), 'outside/keep.txt': 'precious', 'outside/sub/deep.txt': 'also precious' });
     expect((await runCli(root, ['build'])).code).toBe(0);
     await symlink(join(root, 'outside'), join(root, 'dist/linked-folder'));
     await symlink(join(root, 'outside/keep.txt'), join(root, 'dist/posts/linked-file'));
-    const outside = await snapshotTree(join(root, 'outside'));
-    expect((await runCli(root, ['build'])).code).toBe(0);
-    expect(await snapshotTree(join(root, 'outside'))).toEqual(outside);
-    expect(Object.keys(await snapshotTree(join(root, 'dist')))).not.toContain('linked-folder');
+    const before = await snapshotTree(root);
+    const refused = await runCli(root, ['build']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('dist/linked-folder was not written by feedwright');
+    expect(await snapshotTree(root)).toEqual(before);
   });
 
-  it('an output folder that is a symbolic link, or a folder of other files, is refused (exit 2, as for any refused --out) and left alone', async () => {
+  it('an output folder that is a symbolic link, a file, or a folder of other files is refused (exit 2, as for any refused --out) and left alone', async () => {
     const root = await makeProject({ 'posts/a.md': post('A'), 'real/keep.txt': 'x', 'src/main.ts': 'code', 'a-file': 'x' });
     await symlink(join(root, 'real'), join(root, 'dist'));
     const before = await snapshotTree(root);
@@ -159,7 +162,9 @@ describe('never writes or deletes outside the output folder', () => {
         code: 2, stdout: '', stderr: 'feedwright: dist is a symbolic link; feedwright replaces its output folder as a whole, so pass the real folder with --out\n',
       });
       expect(await runCli(root, [command, '--out', 'src'])).toMatchObject({
-        code: 2, stdout: '', stderr: 'feedwright: src holds files feedwright did not write (it has no index.html) and would be replaced as a whole; empty it or choose another --out\n',
+        code: 2, stdout: '', stderr: `feedwright: src is not empty and has no ${MANIFEST_FILE}, so it is not an output of feedwright (it holds src/main.ts); `
+          + 'feedwright replaces its output folder as a whole and never deletes what it did not write: choose another --out, or empty src '
+          + '(an output of a feedwright without that file is replaced once it is deleted)\n',
       });
       expect(await runCli(root, [command, '--out', 'a-file'])).toMatchObject({ code: 2, stdout: '', stderr: 'feedwright: a-file exists and is not a folder\n' });
     }
@@ -181,5 +186,207 @@ describe('never writes or deletes outside the output folder', () => {
     await writeFile(join(root, 'dist.lock'), String(deadPid()));
     expect((await runCli(root, ['build'])).code).toBe(0);
     expect(await leftovers(root)).toEqual([]);
+  });
+});
+
+/** Run the compiled CLI as its own process (so its pid is gone afterwards, as a real build's is). */
+function runBin(bin: string, cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [bin, ...args], { cwd }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Make the files in folder `dir` impossible to delete, for real: as root, with the immutable flag (permissions
+ * do not stop root); otherwise by taking away write permission. Returns the undo (given where the folder is by
+ * then), or undefined if neither works here.
+ */
+function undeletable(dir: string): ((movedTo: string) => void) | undefined {
+  if (process.getuid?.() === 0) {
+    if (spawnSync('chattr', ['+i', dir]).status !== 0) return undefined;
+    return (movedTo) => void spawnSync('chattr', ['-i', movedTo]);
+  }
+  chmodSync(dir, 0o555);
+  return (movedTo) => chmodSync(movedTo, 0o755);
+}
+
+describe('an old output that cannot be deleted', () => {
+  it('the build says what happened (new output in place, exit 0, the leftover named), and never blocks a later build', async (ctx) => {
+    const bin = await compiledCli();
+    const root = await makeProject({ 'posts/a.md': post('A'), 'posts/b.md': post('B') });
+    expect((await runBin(bin, root, ['build'])).code).toBe(0);
+    const undo = undeletable(join(root, 'dist/posts/a'));
+    if (!undo) return ctx.skip();
+    let trash = 'dist';
+    try {
+      await writeFile(join(root, 'posts/c.md'), post('C'));
+      const first = await runBin(bin, root, ['build']);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^Built 3 posts into dist\//);
+      expect(first.stderr).toMatch(/^feedwright: the new output is in place, but the previous one could not be removed \(.+\); it is left as dist\.trash-\d+-[0-9a-f]{8}, and every build tries again to remove it\n$/);
+      expect((await runBin(bin, root, ['build', '--no-cache', '--out', 'clean'])).code).toBe(0);
+      expect(await snapshotTree(join(root, 'dist'))).toEqual(await snapshotTree(join(root, 'clean')));
+      trash = (await leftovers(root))[0] ?? '';
+      expect(await leftovers(root)).toEqual([expect.stringMatching(/^dist\.trash-/)]);
+      expect(first.stderr).toMatch(/\(EPERM: operation not permitted, unlink '.*\/index\.html'\)|\(EACCES: permission denied, unlink '.*\/index\.html'\)/);
+
+      // Every later build works, saying again what it could not remove.
+      for (const name of ['d', 'e']) {
+        await writeFile(join(root, `posts/${name}.md`), post(name.toUpperCase()));
+        const later = await runBin(bin, root, ['build']);
+        expect(later.code).toBe(0);
+        expect(later.stderr).toContain(`feedwright: could not remove ${trash}, left beside the output by an earlier build`);
+        expect(later.stdout).toMatch(/^Built \d posts into dist\//);
+      }
+    } finally {
+      undo(join(root, trash, 'posts/a'));
+    }
+    // Once it can be removed, the next build does, without a word.
+    const last = await runBin(bin, root, ['build']);
+    expect(last).toMatchObject({ code: 0, stderr: '' });
+    expect(await leftovers(root)).toEqual([]);
+  }, 60_000);
+});
+
+/** A small deterministic random source (the same kills every run). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe('an incremental (cached) build killed at random moments', () => {
+  it('leaves dist/ exactly the old or exactly the new build every time (20 kills), and the next build finishes it', async () => {
+    const bin = await compiledCli();
+    const count = 120;
+    const root = await makeProject(manyPosts(count, 'Post'));
+    expect((await runBin(bin, root, ['build'])).code).toBe(0);
+    const next = random(13);
+    /** Retitle a random third of the posts (pages, feeds, archives, tag pages change), remove one, add one. */
+    const edit = async (round: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        if (next() < 0.33) await writeFile(join(root, `posts/p${i}.md`), post(`Post ${i} take ${round}`, '2024-01-31T09:00:00Z', `Post **${i}**.`));
+      }
+      await rm(join(root, `posts/p${Math.floor(next() * count)}.md`), { force: true });
+      await writeFile(join(root, `posts/p${Math.floor(next() * count)}.md`), post(`Back ${round}`));
+    };
+    /** Start a cached build; `kill(ms)` kills it that long after its staging folder appears. Resolves how it ended and when staging began. */
+    const start = (killAfter?: number): Promise<{ how: NodeJS.Signals | number | null; staged: number; ended: number }> => new Promise((done) => {
+      const child = spawn(process.execPath, [bin, 'build'], { cwd: root, stdio: 'ignore' });
+      let staged = Number.NaN;
+      const watcher = watch(root, (_event, name) => {
+        if (!name?.startsWith('dist.tmp-') || !Number.isNaN(staged)) return;
+        staged = performance.now();
+        if (killAfter !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfter);
+      });
+      child.on('exit', (code, signal) => {
+        watcher.close();
+        done({ how: signal ?? code, staged, ended: performance.now() });
+      });
+    });
+    // How long a cached rebuild of this size runs once it starts writing: the kills are spread over that time.
+    await edit(-1);
+    const calibration = await start();
+    expect(calibration.how).toBe(0);
+    const span = Math.max(20, calibration.ended - calibration.staged);
+
+    const outcomes: string[] = [];
+    for (let trial = 0; trial < 20; trial++) {
+      const old = await snapshotTree(join(root, 'dist'));
+      await edit(trial);
+      await rm(join(root, 'clean'), { recursive: true, force: true });
+      expect((await runCli(root, ['build', '--no-cache', '--out', 'clean'])).code).toBe(0);
+      const fresh = await snapshotTree(join(root, 'clean'));
+      const delay = next() * span * 1.1;
+      const { how } = await start(delay);
+      const now = await snapshotTree(join(root, 'dist'));
+      const outcome = JSON.stringify(now) === JSON.stringify(old) ? 'old' : JSON.stringify(now) === JSON.stringify(fresh) ? 'new' : 'mixed';
+      outcomes.push(`${how === 'SIGKILL' ? 'killed' : 'finished'}:${outcome}`);
+      expect(outcome, `trial ${trial}, killed ${Math.round(delay)} of ${Math.round(span)} ms after staging began`).not.toBe('mixed');
+      // The next build finishes the job and leaves nothing behind.
+      expect((await runBin(bin, root, ['build'])).code).toBe(0);
+      expect(await snapshotTree(join(root, 'dist'))).toEqual(fresh);
+      expect(await leftovers(root)).toEqual([]);
+    }
+    console.log(`cached rebuilds killed at random (${Math.round(span)} ms of writing): ${outcomes.join(' ')}`);
+  }, 300_000);
+});
+
+describe('--out never deletes what feedwright did not write', () => {
+  it("a user's web project is refused (exit 2, for check too) and nothing in it is touched", async () => {
+    const root = await makeProject({
+      'posts/a.md': post('A'), 'site/index.html': '<h1>My app</h1>', 'site/app.js': 'run()', 'site/css/style.css': 'h1 {}',
+    });
+    const before = await snapshotTree(root);
+    const build = await runCli(root, ['build', '--out', 'site']);
+    expect(build.code).toBe(2);
+    expect(build.stderr).toContain(`feedwright: site is not empty and has no ${MANIFEST_FILE}, so it is not an output of feedwright (it holds site/app.js)`);
+    expect(await runCli(root, ['check', '--out', 'site'])).toMatchObject({ code: 2, stderr: build.stderr });
+    expect(await runCli(root, ['build', '--out', 'site', '--no-cache'])).toMatchObject({ code: 2, stderr: build.stderr });
+    expect(await snapshotTree(root)).toEqual(before);
+  });
+
+  it('a file added to an earlier output stops the next build, which names it and deletes nothing', async () => {
+    const root = await makeProject({ 'posts/a.md': post('A') });
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    await writeFile(join(root, 'dist/CNAME'), 'blog.example.com');
+    await writeFile(join(root, 'posts/b.md'), post('B'));
+    const before = await snapshotTree(root);
+    for (const args of [['build'], ['build', '--no-cache'], ['check']]) {
+      const run = await runCli(root, args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toBe(`feedwright: dist/CNAME was not written by feedwright (dist/${MANIFEST_FILE} does not list it); feedwright replaces dist `
+        + 'as a whole and never deletes what it did not write: move that file out (or delete it), or choose another --out\n');
+    }
+    expect(await snapshotTree(root)).toEqual(before);
+    await rm(join(root, 'dist/CNAME'));
+    expect((await runCli(root, ['build'])).code).toBe(0);
+  });
+
+  it('an output without the list (written before it existed) is replaced when the build cache recorded writing it', async () => {
+    const root = await makeProject({ 'posts/a.md': post('A') });
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    await rm(join(root, 'dist', MANIFEST_FILE));
+    expect((await runCli(root, ['build', '--no-cache'])).code).toBe(2); // no cache read: nothing says it is ours
+    await writeFile(join(root, 'posts/b.md'), post('B'));
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    expect(existsSync(join(root, 'dist/posts/b/index.html'))).toBe(true);
+    expect(existsSync(join(root, 'dist', MANIFEST_FILE))).toBe(true);
+  });
+});
+
+describe('an --out that is a mount point', () => {
+  it('is refused at once, saying why and what to do (a real tmpfs and a bind mount; needs root)', async (ctx) => {
+    const root = await makeProject({ 'posts/a.md': post('A'), 'elsewhere/keep.txt': 'kept' });
+    await mkdir(join(root, 'dist'));
+    await mkdir(join(root, 'bound'));
+    if (spawnSync('mount', ['-t', 'tmpfs', 'none', join(root, 'dist')]).status !== 0) return ctx.skip();
+    try {
+      expect(spawnSync('mount', ['--bind', join(root, 'elsewhere'), join(root, 'bound')]).status).toBe(0);
+      try {
+        await writeFile(join(root, 'dist/old.html'), 'there before');
+        const before = await snapshotTree(root);
+        for (const out of ['dist', 'bound']) {
+          for (const command of ['build', 'check']) {
+            const run = await runCli(root, [command, '--out', out]);
+            expect(run.code).toBe(2);
+            expect(run.stderr).toBe(`feedwright: ${out} is a mount point: feedwright puts a new output in place by renaming folders, which the system `
+              + `refuses for a mount point (EBUSY); mount the folder above it instead, or pass --out a folder inside it (such as ${out}/site)\n`);
+          }
+        }
+        expect(await snapshotTree(root)).toEqual(before);
+        // A folder inside it works as any other.
+        expect((await runCli(root, ['build', '--out', 'dist/site'])).code).toBe(0);
+        expect(existsSync(join(root, 'dist/site/index.html'))).toBe(true);
+      } finally {
+        spawnSync('umount', [join(root, 'bound')]);
+      }
+    } finally {
+      spawnSync('umount', [join(root, 'dist')]);
+    }
   });
 });

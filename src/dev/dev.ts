@@ -6,7 +6,6 @@ import { loadConfig, type CliValues } from '../commands/context.js';
 import { DEFAULTS } from '../config.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { headerRules } from '../hosting.js';
-import { foreignOutput } from '../out-dir.js';
 import { outputProblem, writeOutput, type OutputFile } from '../write.js';
 import { startDevServer, type DevServer } from './server.js';
 import { countChanges, snapshotOf, syncOutput, type OutputSnapshot, type Snapshot } from './sync.js';
@@ -33,7 +32,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   }
   // The first build replaces the folder as a whole: refuse, as `build` does, one that holds someone's files.
   const outPath = resolve(root, outDir);
-  const held = (await outputProblem(outPath, outDir)) ?? (await foreignOutput(outPath, outDir));
+  const held = await outputProblem(outPath, outDir);
   if (held !== undefined) {
     io.stderr(`feedwright: ${held}\n`);
     return 2;
@@ -94,7 +93,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     let changed: number;
     if (!last) {
       // The first build replaces whatever was in the folder (say, a production build) as a whole.
-      await writeOutput(resolve(root, outDir), files);
+      await writeOutput(resolve(root, outDir), files, outDir, { onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
       changed = files.length;
     } else if (countChanges(last, snapshot) === 0) {
       io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);

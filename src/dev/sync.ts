@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isWithin } from '../util.js';
+import { MANIFEST_FILE, manifestText } from '../output-owner.js';
 import { safeRelative, type OutputFile } from '../write.js';
 
 /** Output of the previous good build, by path: the bytes, or for a copied file (a static file) its source and key. */
@@ -23,6 +24,10 @@ export function snapshotOf(file: OutputFile): Snapshot {
  */
 export async function syncOutput(outDir: string, files: OutputSnapshot, previous: OutputSnapshot): Promise<number> {
   const target = await realpath(resolve(outDir));
+  const same = files.size === previous.size && [...files.keys()].every((p) => previous.has(p));
+  // The folder's list of what feedwright wrote names every new file before it exists, and drops the removed
+  // ones only once they are gone, so a build after this one never mistakes one of them for someone else's.
+  if (!same) await writeManifest(target, [...new Set([...previous.keys(), ...files.keys()])]);
   let changed = 0;
   for (const [name, now] of files) {
     const old = previous.get(name);
@@ -43,7 +48,16 @@ export async function syncOutput(outDir: string, files: OutputSnapshot, previous
     await rm(gone, { force: true });
     changed++;
   }
+  if (!same) await writeManifest(target, [...files.keys()]);
   return changed;
+}
+
+/** Replace the output folder's MANIFEST_FILE atomically. */
+async function writeManifest(target: string, paths: readonly string[]): Promise<void> {
+  const path = join(target, MANIFEST_FILE);
+  const temp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+  await writeFile(temp, manifestText(paths));
+  await rename(temp, path);
 }
 
 /** A symbolic link placed inside the output folder must not lead writes or deletes out of it. */

@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { safeRelative, writeOutput } from '../../src/write.js';
+import { MANIFEST_FILE, safeRelative, writeOutput } from '../../src/write.js';
 import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 describe('writeOutput', () => {
@@ -12,18 +12,18 @@ describe('writeOutput', () => {
     const out = join(dir, 'dist');
     await writeOutput(out, [{ path: 'a.txt', contents: 'A' }, { path: 'posts/x/index.html', contents: new Uint8Array([104, 105]) }]);
     const tree = await readTree(out);
-    expect([...tree.entries()].map(([p, b]) => [p, b.toString()])).toEqual([['a.txt', 'A'], ['posts/x/index.html', 'hi']]);
+    expect([...tree.entries()].filter(([p]) => p !== MANIFEST_FILE).map(([p, b]) => [p, b.toString()])).toEqual([['a.txt', 'A'], ['posts/x/index.html', 'hi']]);
+    // Beside them, the list of what feedwright wrote there (what lets a later build replace the folder).
+    expect(JSON.parse(tree.get(MANIFEST_FILE)?.toString() ?? '')).toEqual({ feedwright: 1, files: ['a.txt', 'posts/x/index.html'] });
     expect(await readdir(dir)).toEqual(['dist']); // no staging folders left behind
   });
 
   it('replaces the previous output as a whole: stale files disappear', async () => {
     const dir = await tempDir();
     const out = join(dir, 'dist');
-    await mkdir(join(out, 'posts', 'deleted-post'), { recursive: true });
-    await writeFile(join(out, 'posts', 'deleted-post', 'index.html'), 'old');
-    await writeFile(join(out, 'rss.xml'), 'old');
+    await writeOutput(out, [{ path: 'posts/deleted-post/index.html', contents: 'old' }, { path: 'rss.xml', contents: 'old' }]);
     await writeOutput(out, [{ path: 'rss.xml', contents: 'new' }]);
-    expect([...(await readTree(out)).keys()]).toEqual(['rss.xml']);
+    expect([...(await readTree(out)).keys()]).toEqual([MANIFEST_FILE, 'rss.xml']);
     expect(await readFile(join(out, 'rss.xml'), 'utf8')).toBe('new');
     expect(await readdir(dir)).toEqual(['dist']);
   });
