@@ -31,13 +31,14 @@ export interface BundleAssetsResult {
 }
 
 /**
- * Every file in a bundle folder and its subfolders, except `index.md` and dot-files. Symbolic links are
+ * Every file in a bundle folder and its subfolders, except its `index.md` and dot-files. Symbolic links are
  * followed only when they resolve to a file inside the bundle (a link to `/etc/passwd` or to a sibling post is
  * left out, with a warning), and linked folders are not descended into, so the walk always ends.
  * @param bundleDir absolute path of the bundle folder
  * @param shownDir how that folder is named in messages (e.g. `posts/episode-1`)
+ * @param index the name of the bundle's post file (`index.md`, or `index.markdown`), which is not one of its files
  */
-export function listBundleAssets(bundleDir: string, shownDir: string): BundleAssetsResult {
+export function listBundleAssets(bundleDir: string, shownDir: string, index = 'index.md'): BundleAssetsResult {
   const assets: BundleAsset[] = [];
   const diagnostics: Diagnostic[] = [];
   // Resolved only when a link needs checking: most bundles have none.
@@ -68,7 +69,7 @@ export function listBundleAssets(bundleDir: string, shownDir: string): BundleAss
       const entry = { name, isDirectory: () => rawEntry.isDirectory(), isFile: () => rawEntry.isFile(), isSymbolicLink: () => rawEntry.isSymbolicLink() };
       if (entry.name.startsWith('.')) continue;
       const rel = `${prefix}${entry.name.normalize('NFC')}`;
-      if (rel === 'index.md') continue;
+      if (rel === index) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         walk(full, `${rel}/`);

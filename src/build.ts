@@ -22,7 +22,7 @@ import type { Post } from './post.js';
 import type { PoolOptions } from './render-pool.js';
 import { buildSite, type Site } from './site.js';
 import { robotsTxt, sitemapFiles } from './sitemap.js';
-import { listSources } from './sources.js';
+import { listSources, shownPostsDir, type SkippedFile } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
 import { unknownKeyWarnings, type UnknownKeysOf } from './unknown-keys.js';
 import { collectTags, type Tag } from './tags.js';
@@ -62,12 +62,14 @@ export interface BuildResult {
   readonly site?: Site;
   /** How many post files there were, and how many had to be rendered (the rest came from the cache). */
   readonly stats: { readonly sources: number; readonly rendered: number };
+  /** Files under the posts folder that are not posts (nor bundle files), with why (see `listSources`). */
+  readonly skipped: readonly SkippedFile[];
 }
 
 /** Run every stage in memory: no console, no process, no writes. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
-  const shownDir = options.postsDir.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
+  const shownDir = shownPostsDir(options.postsDir);
   const listing = await atStageAsync('reading', shownDir, () => listSources(resolve(options.root, options.postsDir), shownDir));
   const loaded = await atStageAsync('reading', shownDir, () => loadPosts(listing.entries, config, {
     ...(options.cache && { cache: options.cache }), ...(options.pool && { pool: options.pool }),
@@ -95,7 +97,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   diagnostics.push(...siteProblems);
   const tagged = atStage('collecting the tags', undefined, () => collectTags(site.posts, (source) => keys.get(source)?.keys?.tags));
   diagnostics.push(...tagged.diagnostics);
-  const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(resolve(options.root, options.postsDir), shownDir, site.posts, config.allowAnyBundleFile === true));
+  const folders = new Map(listing.entries.flatMap((e) => (e.bundle ? [[e.path, e.bundle] as const] : [])));
+  const assets = await atStageAsync('reading the bundle files in', shownDir, () => bundleFiles(site.posts, folders, config.allowAnyBundleFile === true));
   diagnostics.push(...assets.diagnostics);
   // A static folder that holds the output or the posts is not read (each build would publish the last one).
   const overlap = staticFolderProblems(options.root, options.postsDir, options.outDir, config, options.configSource);
@@ -116,8 +119,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   diagnostics.push(...outputConflicts(files.filter((f) => f.origin?.file === undefined || !reported.has(f.origin.file))));
   const sorted = sortDiagnostics(diagnostics);
   const stats = { sources: listing.entries.length, rendered: loaded.rendered };
-  if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site: withImages, stats };
-  return { files, diagnostics: sorted, site: withImages, stats };
+  if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site: withImages, stats, skipped: listing.skipped };
+  return { files, diagnostics: sorted, site: withImages, stats, skipped: listing.skipped };
 }
 
 /** Where config keys are written, when the config file is known (its messages then point at lines). */

@@ -1,11 +1,10 @@
 import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { listBundleAssets, type BundleAsset } from './assets.js';
 import { scriptInSvg, unsafeType } from './bundle-policy.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { mediaType } from './media/info.js';
 import type { Post } from './post.js';
+import type { SourceEntry } from './sources.js';
 import type { OutputFile } from './write.js';
 
 /** Why a bundle file may not be published (see bundle-policy.ts), or undefined. */
@@ -24,28 +23,27 @@ function cannotRead(file: string): string | undefined {
   }
 }
 
+/** Where each bundle post's folder is (by the post's source path), as the listing found it. */
+export type BundleFolders = ReadonlyMap<string, NonNullable<SourceEntry['bundle']>>;
+
 /**
- * Publishing post bundles: every file beside `posts/<dir>/index.md` (as `assets.ts` lists them, so the files
- * copied are exactly the ones whose sizes the feeds state) is copied to the same path in the post's folder (`posts/<slug>/` by default), where the
- * post's relative references (`![](cover.jpg)`), made absolute against its URL, find them. Only published posts
- * are copied: a draft publishes none of its files. Only files of safe types are (bundle-policy.ts), unless
- * `allowAny` (the config's `allowAnyBundleFile`).
+ * Publishing post bundles: every file beside a bundle's `index.md` (as `assets.ts` lists them, so the files
+ * copied are exactly the ones whose sizes the feeds state) is copied to the same path in the post's folder
+ * (`posts/<slug>/` by default), where the post's relative references (`![](cover.jpg)`), made absolute against
+ * its URL, find them. The bundle may be at any depth under the posts folder. Only published posts are copied: a
+ * draft publishes none of its files. Only files of safe types are (bundle-policy.ts), unless `allowAny` (the
+ * config's `allowAnyBundleFile`).
  */
-export async function bundleFiles(postsDir: string, shownDir: string, posts: readonly Post[], allowAny = false): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+export async function bundleFiles(posts: readonly Post[], folders: BundleFolders, allowAny = false): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
-  const bundles = posts.filter((p) => p.source.startsWith(`${shownDir}/`) && p.source.endsWith('/index.md'));
-  if (bundles.length === 0) return { files, diagnostics };
-  // Sources are named in NFC; the folder on disk may be spelled in NFD (macOS), so map back to the real name.
-  const onDisk = new Map((await readdir(postsDir)).map((name) => [name.normalize('NFC'), name]));
-  for (const post of bundles) {
-    const dirName = post.source.slice(shownDir.length + 1, -'/index.md'.length);
-    const real = onDisk.get(dirName);
-    if (real === undefined) continue;
+  for (const post of posts) {
+    const bundle = folders.get(post.source);
+    if (bundle === undefined) continue;
     // Problems with the bundle's files were reported when the sources were read; here they are only copied.
-    const { assets } = listBundleAssets(join(postsDir, real), `${shownDir}/${dirName}`);
+    const { assets } = listBundleAssets(bundle.abs, bundle.path, bundle.index);
     for (const asset of assets) {
-      const shown = `${shownDir}/${dirName}/${asset.path}`;
+      const shown = `${bundle.path}/${asset.path}`;
       if (asset.path === 'index.html') {
         diagnostics.push(diagnostic(shown, 'error', 'asset-conflict',
           'the bundle file index.html would replace the page generated for the post; rename it'));

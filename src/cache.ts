@@ -511,7 +511,7 @@ export function toolFingerprint(): string {
     if (/\.[cm]?[jt]s$/.test(name)) newest = Math.max(newest, statSync(join(here, name)).mtimeMs);
   }
   const require = createRequire(import.meta.url);
-  const versions = ['marked', 'marked-footnote', 'sanitize-html', 'htmlparser2', 'gray-matter', 'yaml'].map((name) => {
+  const versions = ['marked', 'marked-footnote', 'sanitize-html', 'htmlparser2', 'gray-matter', 'yaml', 'smol-toml', 'jsonc-parser'].map((name) => {
     try {
       const main = require.resolve(name);
       for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {

@@ -11,6 +11,8 @@ import { DamagedCacheError, describeFailure, StageError } from './errors.js';
 import { loadConfigSource } from './load-config.js';
 import { checkOutDir } from './out-dir.js';
 import { progressReporter } from './progress.js';
+import { formatSkipped } from './skipped.js';
+import { shownPostsDir } from './sources.js';
 import type { Site } from './site.js';
 import { placeholderUrlProblem, siteUrlOverride } from './site-url.js';
 import { didYouMean, locateJsonKey } from './util.js';
@@ -192,6 +194,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   // The cache only ever speeds a build up (see cache.ts); `check`, or a build with a broken config, does without.
   const disk = command === 'build' && opts.cache ? (opts.freshCache === true ? DiskCache.empty(opts.cache.dir) : opts.cache) : undefined;
   let summary = '';
+  let skipped = '';
   // A broken config must not hide the posts' problems: check them with the defaults, so one run reports all.
   const config = resolved.config ?? (loaded.source ? salvageConfig(loaded.source) : undefined);
   if (config) {
@@ -206,6 +209,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       outDir,
     });
     progress?.done();
+    skipped = formatSkipped(result.skipped, shownPostsDir(postsDir));
     diagnostics = [...diagnostics, ...result.diagnostics];
     const failing = hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0);
     const writeFailed = (message: string): void => {
@@ -242,6 +246,8 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       ? `Built ${posts} post${posts === 1 ? '' : 's'} into ${outDir}/: ${result.files.length} files in ${ms} ms${unpublished}\n`
       : `Checked ${posts} post${posts === 1 ? '' : 's'}: ${result.files.length} files rendered in memory in ${ms} ms, nothing written${unpublished}\n`;
   }
+  // What was not read is said whatever the outcome: a missing post may be why the build failed.
+  io.stdout(skipped);
   report(diagnostics, io);
   const failed = hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0);
   if (failed) {

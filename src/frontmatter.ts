@@ -1,6 +1,8 @@
 import matter from 'gray-matter';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { parseJsonFrontMatter, startsJson } from './frontmatter-json.js';
+import { parseTomlFrontMatter, startsToml } from './frontmatter-toml.js';
 import type { SourceFile } from './sources.js';
 import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from './xml.js';
 
@@ -30,12 +32,22 @@ export function scalarPath(...parts: readonly (string | number)[]): string {
 // stays text we can validate, duplicate keys are errors, and every node knows its source position).
 const SPLIT_ONLY = { engines: { yaml: { parse: (): object => ({}), stringify: (): string => '' } } };
 
-/** Split and parse front matter; YAML problems are reported at their line and column in the `.md` file. */
+/**
+ * Split and parse front matter: YAML between `---` lines, TOML between `+++` lines (frontmatter-toml.ts) or a
+ * JSON object starting the file (frontmatter-json.ts). Problems are reported at their line and column in the file.
+ */
 export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; diagnostics: Diagnostic[] } {
   const text = file.text;
+  const other = startsToml(text) ? parseTomlFrontMatter(file) : startsJson(text) ? parseJsonFrontMatter(file) : undefined;
+  if (other) {
+    if (!other.split) return { diagnostics: other.diagnostics };
+    const { data, keys, body, bodyLine } = other.split;
+    const cleaned = cleanStrings(file, data, keys, startsToml(text) ? 'a TOML' : 'a JSON');
+    return { diagnostics: cleaned.diagnostics, source: { file, data: cleaned.data, keys, body, bodyLine } };
+  }
   if (!/^---[ \t]*(\n|$)/.test(text)) {
     return { diagnostics: [diagnostic(file.path, 'error', 'missing-front-matter',
-      `no front matter: the file must start with a line "---", then YAML such as "title: …" and "date: 2024-01-31", then "---"; found "${firstLine(text)}"`,
+      `no front matter: the file must start with a line "---", then YAML such as "title: …" and "date: 2024-01-31", then "---" (or TOML between "+++" lines, or a JSON object); found "${firstLine(text)}"`,
       { line: 1, column: 1 })] };
   }
   if (!/\n---[ \t]*(\n|$)/.test(text.slice(3))) {
@@ -91,21 +103,29 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
   } catch (error) {
     return { diagnostics: [diagnostic(file.path, 'error', 'yaml-syntax', `invalid YAML in the front matter: ${(error as Error).message}`, { line: 2, column: 1 })] };
   }
-  // YAML escapes ("\0", "\x07") can spell characters XML forbids that were not in the file as such:
-  // remove them too, with a warning at the key that held them.
+  const cleaned = cleanStrings(file, (data ?? {}) as Record<string, unknown>, keys, 'a YAML');
+  return { diagnostics: cleaned.diagnostics, source: { file, data: cleaned.data, keys, body, bodyLine, ...(scalars.size > 0 && { scalars }) } };
+}
+
+/**
+ * Escapes ("\0", "\x07", "\u0007") can spell characters XML forbids that were not in the file as such: remove
+ * them too, with a warning at the key that held them.
+ */
+function cleanStrings(file: SourceFile, data: Readonly<Record<string, unknown>>, keys: ReadonlyMap<string, Position>, format: string):
+{ data: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   // (fromEntries defines own properties: a "__proto__" key stays a key and never becomes the prototype)
-  const clean = Object.fromEntries(Object.entries((data ?? {}) as Record<string, unknown>).map(([key, value]) => {
+  const clean = Object.fromEntries(Object.entries(data).map(([key, value]) => {
     let first: number | undefined;
     const cleaned = stripForbidden(value, (cp) => { first ??= cp; });
     if (first !== undefined) {
       diagnostics.push(diagnostic(file.path, 'warning', 'forbidden-character',
-        `removed character U+${first.toString(16).toUpperCase().padStart(4, '0')} (written as a YAML escape) from "${key}", which XML 1.0 does not allow`,
+        `removed character U+${first.toString(16).toUpperCase().padStart(4, '0')} (written as ${format} escape) from "${key}", which XML 1.0 does not allow`,
         keys.get(key) ?? { line: 1, column: 1 }));
     }
     return [key, cleaned];
   }));
-  return { diagnostics, source: { file, data: clean, keys, body, bodyLine, ...(scalars.size > 0 && { scalars }) } };
+  return { data: clean, diagnostics };
 }
 
 /**
@@ -124,7 +144,7 @@ function collectScalars(node: Node | null, path: string, depth: number, into: Ma
   }
 }
 
-/** A copy of a YAML value with every string cleaned of characters XML 1.0 forbids. */
+/** A copy of a front-matter value with every string cleaned of characters XML 1.0 forbids. */
 function stripForbidden(value: unknown, found: (codePoint: number) => void): unknown {
   if (typeof value === 'string') {
     const m = HAS_FORBIDDEN_IN_XML.exec(value);

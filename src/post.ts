@@ -10,7 +10,7 @@ import type { Attachment } from './media/attachment.js';
 import { readPostMedia, type ImageInfo } from './media/front-matter.js';
 import { PERMALINK_KEYS, postPath } from './permalink.js';
 import type { EpisodeInfo } from './podcast/episode.js';
-import { tagSlug } from './tags.js';
+import { isSafeSlug, tagSlug } from './slug.js';
 import { isPlainObject } from './util.js';
 import { xmlSafe } from './xml.js';
 
@@ -57,7 +57,6 @@ export const FRONT_MATTER_KEYS = READ_KEYS;
 const MAX_SLUG_BYTES = 200;
 /** Most tags a post may have (see `readAllTags`); documented in the README's limits. */
 export const MAX_TAGS_PER_POST = 50;
-const SAFE_SLUG = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
 
 /** What `toPost` makes of a source: the post, every problem with it, and the keys it did not know. */
 export interface PostResult {
@@ -93,7 +92,11 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
   const isFlag = (key: string): boolean => key === 'published' && typeof data[key] === 'boolean';
   const dateKey = firstPresent(data, ALIASES.date.filter((k) => !isFlag(k)));
   let date: number | undefined;
-  if (dateKey === undefined) {
+  if (dateKey === undefined && file.nameDate !== undefined) {
+    // A Jekyll-style name (2024-01-31-hello.md) dates a post whose front matter does not: read like `date: 2024-01-31`.
+    date = readDate(file.nameDate, 'date', config, (_key, code, message) => error('date', code,
+      `${message.replace('"date" is', 'the date in the file name is')}; rename the file or add a "date"`), warn);
+  } else if (dateKey === undefined) {
     error('date', 'missing-date', 'missing "date": add e.g. "date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00"');
   } else {
     date = readDate(data[dateKey], dateKey, config, error, warn);
@@ -228,7 +231,7 @@ function readSlug(value: unknown, stem: string, error: Report): string {
     return stem;
   }
   const slug = (fromFile ? stem : String(value)).normalize('NFC');
-  if (!SAFE_SLUG.test(slug) || slug.includes('..')) {
+  if (!isSafeSlug(slug)) {
     error('slug', 'invalid-slug', `${fromFile ? 'the slug taken from the file name' : '"slug"'} "${slug}" is not safe in a URL path: use letters, digits, "-", "_", "." and "~", with no "/", "\\", ".." or leading dot`);
   } else if (Buffer.byteLength(slug) > MAX_SLUG_BYTES) {
     // It becomes a folder name: most file systems stop at 255 bytes, and the error would only come at write time.

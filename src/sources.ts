@@ -1,11 +1,11 @@
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { sep } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { leadsOutside, realTarget } from './links.js';
+import { leadsOutside } from './links.js';
 import { describeAssets, type AssetInfo } from './media/info.js';
 import { readPostFile } from './read-post.js';
+import { fileSlug } from './slug.js';
 import { compareStrings } from './util.js';
 import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from './xml.js';
 
@@ -13,8 +13,10 @@ import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from './xml
 export interface SourceFile {
   /** Path shown to users, relative to the project, with `/` (e.g. `posts/2024-01-01-hello.md`). */
   readonly path: string;
-  /** Slug candidate from the file name (NFC, date prefix removed). */
+  /** Slug from the file name (date prefix removed; see `fileSlug`). */
   readonly stem: string;
+  /** `YYYY-MM-DD` from a Jekyll-style name (`2024-01-31-hello.md`, or a bundle folder so named), if there is one. */
+  readonly nameDate?: string;
   /** Text with BOM removed, CRLF turned into LF, and characters XML 1.0 forbids removed. */
   readonly text: string;
   /**
@@ -35,10 +37,36 @@ export interface SourceEntry {
   readonly abs: string;
   /** Path shown to users (see `SourceFile.path`). */
   readonly path: string;
-  /** Slug candidate from the file name (see `SourceFile.stem`). */
+  /** Slug from the file name (see `SourceFile.stem`). */
   readonly stem: string;
-  /** For `posts/<bundle>/index.md`: the bundle folder, on disk and as shown to users. */
-  readonly bundle?: { readonly abs: string; readonly path: string };
+  /** Date from the file name (see `SourceFile.nameDate`). */
+  readonly nameDate?: string;
+  /** For a bundle (`<folder>/index.md`): the folder on disk and as shown to users, and its index file's name. */
+  readonly bundle?: { readonly abs: string; readonly path: string; readonly index: string };
+}
+
+/** Why a file under the posts folder is not a post (see `listSources`). */
+export type SkipReason = 'section-index' | 'readme' | 'mdx' | 'not-markdown' | 'hidden' | 'link-loop' | 'link-outside';
+
+/** A file (or hidden folder) under the posts folder that is not a post and not a bundle file. */
+export interface SkippedFile {
+  /** Path shown to users (see `SourceFile.path`). */
+  readonly path: string;
+  readonly reason: SkipReason;
+}
+
+/** What `listSources` found: the posts, what was skipped, and problems with names or folders. */
+export interface Listing {
+  /** Sorted by path. */
+  readonly entries: SourceEntry[];
+  /** Sorted by path. */
+  readonly skipped: SkippedFile[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** The posts folder as messages name it: as given, with `/` separators and no trailing `/`. */
+export function shownPostsDir(postsDir: string): string {
+  return postsDir.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
 }
 
 /** List and read every post (see `listSources` and `readSource`). */
@@ -51,65 +79,164 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
   };
 }
 
+/** `.md` and `.markdown` (RFC 7763), in any letter case, are Markdown posts. */
+const MARKDOWN = /\.(md|markdown)$/i;
+
+/** A linked folder holding one of these would be a bundle or a section. */
+const INDEXES = ['index.md', '_index.md'];
+
 /**
- * Lists `posts/*.md` and `posts/<bundle>/index.md`, sorted by path so nothing depends on directory order.
+ * Lists the posts at any depth under the posts folder, sorted by path so nothing depends on directory order.
+ * - `*.md` and `*.markdown` files are posts, except a `README.md` (it describes its folder).
+ * - A folder with `_index.md` is a section (Hugo, Zola): the index is not a post. A folder with `index.md` is a
+ *   section too when it holds other posts (beside it or in sub-folders); otherwise it is a bundle: `index.md`
+ *   is the post and every other file in the folder belongs to it (assets.ts). The posts folder's own index is
+ *   a section index.
+ * - Everything else (hidden files, `.mdx`, images outside bundles…) is listed in `skipped` with the reason, so
+ *   nothing is left out without a word. Symbolic links are followed for reading; a link to a folder that is
+ *   already being listed (a loop) is skipped.
+ * The folders a post is in never reach its slug: slugs come from the file (or bundle folder) name alone.
+ * Synchronous calls inside, for the reason given in assets.ts (many tiny metadata calls).
  * @param dir absolute path of the posts folder
  * @param shownDir how that folder is named in messages (e.g. `posts`)
  */
-export async function listSources(dir: string, shownDir: string): Promise<{ entries: SourceEntry[]; diagnostics: Diagnostic[] }> {
+export async function listSources(dir: string, shownDir: string): Promise<Listing> {
   const diagnostics: Diagnostic[] = [];
-  let entries: Dirent<Buffer>[];
+  let root: string;
   try {
-    // Names as bytes: a name that is not UTF-8 would otherwise come back with U+FFFD in it and then not open.
-    entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+    root = realpathSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     diagnostics.push(diagnostic(shownDir, 'error', 'posts-folder', code === 'ENOENT'
       ? `the posts folder does not exist (expected Markdown files in ${shownDir}/)`
       : `cannot read the posts folder: ${(error as Error).message}`));
-    return { entries: [], diagnostics };
+    return { entries: [], skipped: [], diagnostics };
   }
-  const candidates: SourceEntry[] = [];
-  // The posts folder's real path, found when the first link needs checking (most folders have none).
-  let root: string | undefined;
+  const found = walkFolder({ abs: Buffer.from(dir), shown: shownDir, real: root, top: { real: root, shown: shownDir }, ancestors: new Set([root]) }, true, diagnostics);
+  const entries = found?.posts ?? [];
+  entries.sort((a, b) => compareStrings(a.path, b.path));
+  const skipped = found?.skipped ?? [];
+  skipped.sort((a, b) => compareStrings(a.path, b.path));
+  return { entries, skipped, diagnostics };
+}
+
+/** A folder being listed: on disk (as bytes), as shown, its real path and those of the folders above it. */
+interface Folder {
+  readonly abs: Buffer;
+  readonly shown: string;
+  readonly real: string;
+  /** The posts folder: its real path (links are followed only inside it, links.ts) and how it is shown. */
+  readonly top: { readonly real: string; readonly shown: string };
+  readonly ancestors: ReadonlySet<string>;
+}
+
+/** The posts and skipped files of one folder and everything below it; undefined when it cannot be listed. */
+function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]): { posts: SourceEntry[]; skipped: SkippedFile[] } | undefined {
+  let entries: Dirent<Buffer>[];
+  try {
+    // Names as bytes: a name that is not UTF-8 would otherwise come back with U+FFFD in it and then not open.
+    entries = readdirSync(folder.abs, { withFileTypes: true, encoding: 'buffer' });
+  } catch (error) {
+    diagnostics.push(isRoot
+      ? diagnostic(folder.shown, 'error', 'posts-folder', `cannot read the posts folder: ${(error as Error).message}`)
+      : diagnostic(folder.shown, 'error', 'read-failed', `cannot list this folder of posts: ${(error as Error).message}`));
+    return undefined;
+  }
+  const posts: SourceEntry[] = [];
+  const skipped: SkippedFile[] = [];
+  // Hidden files found in sub-folders: skipped whether the folder turns out to be a bundle or a section.
+  const hiddenBelow: SkippedFile[] = [];
+  const indexes: string[] = [];
+  // Links that lead out of the posts folder: an error when they would be posts, unless this folder is a bundle.
+  const outside: { path: string; postLike: boolean; dir: boolean }[] = [];
+  let sectionMark = isRoot;
   for (const entry of entries) {
+    const full = joinBytes(folder.abs, entry.name);
     const decoded = decodeUtf8(entry.name);
     if (typeof decoded !== 'string') {
       const lossy = new TextDecoder('utf-8').decode(entry.name);
-      if (!/\.md$/i.test(lossy) && !(await kindOf(joinBytes(dir, entry.name))).dir) continue;
-      diagnostics.push(diagnostic(`${shownDir}/${lossy}`, 'error', 'invalid-file-name',
-        `the file name is not valid UTF-8 (byte 0x${hex(entry.name[decoded.offset])} at byte offset ${decoded.offset}); rename it`));
+      if (MARKDOWN.test(lossy) || kindOf(full).dir) {
+        diagnostics.push(diagnostic(`${folder.shown}/${lossy}`, 'error', 'invalid-file-name',
+          `the file name is not valid UTF-8 (byte 0x${hex(entry.name[decoded.offset])} at byte offset ${decoded.offset}); rename it`));
+      } else {
+        skipped.push({ path: `${folder.shown}/${lossy}`, reason: 'not-markdown' });
+      }
       continue;
     }
     const name = decoded.normalize('NFC');
-    if (name.startsWith('.')) continue;
-    const full = joinBytes(dir, entry.name);
-    // Symbolic links are followed for reading (stat, not the entry's own type) when they stay inside the posts
-    // folder (links.ts); nothing is ever written here.
-    const kind = entry.isSymbolicLink() ? await kindOf(full) : { file: entry.isFile(), dir: entry.isDirectory() };
-    if (entry.isSymbolicLink() && leadsOutside(full, (root ??= realTarget(dir) ?? dir))) {
-      const post = name.toLowerCase().endsWith('.md') ? kind.file : kind.dir && (await kindOf(Buffer.concat([full, Buffer.from('/index.md')]))).file;
-      if (post) {
-        diagnostics.push(diagnostic(`${shownDir}/${name}`, 'error', 'link-outside-posts',
-          `this symbolic link leads outside the posts folder ${shownDir}/, so it is not read${kind.dir ? ' (a linked folder would be published whole)' : ''}: move the ${kind.dir ? 'bundle' : 'post'} into ${shownDir}/, or link to a place inside it`));
-      }
+    const shown = `${folder.shown}/${name}`;
+    if (name.startsWith('.')) {
+      // A hidden folder (.git, .obsidian) is named once, not walked.
+      hiddenBelow.push({ path: shown, reason: 'hidden' });
       continue;
     }
-    if (name.toLowerCase().endsWith('.md') && (kind.file || kind.missing)) {
-      candidates.push({ abs: full.toString(), path: `${shownDir}/${name}`, stem: stripDatePrefix(name.slice(0, -3)) });
-    } else if (kind.dir) {
-      const index = Buffer.concat([full, Buffer.from('/index.md')]);
-      if ((await kindOf(index)).file) {
-        candidates.push({
-          abs: index.toString(), path: `${shownDir}/${name}/index.md`, stem: stripDatePrefix(name),
-          bundle: { abs: join(dir, decoded), path: `${shownDir}/${decoded.normalize('NFC')}` },
-        });
+    // Symbolic links are followed for reading (stat, not the entry's own type) when they stay inside the posts
+    // folder (links.ts); nothing is ever written here.
+    const kind = entry.isSymbolicLink() ? kindOf(full) : { file: entry.isFile(), dir: entry.isDirectory() };
+    if (entry.isSymbolicLink() && leadsOutside(full, folder.top.real)) {
+      // Nothing of the target is read (a bundle's own links are its files: assets.ts warns about those).
+      const postLike = MARKDOWN.test(name) ? kind.file : kind.dir && INDEXES.some((i) => kindOf(joinBytes(full, Buffer.from(i))).file);
+      outside.push({ path: shown, postLike, dir: kind.dir });
+      continue;
+    }
+    if (kind.dir) {
+      const real = entry.isSymbolicLink() ? realOf(full) : `${folder.real}${sep}${decoded}`;
+      if (real === undefined || folder.ancestors.has(real)) {
+        skipped.push({ path: shown, reason: 'link-loop' });
+        continue;
       }
-      // any other file or folder (images, notes, a folder without index.md) is not a post and is left alone
+      const sub = walkFolder({ abs: full, shown, real, top: folder.top, ancestors: new Set([...folder.ancestors, real]) }, false, diagnostics);
+      if (!sub) continue;
+      posts.push(...sub.posts);
+      for (const s of sub.skipped) (s.reason === 'hidden' ? hiddenBelow : skipped).push(s);
+      continue;
+    }
+    const lower = name.toLowerCase();
+    if (MARKDOWN.test(name) && (kind.file || kind.missing)) {
+      const base = name.replace(MARKDOWN, '');
+      const baseLower = base.toLowerCase();
+      if (baseLower === '_index') {
+        sectionMark = true;
+        indexes.push(name);
+      } else if (baseLower === 'index') {
+        indexes.push(name);
+      } else if (baseLower === 'readme') {
+        skipped.push({ path: shown, reason: 'readme' });
+      } else {
+        posts.push({ abs: full.toString(), path: shown, ...nameParts(base) });
+      }
+    } else {
+      skipped.push({ path: shown, reason: lower.endsWith('.mdx') ? 'mdx' : 'not-markdown' });
     }
   }
-  candidates.sort((a, b) => compareStrings(a.path, b.path));
-  return { entries: candidates, diagnostics };
+  const index = indexes.length === 1 ? indexes[0] : undefined;
+  if (!sectionMark && index && posts.length === 0) {
+    // A bundle: its index is the post, every other file (however deep) belongs to it; only hidden ones are skipped.
+    // (index names are ASCII, so the name as shown is the name on disk)
+    const folderName = folder.shown.slice(folder.shown.lastIndexOf('/') + 1);
+    return {
+      posts: [{
+        abs: joinBytes(folder.abs, Buffer.from(index)).toString(), path: `${folder.shown}/${index}`, ...nameParts(folderName),
+        bundle: { abs: folder.abs.toString(), path: folder.shown, index },
+      }],
+      skipped: hiddenBelow,
+    };
+  }
+  for (const i of indexes) skipped.push({ path: `${folder.shown}/${i}`, reason: 'section-index' });
+  for (const link of outside) {
+    if (!link.postLike) skipped.push({ path: link.path, reason: 'link-outside' });
+    else {
+      diagnostics.push(diagnostic(link.path, 'error', 'link-outside-posts',
+        `this symbolic link leads outside the posts folder ${folder.top.shown}/, so it is not read${link.dir ? ' (a linked folder would be published whole)' : ''}: move the ${link.dir ? 'bundle' : 'post'} into ${folder.top.shown}/, or link to a place inside it`));
+    }
+  }
+  return { posts, skipped: [...skipped, ...hiddenBelow] };
+}
+
+/** The slug and the date a file (or bundle folder) name gives: `2024-01-31-Hello World` → `hello-world`, `2024-01-31`. */
+function nameParts(base: string): { stem: string; nameDate?: string } {
+  const m = /^(\d{4}-\d{2}-\d{2})-(.+)$/.exec(base);
+  return m ? { stem: fileSlug(m[2] ?? ''), nameDate: m[1] ?? '' } : { stem: fileSlug(base) };
 }
 
 /**
@@ -129,42 +256,40 @@ export function readSource(entry: SourceEntry): { file?: SourceFile; diagnostics
 }
 
 /** Decode the bytes of a listed post into a `SourceFile` without assets (or the reason it cannot be one). */
-export function decodeEntry(entry: Pick<SourceEntry, 'path' | 'stem'>, bytes: Uint8Array): { file?: SourceFile; diagnostics: Diagnostic[] } {
+export function decodeEntry(entry: Pick<SourceEntry, 'path' | 'stem' | 'nameDate'>, bytes: Uint8Array): { file?: SourceFile; diagnostics: Diagnostic[] } {
   const decoded = decodeSource(bytes, entry.path);
-  return decoded.text === undefined
-    ? { diagnostics: decoded.diagnostics }
-    : { file: { path: entry.path, stem: entry.stem, text: decoded.text }, diagnostics: decoded.diagnostics };
+  if (decoded.text === undefined) return { diagnostics: decoded.diagnostics };
+  const file = { path: entry.path, stem: entry.stem, text: decoded.text, ...(entry.nameDate !== undefined && { nameDate: entry.nameDate }) };
+  return { file, diagnostics: decoded.diagnostics };
 }
 
 /** For a bundle: the files beside its `index.md`, described (sizes, media types, image dimensions). */
 export function bundleAssets(entry: SourceEntry): { assets?: readonly AssetInfo[]; diagnostics: Diagnostic[] } {
   if (!entry.bundle) return { diagnostics: [] };
-  const listed = listBundleAssets(entry.bundle.abs, entry.bundle.path);
+  const listed = listBundleAssets(entry.bundle.abs, entry.bundle.path, entry.bundle.index);
   return { assets: describeAssets(listed.assets), diagnostics: listed.diagnostics };
 }
 
 /** What a path is once links are followed; `missing` for a dangling link. */
-async function kindOf(path: Buffer): Promise<{ file: boolean; dir: boolean; missing?: boolean }> {
+function kindOf(path: Buffer): { file: boolean; dir: boolean; missing?: boolean } {
+  const s = statSync(path, { throwIfNoEntry: false });
+  return s ? { file: s.isFile(), dir: s.isDirectory() } : { file: false, dir: false, missing: true };
+}
+
+function realOf(path: Buffer): string | undefined {
   try {
-    const s = await stat(path);
-    return { file: s.isFile(), dir: s.isDirectory() };
+    return realpathSync(path.toString());
   } catch {
-    return { file: false, dir: false, missing: true };
+    return undefined;
   }
 }
 
-function joinBytes(dir: string, name: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(dir.endsWith(sep) ? dir : `${dir}${sep}`), name]);
+function joinBytes(dir: Buffer, name: Buffer): Buffer {
+  return Buffer.concat([dir, dir.at(-1) === sep.charCodeAt(0) ? Buffer.alloc(0) : Buffer.from(sep), name]);
 }
 
 function hex(byte: number | undefined): string {
   return (byte ?? 0).toString(16).padStart(2, '0');
-}
-
-/** `2024-01-02-hello` → `hello`; names without a date prefix are kept whole. */
-export function stripDatePrefix(stem: string): string {
-  const m = /^\d{4}-\d{2}-\d{2}-(.+)$/.exec(stem);
-  return m?.[1] ?? stem;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // drops a leading BOM

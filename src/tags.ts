@@ -1,6 +1,9 @@
 import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import type { Post } from './post.js';
-import { slugify } from './slug.js';
+import { tagSlug } from './slug.js';
+
+// Tag slugs are made in slug.ts, beside the slugs of file names that follow the same rule.
+export { tagSlug };
 import { compareStrings } from './util.js';
 
 /** One tag of the site: its page is `tags/<slug>/`, its feeds `tags/<slug>/{rss.xml,atom.xml,feed.json}`. */
@@ -21,16 +24,6 @@ export interface TagsResult {
 
 /** Where a post's `tags:` key is, so messages can point at its line. */
 export type TagPosition = (source: string) => Position | undefined;
-
-/**
- * Slug of a tag name; the one function both pages and feeds use, so links and files always agree. A tag with no
- * letters or digits at all (`🎬`, `]]>`) still gets a stable, URL-safe slug from its code points (`tag-1f3ac`).
- */
-export function tagSlug(name: string): string {
-  const slug = slugify(name);
-  if (slug !== '') return slug;
-  return `tag-${Array.from(name.normalize('NFC'), (c) => (c.codePointAt(0) ?? 0).toString(16)).join('-')}`;
-}
 
 /**
  * Group published posts by tag slug. Two different names that reach the same slug are never merged silently:

@@ -26,7 +26,7 @@ afterAll(removeProjects);
 describe('errors: the post is named at the offending line, nothing is written', () => {
   const cases: [string, string][] = [
     ['malformed-yaml.md', 'posts/malformed-yaml.md:4:1 error invalid YAML in the front matter: Flow sequence in block collection must be sufficiently indented and end with a ] [yaml-syntax]'],
-    ['missing-front-matter.md', 'posts/missing-front-matter.md:1:1 error no front matter: the file must start with a line "---", then YAML such as "title: …" and "date: 2024-01-31", then "---"; found "Just a paragraph, no front matter." [missing-front-matter]'],
+    ['missing-front-matter.md', 'posts/missing-front-matter.md:1:1 error no front matter: the file must start with a line "---", then YAML such as "title: …" and "date: 2024-01-31", then "---" (or TOML between "+++" lines, or a JSON object); found "Just a paragraph, no front matter." [missing-front-matter]'],
     ['unclosed-front-matter.md', 'posts/unclosed-front-matter.md:1:1 error the front matter opened on line 1 is never closed: add a line "---" after the last YAML line [unclosed-front-matter]'],
     ['missing-title.md', 'posts/missing-title.md:1:1 error missing "title": add a line such as "title: My first post" to the front matter [missing-title]'],
     ['empty-title.md', 'posts/empty-title.md:2:1 error "title" is empty; give the post a title [missing-title]'],

@@ -130,15 +130,25 @@ describe('file names and slugs', () => {
     ]);
   });
 
-  it('an unsafe slug from a file name is refused too', async () => {
-    const root = await makeProject({ 'posts/my post?.md': post('Spaces') });
-    expect((await runCli(root, ['check'])).lines[0]).toBe(
-      'posts/my post?.md:1:1 error the slug taken from the file name "my post?" is not safe in a URL path: use letters, digits, "-", "_", "." and "~", with no "/", "\\", ".." or leading dot [invalid-slug]');
+  it('a file name that is not a safe slug gets one the way tags do; an explicit unsafe "slug" is still refused', async () => {
+    const root = await makeProject({
+      'posts/my post?.md': post('Spaces'),
+      'posts/other.md': post('Other', undefined, undefined, 'slug: "my post?"\n'),
+    });
+    const run = await runCli(root, ['check']);
+    expect(run.lines).toEqual([
+      'posts/other.md:4:1 error "slug" "my post?" is not safe in a URL path: use letters, digits, "-", "_", "." and "~", with no "/", "\\", ".." or leading dot [invalid-slug]',
+      '✖ 1 error, 0 warnings in 1 file',
+    ]);
+    await writeFile(join(root, 'posts/other.md'), post('Other'));
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    const { json } = await readFeeds(root);
+    expect(json.items.map((i) => i.id).sort()).toEqual(['https://example.com/blog/posts/my-post/', 'https://example.com/blog/posts/other/']);
   });
 });
 
 describe('what else a posts folder holds', () => {
-  it('non-Markdown files, hidden files and folders without index.md are not posts (and not errors)', async () => {
+  it('non-Markdown files, hidden files and folders without index.md are not posts (and not errors), and are named', async () => {
     const root = await makeProject({
       'posts/one.md': post('One'),
       'posts/notes.txt': 'not a post',
@@ -146,11 +156,12 @@ describe('what else a posts folder holds', () => {
       'posts/.hidden.md': 'no front matter at all',
       'posts/bundle/index.md': post('Bundle'),
       'posts/bundle/cover.jpg': bytes([0xff, 0xd8, 0xff]),
-      'posts/bundle/notes.md': 'not the bundle index',
+      'posts/bundle/notes.txt': 'a bundle file',
       'posts/scraps/old.txt': 'a folder without index.md',
     });
     const run = await runCli(root, ['build']);
     expect([run.code, run.lines]).toEqual([0, []]);
+    expect(run.stdout.split('\n')[0]).toBe('Skipped 4 files in posts/ that are not posts: not Markdown (.md, .markdown) (3): notes.txt, photo.png, scraps/old.txt; hidden (1): .hidden.md');
     const { json } = await readFeeds(root);
     expect(json.items.map((i) => i.title).sort()).toEqual(['Bundle', 'One']);
   });

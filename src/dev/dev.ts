@@ -6,6 +6,8 @@ import { loadConfig, type CliValues } from '../commands/context.js';
 import { DEFAULTS } from '../config.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { headerRules } from '../hosting.js';
+import { formatSkipped } from '../skipped.js';
+import { shownPostsDir } from '../sources.js';
 import { outputProblem, writeOutput, type OutputFile } from '../write.js';
 import { startDevServer, type DevServer } from './server.js';
 import { countChanges, snapshotOf, syncOutput, type OutputSnapshot, type Snapshot } from './sync.js';
@@ -56,6 +58,8 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     watcher.add(resolve(root, staticDir));
     watched.add(staticDir);
   };
+  // The line naming skipped files is printed when it changes, not on every save.
+  let skippedLine = '';
   const rebuild = async (): Promise<void> => {
     const started = performance.now();
     const loaded = await loadConfig(io, values, server.url);
@@ -70,6 +74,9 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
         outDir, ...(loaded.source && { configSource: loaded.source }),
       });
       diagnostics = [...diagnostics, ...result.diagnostics];
+      const line = formatSkipped(result.skipped, shownPostsDir(postsDir));
+      if (line !== skippedLine) io.stdout(line);
+      skippedLine = line;
       // Contents are made each time they are read (build.ts); the dev loop compares, writes and keeps them: make
       // them once. Static files are kept as what they are copied from, never read whole.
       const kept = new Map<string, Snapshot>();
