@@ -49,6 +49,25 @@ const BLOGS: readonly Blog[] = [
     published: ['posts/my-first-post/', 'posts/second/', 'posts/bundle-post/'],
     drafts: ['Hugo draft never published'],
   },
+  {
+    // `jekyll new`: _posts/YYYY-MM-DD-x.markdown, layout, `categories: jekyll update`, dates with offsets and from
+    // the file name, published: false, excerpt, an author mapping with a theme's fields; Jekyll's URLs kept
+    name: 'jekyll', posts: '_posts', config: { permalink: '/:year/:month/:day/:title/' },
+    published: ['2025/01/29/welcome-to-jekyll/', '2024/12/01/dated-by-its-name/', '2024/10/10/with-excerpt/'],
+    drafts: ['Jekyll unpublished never published'],
+  },
+  {
+    // Hugo with TOML front matter: an _index.md section, a post in a sub-folder, lastmod, [params], draft, a number as title
+    name: 'hugo-toml', posts: 'content/posts',
+    published: ['posts/hello-toml/', 'posts/2024/', 'posts/looking-back/'],
+    drafts: ['Hugo TOML draft never published'],
+  },
+  {
+    // Zola: +++ front matter, [taxonomies], [extra], an _index.md section, a page bundle, authors
+    name: 'zola', posts: 'content/blog', extra: { 'second/picture.png': png(5, 5) },
+    published: ['posts/first/', 'posts/second/'],
+    drafts: ['Zola draft never published'],
+  },
 ];
 
 /** Every file under `dir` as text, by path relative to it. */
