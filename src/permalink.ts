@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from './config.js';
 import { toIsoDay } from './dates.js';
+import { isSafeSlug } from './slug.js';
 
 /**
  * Where a post is published: `posts/<slug>/` by default, or the config's `permalink` pattern
@@ -23,8 +24,6 @@ export const DEFAULT_PATTERN = 'posts/:slug/';
 export const PERMALINK_KEYS: readonly string[] = ['permalink', 'url', 'path'];
 
 const PLACEHOLDERS = ['year', 'month', 'day', 'slug', 'title'] as const;
-/** One path segment: the characters a slug may have (see post.ts), no leading dot. */
-const SAFE_SEGMENT = /^[\p{L}\p{M}\p{N}_~-][\p{L}\p{M}\p{N}._~-]*$/u;
 const MAX_SEGMENT_BYTES = 200;
 
 /**
@@ -60,7 +59,8 @@ export function parsePermalinkOption(value: unknown): PermalinkConfig | { proble
       if (m[1] === 'slug' || m[1] === 'title') named = true;
     }
     const literal = segment.replace(/:[a-z_]+/g, 'x');
-    if (!SAFE_SEGMENT.test(literal) || segment === '..' || segment === '.') {
+    // Each segment follows the slug rule (slug.ts): letters, digits, `-`, `_`, `.`, `~`, no leading dot, no `..`.
+    if (!isSafeSlug(literal)) {
       return { problem: `pattern "${pattern}" has an unsafe or empty segment "${segment}": use letters, digits, "-", "_", "." and "~" between the "/"` };
     }
   }
@@ -129,7 +129,7 @@ function checked(path: string, key: string, shown: string, config: ResolvedConfi
     input.error(key, 'invalid-permalink', `${shown} is the site's home page, which feedwright writes itself; give the post a path of its own`);
     return undefined;
   }
-  const bad = segments.find((s) => !SAFE_SEGMENT.test(s) || s.includes('..'));
+  const bad = segments.find((s) => !isSafeSlug(s));
   if (bad !== undefined) {
     input.error(key, 'invalid-permalink', `${shown} has the segment "${bad}", which is not safe in a URL path: use letters, digits, "-", "_", "." and "~", with no "..", empty segments or leading dot`);
     return undefined;
