@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { bundleFiles } from './bundle-files.js';
 import type { ConfigSource, ResolvedConfig } from './config.js';
 import { COPY_SCRIPT } from './copy-script.js';
-import { foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnostic, foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
 import { pageFeed } from './feeds/archive.js';
 import { ATOM } from './feeds/atom.js';
@@ -75,7 +75,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ...(options.cache && { cache: options.cache }), ...(options.pool && { pool: options.pool }),
     ...(options.onProgress && { onProgress: options.onProgress }),
   }));
-  const diagnostics: Diagnostic[] = [...listing.diagnostics];
+  const diagnostics: Diagnostic[] = [...listing.diagnostics, ...unicodeTwins(listing.entries)];
   const posts: Post[] = [];
   // Front-matter key positions, for messages: looked up (and, from the cache, unpacked) only when there is one.
   const keys = new Map<string, ProcessedSource>();
@@ -130,6 +130,21 @@ function configLocator(source: ConfigSource | undefined): ConfigLocator {
     const at = locateJsonKey(source.text, [...source.keyPath, key]);
     return { file: source.file, ...(at && { at }) };
   };
+}
+
+/**
+ * Two posts whose names are one once normalized to NFC (`café.md` saved on macOS and elsewhere): they are shown,
+ * cached and looked up by that one name, and a bundle's files would be taken from either folder.
+ */
+function unicodeTwins(entries: readonly { readonly path: string }[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  entries.forEach((entry, i) => {
+    if (entry.path === entries[i - 1]?.path || entry.path === entries[i + 1]?.path) {
+      out.push(diagnostic(entry.path, 'error', 'duplicate-file-name',
+        'two posts have this name, spelled with different Unicode forms (NFC and NFD, as macOS and other systems write accented letters); rename or remove one'));
+    }
+  });
+  return out;
 }
 
 /** Every feed document of the site: the main feed first, then one per tag (for `ping` and the pages). */

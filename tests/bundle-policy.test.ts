@@ -2,6 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scriptInSvg, unsafeType } from '../src/bundle-policy.js';
+import { resolveConfig } from '../src/config.js';
+import { headerRules, headersFor } from '../src/hosting.js';
 import { makeProject, png, post, run } from './helpers/project.js';
 
 /**
@@ -119,5 +121,17 @@ describe('bundle files: an allow-list by media type', () => {
     const dir = await makeProject({ 'posts/x.svgz': gzipSync(PLAIN_SVG) });
     expect(scriptInSvg(join(dir, 'posts/x.svgz'), 100)).toMatch(/compressed SVG/);
     expect(scriptInSvg(join(dir, 'posts/x.svgz'), 17 * 1024 * 1024)).toMatch(/over the 16 MiB/);
+  });
+
+  it('the hosting headers keep every bundle file same-origin safe: no sniffing, and the CSP on every file', () => {
+    const config = resolveConfig({ file: 'c', text: '{}', data: { url: 'https://example.org/' }, keyPath: [] }).config;
+    if (!config) throw new Error('config');
+    for (const path of ['/posts/demo/plain.svg', '/posts/demo/paper.pdf', '/posts/demo/notes.txt', '/posts/demo/sub/x.png']) {
+      const headers = headersFor(headerRules(config), path);
+      expect(headers['X-Content-Type-Options'], path).toBe('nosniff');
+      // Inline scripts and event handlers (an SVG opened on its own) are blocked by script-src 'self'.
+      expect(headers['Content-Security-Policy'], path).toMatch(/script-src 'self'/);
+      expect(headers['Content-Security-Policy'], path).toMatch(/object-src 'none'/);
+    }
   });
 });

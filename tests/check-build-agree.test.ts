@@ -70,6 +70,23 @@ describe('feed file names that the site itself uses', () => {
 });
 
 describe('bundle files the writer would trip on', () => {
+  it('two posts whose names differ only in Unicode form are an error at the file, even with slugs of their own', async () => {
+    const dir = await makeProject({
+      'posts/caf\u00e9/index.md': post({ title: 'A', date: '2024-01-01', slug: 'a' }),
+      'posts/caf\u00e9/a.png': png(1, 1),
+      'posts/cafe\u0301/index.md': post({ title: 'B', date: '2024-01-01', slug: 'b' }),
+      'posts/cafe\u0301/b.png': png(1, 1),
+      'posts/caf\u00e9.md': post({ title: 'C', date: '2024-01-01', slug: 'c' }),
+      'posts/cafe\u0301.md': post({ title: 'D', date: '2024-01-01', slug: 'd' }),
+    });
+    const result = await agree(dir);
+    expect(result.code).toBe(1);
+    expect(result.lines.map((l) => l.replace(/ error .* \[/, ' ['))).toEqual([
+      'posts/café.md [duplicate-file-name]', 'posts/café.md [duplicate-file-name]',
+      'posts/café/index.md [duplicate-file-name]', 'posts/café/index.md [duplicate-file-name]',
+    ]);
+  });
+
   it('a backslash in a bundle file name is an error at the file', async () => {
     const dir = await makeProject({ 'posts/b/index.md': post({ title: 'B', date: '2024-01-01' }), 'posts/b/a\\b.png': png(1, 1) });
     const result = await agree(dir);
