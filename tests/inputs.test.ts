@@ -108,12 +108,15 @@ describe('file names and slugs', () => {
     const run = await runCli(root, ['build']);
     expect(run.lines).toEqual([
       'posts/2024-01-01-hello.md:1:1 error slug "hello" (from the file name) is also used by posts/hello.md (slug "hello"); every post needs its own slug (letter case does not count): set a different "slug" in one of them [duplicate-slug]',
+      // The two spellings of café.md are one name: each is named as such, and (as one slug) as a duplicate slug.
+      'posts/café.md error two posts have this name, spelled with different Unicode forms (NFC and NFD, as macOS and other systems write accented letters); rename or remove one [duplicate-file-name]',
+      'posts/café.md error two posts have this name, spelled with different Unicode forms (NFC and NFD, as macOS and other systems write accented letters); rename or remove one [duplicate-file-name]',
       'posts/café.md:1:1 error slug "café" (from the file name) is also used by posts/café.md (slug "café"); every post needs its own slug (letter case does not count): set a different "slug" in one of them [duplicate-slug]',
       'posts/café.md:1:1 error slug "café" (from the file name) is also used by posts/café.md (slug "café"); every post needs its own slug (letter case does not count): set a different "slug" in one of them [duplicate-slug]',
       'posts/hello.md:1:1 error slug "hello" (from the file name) is also used by posts/2024-01-01-hello.md (slug "hello"); every post needs its own slug (letter case does not count): set a different "slug" in one of them [duplicate-slug]',
       'posts/x.md:4:1 error slug "shared" is also used by posts/y.md (slug "Shared"); every post needs its own slug (letter case does not count): set a different "slug" in one of them [duplicate-slug]',
       'posts/y.md:4:1 error slug "Shared" is also used by posts/x.md (slug "shared"); every post needs its own slug (letter case does not count): set a different "slug" in one of them [duplicate-slug]',
-      '✖ 6 errors, 0 warnings in 5 files',
+      '✖ 8 errors, 0 warnings in 5 files',
     ]);
   });
 
