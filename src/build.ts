@@ -5,6 +5,7 @@ import { COPY_SCRIPT } from './copy-script.js';
 import { diagnostic, foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { atStage, atStageAsync } from './errors.js';
 import { pageFeed } from './feeds/archive.js';
+import { ArchiveScale } from './feeds/budget.js';
 import { ATOM } from './feeds/atom.js';
 import { ItemBytes } from './feeds/chunks.js';
 import { mainFeed, type FeedDoc } from './feeds/doc.js';
@@ -163,9 +164,11 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   // Paging needs each feed's whole history: all posts, or all of a tag's posts. The main feed's archives carry
   // every post's full content once; a tag's archives carry summaries (a post is in several tags: repeating its
   // full text in each tag's archives would multiply the site's size).
+  // Archives close at ARCHIVE_BYTES as well as at `archiveSize` posts (feeds/budget.ts), the same split in every format.
+  const scale = new ArchiveScale(FORMATS);
   const feeds: [FeedDoc, string][] = [
-    ...pageFeed({ ...main, items: site.posts }, site.config).map((doc): [FeedDoc, string] => [doc, "the site's"]),
-    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary')
+    ...pageFeed({ ...main, items: site.posts }, site.config, 'full', scale).map((doc): [FeedDoc, string] => [doc, "the site's"]),
+    ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary', scale)
       .map((d): [FeedDoc, string] => [d, `the tag "${tags[i]?.name ?? ''}"'s`])),
   ];
   // Counted before any is made, so each item's bytes are made once and dropped after their last document.

@@ -21,19 +21,22 @@ export interface PostKeys {
 
 /** The fingerprint of a post without its HTML (it must not read `html`: a cached post loads it when read). */
 export function metaKeyOf(meta: Omit<Post, 'html'>): string {
-  return createHash('sha256').update(JSON.stringify(meta)).digest('hex').slice(0, 32);
+  // (`contentBytes` is the HTML's size: only documents that carry the HTML depend on it, and they use the full key)
+  const { contentBytes: _size, ...fields } = meta;
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
 }
 
 /**
  * Key of an output made from `posts` (in order) by the template called `kind`, or undefined without post keys.
  * `of: 'meta'` for outputs that show the posts' fields but not their HTML.
  */
-export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | undefined, of: 'posts' | 'meta' = 'posts'): string | undefined {
+export function postsKey(
+  kind: string, posts: readonly Post[], keys: PostKeys | undefined, of: 'posts' | 'meta' | ((post: Post) => 'posts' | 'meta') = 'posts',
+): string | undefined {
   if (!keys) return undefined;
   const hash = createHash('sha256').update(`${keys.salt}\0${kind}`);
-  const known = keys[of];
   for (const post of posts) {
-    const key = known.get(post);
+    const key = keys[typeof of === 'function' ? of(post) : of].get(post);
     if (key === undefined) return undefined;
     hash.update(`\0${key}`);
   }
@@ -46,7 +49,9 @@ export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | 
  */
 export function docKey(doc: FeedDoc, format: string, keys: PostKeys | undefined): string | undefined {
   const { items, config: _config, ...rest } = doc; // (the config is in the salt)
-  return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys, doc.content === 'summary' ? 'meta' : 'posts');
+  // (a post without a summary carries its HTML even there: see feeds/json.ts)
+  const of = (post: Post): 'posts' | 'meta' => (doc.content === 'summary' && post.summary !== undefined ? 'meta' : 'posts');
+  return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys, of);
 }
 
 /**

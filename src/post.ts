@@ -12,7 +12,7 @@ import { PERMALINK_KEYS, postPath } from './permalink.js';
 import type { EpisodeInfo } from './podcast/episode.js';
 import { isSafeSlug, tagSlug } from './slug.js';
 import { isPlainObject } from './util.js';
-import { xmlSafe } from './xml.js';
+import { feedContentBytes, xmlSafe } from './xml.js';
 
 /** A validated, rendered post: every later stage trusts these fields. */
 export interface Post {
@@ -40,6 +40,8 @@ export interface Post {
   readonly authors: readonly Author[];
   /** Sanitized HTML with absolute URLs, without any character XML 1.0 forbids (the feeds rely on it). */
   readonly html: string;
+  /** Most UTF-8 bytes `html` takes in any feed format (see `feedContentBytes`): archives are closed by bytes with it. */
+  readonly contentBytes: number;
   /** Absolute cover image URL. */
   readonly image?: string;
   /** Media type, size and pixel size of the cover image, when it is a file in the post bundle. */
@@ -178,7 +180,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     diagnostics: problems,
     unknownKeys,
     post: {
-      source: file.path, slug, path, id, url, title, date, updated: Math.max(updated ?? date, date), tags, authors, html, draft,
+      source: file.path, slug, path, id, url, title, date, updated: Math.max(updated ?? date, date), tags, authors, html, contentBytes: feedContentBytes(html), draft,
       ...(summary !== undefined && { summary }),
       ...(media.image !== undefined && { image: media.image }),
       ...(media.imageInfo !== undefined && { imageInfo: media.imageInfo }),

@@ -68,3 +68,23 @@ export function cdata(text: string): string {
 export function cdataSafe(text: string): string {
   return `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
+
+/**
+ * An upper bound of the UTF-8 bytes `html` takes as a feed item's content in any format: CDATA in RSS (a `]]>`
+ * split adds 12 bytes), escaped text in Atom (`&` +4, `<` `>` +3, quotes +5), a JSON string (`"` `\` and line
+ * breaks +1). Each character is counted at its largest expansion, so the sum bounds every format's. Archives are
+ * closed by bytes with it (feeds/budget.ts); kept with the post, so that never needs the HTML again.
+ */
+export function feedContentBytes(html: string): number {
+  let extra = 0;
+  for (let i = 0; i < html.length; i++) {
+    const c = html.charCodeAt(i);
+    if (c === 0x26) extra += 4;
+    else if (c === 0x3c) extra += 3;
+    else if (c === 0x3e) extra += html.charCodeAt(i - 1) === 0x5d && html.charCodeAt(i - 2) === 0x5d ? 12 : 3;
+    else if (c === 0x22 || c === 0x27) extra += 5;
+    else if (c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09) extra += 1;
+    else if (c < 0x20) extra += 5;
+  }
+  return Buffer.byteLength(html) + extra;
+}

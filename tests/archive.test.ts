@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import { archivePaths, pageFeed } from '../src/feeds/archive.js';
+import { ARCHIVE_BYTES } from '../src/feeds/budget.js';
 import { makePost } from './bench/corpus.js';
 import { XMLParser } from 'fast-xml-parser';
 import { parseJsonFeed } from 'feedsmith';
@@ -136,6 +137,49 @@ describe('archived feeds (RFC 5005) and JSON Feed paging', () => {
     expect(archives.map(([path]) => path).sort()).toEqual(['archive/1/atom.xml', 'archive/1/feed.json', 'archive/1/rss.xml', 'archive/2/atom.xml', 'archive/2/feed.json', 'archive/2/rss.xml']);
     for (const [path, text] of archives) expect(Buffer.byteLength(text), path).toBeLessThan(700_000);
   });
+
+  it('closes an archive at 512 KiB as well, the same posts in every format, and never moves older archives', async () => {
+    const root = await tempProject('archive-bytes');
+    // Long essays of 10–60 KB of text full of characters each format escapes differently (Atom writes `&amp;amp;`,
+    // JSON `\"`), and one of 700 KB, heavier than a whole archive.
+    const essay = (i: number): string => i === 17
+      ? ` ${'A "quoted" line & more\n\n'.repeat(28_000)}`
+      : ` ${'Tom & Jerry\'s "show" <3, again and again.\n\n'.repeat(250 + ((i * 7919) % 1250))}`;
+    const write = (from: number, to: number): Promise<void[]> =>
+      Promise.all(Array.from({ length: to - from }, (_, k) => writeFile(join(root, 'posts', tinyName(from + k)), tinyPost(from + k, essay(from + k)))));
+    await write(0, 70);
+    const cfg = config({ limit: 5, archiveSize: 50 });
+    const before = byPath(await buildProject(root, cfg));
+    const archivesOf = (files: Map<string, string>): string[] => [...files.keys()].filter((p) => p.startsWith('archive/'));
+    const everyPost = Array.from({ length: 70 }, (_, i) => postId(69 - i));
+    const chains = (['rss', 'atom', 'json'] as const).map((format) => walk(before, format));
+    for (const chain of chains) {
+      expect(chain.flatMap((c) => c.page.ids)).toEqual(everyPost);
+      for (const { url, page } of chain.slice(1)) {
+        const bytes = Buffer.byteLength(before.get(url.slice(SITE.length)) ?? '');
+        // Only the post heavier than a whole archive passes the budget, in a document of its own.
+        if (page.ids.includes(postId(17))) expect([page.ids, bytes > ARCHIVE_BYTES], url).toEqual([[postId(17)], true]);
+        else expect(bytes, url).toBeLessThanOrEqual(ARCHIVE_BYTES);
+      }
+    }
+    // The same posts in the same numbered document, whatever the format; far fewer than 50 per document.
+    const [rss, atom, json] = chains.map((chain) => chain.map((c) => c.page.ids));
+    expect(atom).toEqual(rss);
+    expect(json).toEqual(rss);
+    expect(rss?.length).toBeGreaterThan(6);
+
+    // Publishing more posts leaves every archive but the newest unchanged, byte for byte.
+    const newest = Math.max(...archivesOf(before).map((p) => Number(p.split('/')[1])));
+    await write(70, 76);
+    const after = byPath(await buildProject(root, cfg));
+    expect(Math.max(...archivesOf(after).map((p) => Number(p.split('/')[1])))).toBeGreaterThan(newest);
+    for (const path of archivesOf(before)) {
+      if (!path.startsWith(`archive/${newest}/`)) expect(after.get(path), path).toBe(before.get(path));
+    }
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      expect(walk(after, format).flatMap((c) => c.page.ids)).toEqual(Array.from({ length: 76 }, (_, i) => postId(75 - i)));
+    }
+  }, 120_000);
 
   it('pages any feed document the same way, next to its own files', () => {
     expect(archivePaths({ rss: 'tags/film/rss.xml', atom: 'tags/film/atom.xml', json: 'tags/film/feed.json' }, 3))

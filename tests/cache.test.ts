@@ -122,6 +122,18 @@ describe('the build cache', () => {
     expect(await before('posts/post-0020/index.html')).not.toBe(edited);
   });
 
+  it("rewrites a tag's archive when the body of a post without a summary changes (it carries the HTML there)", async () => {
+    const root = await tempProject('cache-no-summary');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 30);
+    const picture = (url: string): string => tinyPost(8).replace('Body of post 8.', `![A picture](${url})`);
+    await writeFile(join(root, 'posts', tinyName(8)), picture('https://images.example.net/one.png'));
+    await buildBoth(root);
+    await writeFile(join(root, 'posts', tinyName(8)), picture('https://images.example.net/two.png'));
+    await buildBoth(root);
+    expect(await readFile(join(root, 'dist', 'tags/t2/archive/1/feed.json'), 'utf8')).toContain('two.png');
+  });
+
   it("leaves a tag's archives alone when only a post's body changes (they carry summaries)", async () => {
     const root = await tempProject('cache-tag-archive');
     await setConfig(root);

@@ -1,5 +1,6 @@
 import type { OutputNames } from '../config.js';
 import type { Post } from '../post.js';
+import type { ArchiveScale } from './budget.js';
 import { newestUpdate, type FeedDoc } from './doc.js';
 
 /**
@@ -7,7 +8,7 @@ import { newestUpdate, type FeedDoc } from './doc.js';
  *
  * The subscription document keeps the newest `limit` posts. Every older post goes into exactly one archive
  * document; archives are numbered from 1 (the oldest posts) and filled oldest first with `archiveSize` posts
- * each, so publishing a post only ever changes the newest archive (and, when that one is full, gives the one
+ * each (fewer when they would pass a byte budget, see `pageFeed`), so publishing a post only ever changes the newest archive (and, when that one is full, gives the one
  * before it a `next-archive` link): archive N's posts and bytes stay the same forever after.
  *
  * URLs: `<dir>/archive/<n>/<file>` beside each feed file, e.g. `archive/3/rss.xml` for `rss.xml` and
@@ -26,35 +27,68 @@ export interface Paging {
  * Split a feed whose `items` are its complete history (newest first) into the subscription document
  * followed by its archives, oldest first. A feed that fits in one document comes back unchanged.
  * `archives: 'summary'` leaves the full content out of the archives' items (see `FeedDoc.content`).
+ *
+ * With a `scale` (feeds/budget.ts), an archive also closes before the post that would take it past the scale's byte
+ * budget; a post heavier than the budget alone gets a document of its own. Where a document closes depends only on
+ * the posts in it and before it (and the one after it, which then starts the next), so adding newer posts never
+ * moves an older archive's posts.
  */
-export function pageFeed(doc: FeedDoc, paging: Paging, archives: 'full' | 'summary' = 'full'): FeedDoc[] {
+export function pageFeed(doc: FeedDoc, paging: Paging, archives: 'full' | 'summary' = 'full', scale?: ArchiveScale): FeedDoc[] {
   const { limit, archiveSize } = paging;
   if (limit === null || doc.items.length <= limit) return [doc];
   const older = doc.items.slice(limit).reverse();
-  const count = Math.ceil(older.length / archiveSize);
-  const documents: FeedDoc[] = [];
-  for (let n = 1; n <= count; n++) {
-    const items: Post[] = older.slice((n - 1) * archiveSize, n * archiveSize).reverse();
-    documents.push({
-      ...doc,
-      ...(archives === 'summary' && { content: 'summary' as const }),
-      paths: archivePaths(doc.paths, n),
-      items,
-      updated: newestUpdate(items),
-      history: {
-        archived: true,
-        current: doc.paths,
-        ...(n > 1 && { prev: archivePaths(doc.paths, n - 1) }),
-        ...(n < count && { next: archivePaths(doc.paths, n + 1) }),
-      },
-    });
-  }
+  const shape = (n: number, count: number, items: readonly Post[]): FeedDoc => ({
+    ...doc,
+    ...(archives === 'summary' && { content: 'summary' as const }),
+    paths: archivePaths(doc.paths, n),
+    items,
+    updated: newestUpdate(items),
+    history: {
+      archived: true,
+      current: doc.paths,
+      ...(n > 1 && { prev: archivePaths(doc.paths, n - 1) }),
+      ...(n < count && { next: archivePaths(doc.paths, n + 1) }),
+    },
+  });
+  // (weighed as a document with every history link, numbered as high as any, and an item: the longest head)
+  const groups = scale ? fill(older, archiveSize, scale, shape(LARGEST, LARGEST + 1, older.slice(0, 1))) : bySize(older, archiveSize);
+  const documents = groups.map((items, k) => shape(k + 1, groups.length, items.reverse()));
   const subscription: FeedDoc = {
     ...doc,
     items: doc.items.slice(0, limit),
-    history: { archived: false, prev: archivePaths(doc.paths, count) },
+    history: { archived: false, prev: archivePaths(doc.paths, groups.length) },
   };
   return [subscription, ...documents];
+}
+
+/** An archive number at least as long as any real one, for weighing a document's head before numbering it. */
+const LARGEST = 999_999_999;
+
+/** `older` (oldest first) in groups of `size`. */
+function bySize(older: readonly Post[], size: number): Post[][] {
+  const groups: Post[][] = [];
+  for (let i = 0; i < older.length; i += size) groups.push(older.slice(i, i + size));
+  return groups;
+}
+
+/** `older` (oldest first) in groups of at most `size` posts and, but for a single heavy post, the scale's budget. */
+function fill(older: readonly Post[], size: number, scale: ArchiveScale, sample: FeedDoc): Post[][] {
+  const room = scale.budget - scale.overhead(sample);
+  const groups: Post[][] = [];
+  let group: Post[] = [];
+  let bytes = 0;
+  for (const post of older) {
+    const weight = scale.weigh(post, sample);
+    if (group.length > 0 && (group.length >= size || bytes + weight > room)) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(post);
+    bytes += weight;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 /** Output paths of archive `n` (1 = oldest) of a feed written at `paths`. */

@@ -15,7 +15,7 @@ const CONFIG: ResolvedConfig = {
 const EMPTY: Post = {
   source: 'posts/empty.md', slug: 'empty', path: 'posts/empty/', id: 'https://example.org/posts/empty/', url: 'https://example.org/posts/empty/',
   title: 'Only a title', date: Date.UTC(2024, 0, 1), updated: Date.UTC(2024, 0, 1), summary: '', tags: [],
-  authors: [{ name: 'A' }], html: '', draft: false,
+  authors: [{ name: 'A' }], html: '', contentBytes: 0, draft: false,
 };
 const doc = (posts: readonly Post[]) => mainFeed(buildSite(posts, CONFIG, { drafts: false, future: false, now: Date.UTC(2025, 0, 1) }).site);
 

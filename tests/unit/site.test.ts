@@ -14,7 +14,7 @@ function post(slug: string, date: string, extra: Partial<Post> = {}): Post {
   const ms = Date.parse(date);
   return {
     source: `posts/${slug}.md`, slug, path: `posts/${slug}/`, id: url, url, title: slug, date: ms, updated: ms, summary: '', tags: [],
-    authors: [{ name: 'A' }], html: '', draft: false, ...extra,
+    authors: [{ name: 'A' }], html: '', contentBytes: 0, draft: false, ...extra,
   };
 }
 

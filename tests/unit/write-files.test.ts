@@ -81,7 +81,7 @@ describe('feed documents as shared item bytes', () => {
   const post = (i: number): Post => ({
     source: `posts/p${i}.md`, slug: `p${i}`, path: `posts/p${i}/`, id: `https://example.org/posts/p${i}/`, url: `https://example.org/posts/p${i}/`,
     title: `Post ${i} & <co>`, date: Date.UTC(2024, 0, i + 1), updated: Date.UTC(2024, 0, i + 1), summary: `Summary ${i} ü`, tags: ['t'],
-    authors: [{ name: 'A' }], html: `<p>Body ${i} ]]> é</p>`, draft: false,
+    authors: [{ name: 'A' }], html: `<p>Body ${i} ]]> é</p>`, contentBytes: 40, draft: false,
   });
   const doc = mainFeed(buildSite([post(1), post(2), post(3)], config, { drafts: false, future: false, now: Date.UTC(2025, 0, 1) }).site);
 

@@ -1,0 +1,51 @@
+import type { Post } from '../post.js';
+import type { FeedDoc } from './doc.js';
+import type { FeedFormat } from './format.js';
+
+/**
+ * Most bytes of one archive document, in any format: 512 KiB. Readers and aggregators cap what they fetch
+ * (FeedBurner at about 1 MB), and a blog of long essays filled 50-post archives past it (a 1.08 MB Atom archive).
+ * Half of the smallest common cap leaves room for a reader that counts differently, and is still dozens of long
+ * posts per document.
+ */
+export const ARCHIVE_BYTES = 512 * 1024;
+
+/** Room per item for what the estimate below leaves out: the content element's own tags and a separator. */
+const ITEM_SLACK = 64;
+
+/**
+ * Weighs a feed's archive documents without making them, so that archives can be closed at a byte budget as well
+ * as at a number of posts (feeds/archive.ts). One weight serves every format (the largest of them), so the three
+ * formats' archives stay aligned: the same posts in the same numbered document.
+ *
+ * A post's weight is an upper bound, computed without reading its HTML (a rebuild from the cache never needs it):
+ * each format's item serialized with empty content, the largest of those, plus the post's `contentBytes` (the most
+ * its HTML takes in any format) when the document carries full content. A function of the post, the config and the
+ * document's variant only, so the split of older archives never moves when newer posts come.
+ */
+export class ArchiveScale {
+  private readonly weights = new Map<Post, Map<string, number>>();
+
+  constructor(private readonly formats: readonly FeedFormat[], readonly budget: number = ARCHIVE_BYTES) {}
+
+  /** Bytes of everything in the document but its items (head and foot), the largest format's. */
+  overhead(doc: FeedDoc): number {
+    return Math.max(...this.formats.map((f) => Buffer.byteLength(f.head(doc)) + Buffer.byteLength(f.foot(doc))));
+  }
+
+  /** Upper bound of the bytes `post` adds to `doc` in any format (separator included). */
+  weigh(post: Post, doc: FeedDoc): number {
+    const key = this.formats.map((f) => `${f.name}:${f.variant(doc)}`).join('\0') + (doc.content ?? '');
+    let byKey = this.weights.get(post);
+    if (!byKey) this.weights.set(post, (byKey = new Map()));
+    let weight = byKey.get(key);
+    if (weight === undefined) {
+      // The post with empty HTML (its own `html` is not read: a cached post loads it from disk when read).
+      const bare = Object.create(post, { html: { value: '' } }) as Post;
+      const items = Math.max(...this.formats.map((f) => Buffer.byteLength(f.item(bare, doc)) + Buffer.byteLength(f.separator)));
+      weight = items + ITEM_SLACK + (doc.content === 'summary' && post.summary !== undefined ? 0 : post.contentBytes);
+      byKey.set(key, weight);
+    }
+    return weight;
+  }
+}
