@@ -22,6 +22,7 @@ import type { ProcessedSource } from './post-result.js';
 import type { Post } from './post.js';
 import type { PoolOptions } from './render-pool.js';
 import { buildSite, type Site } from './site.js';
+import { PostLinks } from './site-links.js';
 import { robotsTxt, sitemapFiles } from './sitemap.js';
 import { listSources, shownPostsDir, type SkippedFile } from './sources.js';
 import { tagPage, tagsIndexPage } from './tag-pages.js';
@@ -77,7 +78,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ...(options.onProgress && { onProgress: options.onProgress }),
   }));
   const diagnostics: Diagnostic[] = [...listing.diagnostics, ...unicodeTwins(listing.entries)];
-  const posts: Post[] = [];
+  const read: Post[] = [];
   // Front-matter key positions, for messages: looked up (and, from the cache, unpacked) only when there is one.
   const keys = new Map<string, ProcessedSource>();
   const unknown: UnknownKeysOf[] = [];
@@ -86,13 +87,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const entry = listing.entries[i];
     if (entry) keys.set(entry.path, result);
     if (entry && result.unknownKeys) unknown.push({ file: entry.path, unknownKeys: result.unknownKeys, ...(result.keys && { keys: result.keys }) });
-    if (result.post) posts.push(result.post);
+    if (result.post) read.push(result.post);
   });
   diagnostics.push(...unknownKeyWarnings(unknown));
   // Said once for the whole blog, not once per post: dates without an offset are usual in some generators' posts
   // (Jekyll's `2025-01-29 18:15`), and a blog moved in often has long first paragraphs (the summary without one).
   const folded = foldRepeated(foldRepeated(diagnostics, 'date-without-offset'), 'long-summary');
   diagnostics.splice(0, diagnostics.length, ...folded);
+  // Links to other posts' files become their permalinks (site-links.ts), in the HTML and in the output keys.
+  const links = new PostLinks(read, shownDir, config.url);
+  const relinked = atStage('linking the posts', undefined, () => links.relink(read, loaded.keys));
+  const posts = relinked.posts;
   const { site, diagnostics: siteProblems } = atStage('collecting the posts', undefined,
     () => buildSite(posts, config, options, (file, key) => keys.get(file)?.keys?.[key]));
   diagnostics.push(...siteProblems);
@@ -112,7 +117,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const withImages: Site = Object.keys(images.images).length > 0 ? { ...site, images: images.images } : site;
   // Every page and feed shows the icon: its type and size are among their inputs (not the posts', so an edited
   // icon rewrites the outputs without rendering a post again).
-  const outputKeys = loaded.keys && withImages.images ? withInput(loaded.keys, JSON.stringify(withImages.images)) : loaded.keys;
+  const outputKeys = relinked.keys && withImages.images ? withInput(relinked.keys, JSON.stringify(withImages.images)) : relinked.keys;
   // Generated files first, then what users add: a conflict is reported at the later one (output-paths.ts).
   const files = [...atStage('planning the output', undefined, () => render(withImages, tagged.tags, outputKeys)), ...assets.files, ...statics.files.map(staticOutput)];
   // What is already reported (two posts with one slug) is not reported again as two pages at one path.
@@ -121,7 +126,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const sorted = sortDiagnostics(diagnostics);
   const stats = { sources: listing.entries.length, rendered: loaded.rendered };
   if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site: withImages, stats, skipped: listing.skipped };
-  return { files, diagnostics: sorted, site: withImages, stats, skipped: listing.skipped };
+  // Every link into the site must point at something written: a generated file, a bundle file or a static file
+  // (contents are made when read: listing the paths is cheap).
+  const broken = atStage('checking the links', undefined, () => links.check(site.posts, new Set(files.map((f) => f.path))));
+  return { files, diagnostics: broken.length > 0 ? sortDiagnostics([...sorted, ...broken]) : sorted, site: withImages, stats, skipped: listing.skipped };
 }
 
 /** Where config keys are written, when the config file is known (its messages then point at lines). */

@@ -21,8 +21,9 @@ export interface PostKeys {
 
 /** The fingerprint of a post without its HTML (it must not read `html`: a cached post loads it when read). */
 export function metaKeyOf(meta: Omit<Post, 'html'>): string {
-  // (`contentBytes` is the HTML's size: only documents that carry the HTML depend on it, and they use the full key)
-  const { contentBytes: _size, ...fields } = meta;
+  // (`contentBytes` is the HTML's size and `links` are in the HTML: only documents that carry the HTML depend on
+  // them, and those use the full key)
+  const { contentBytes: _size, links: _links, ...fields } = meta;
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
 }
 

@@ -14,8 +14,17 @@ export interface RenderedMarkdown {
   readonly excerptHtml: string;
   /** True when `html` came from the fast route: safe, URLs absolute, image sizes added. */
   readonly finished: boolean;
-  /** The lexer's tokens, for readers of the body's links (links.ts). */
-  readonly tokens: readonly Token[];
+  /** Every Markdown link and image in the body, in document order (for body-links.ts). */
+  readonly links: readonly MarkdownLink[];
+}
+
+/** A link or image as written in Markdown. */
+export interface MarkdownLink {
+  /** Its destination as marked read it (a reference link's from its definition). */
+  readonly href: string;
+  /** Its source text, e.g. `[text](../a.md)` (for finding its line). */
+  readonly raw: string;
+  readonly image: boolean;
 }
 
 /** Where the body's links point from, for the fast route (safe-markdown.ts). */
@@ -53,8 +62,13 @@ export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMa
   const first = more >= 0 ? undefined : tokens.find((t: Token) => t.type === 'paragraph' && hasText((t as Tokens.Paragraph).tokens));
   const excerpt = more >= 0 ? tokens.slice(0, more) : first ? [first] : [];
   const finished = safe !== undefined;
-  if (excerpt.length === 0) return { html, excerptHtml: '', finished, tokens };
-  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, excerptOptions), finished, tokens };
+  const links: MarkdownLink[] = [];
+  // (walks footnote definitions too; their notes are rendered where the section is, but written where they stand)
+  marked.walkTokens(tokens, (t) => {
+    if (t.type === 'link' || t.type === 'image') links.push({ href: (t as Tokens.Link).href, raw: t.raw, image: t.type === 'image' });
+  });
+  if (excerpt.length === 0) return { html, excerptHtml: '', finished, links };
+  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, excerptOptions), finished, links };
 }
 
 /**

@@ -4,6 +4,7 @@ import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
 import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from './front-matter-keys.js';
 import { scalarPath, type ParsedSource } from './frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
+import { siteLinks, type BodyLink } from './body-links.js';
 import { renderMarkdown } from './markdown.js';
 import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from './nesting.js';
 import type { Attachment } from './media/attachment.js';
@@ -46,6 +47,8 @@ export interface Post {
   readonly image?: string;
   /** Media type, size and pixel size of the cover image, when it is a file in the post bundle. */
   readonly imageInfo?: ImageInfo;
+  /** Links and images in the body that point into the site (body-links.ts); absent when there are none. */
+  readonly links?: readonly BodyLink[];
   /** Files attached with `audio`, `video` or `enclosure`, in that order; absent when there are none. */
   readonly attachments?: readonly Attachment[];
   /** Podcast episode details given in the front matter. */
@@ -172,6 +175,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
   const html = xmlSafe(rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes));
   // (a blank `summary:` counts as none written)
   const summary = summaryText || htmlToText(rendered.excerptHtml) || undefined;
+  const links = siteLinks(rendered.links, { source: file.path, body: src.body, bodyLine: src.bodyLine, postUrl: url, siteUrl: config.url });
   if (summary !== undefined && summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
       (summaryKey !== undefined ? keys.get(summaryKey) : undefined) ?? { line: src.bodyLine, column: 1 });
@@ -182,6 +186,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     post: {
       source: file.path, slug, path, id, url, title, date, updated: Math.max(updated ?? date, date), tags, authors, html, contentBytes: feedContentBytes(html), draft,
       ...(summary !== undefined && { summary }),
+      ...(links.length > 0 && { links }),
       ...(media.image !== undefined && { image: media.image }),
       ...(media.imageInfo !== undefined && { imageInfo: media.imageInfo }),
       ...(media.attachments.length > 0 && { attachments: media.attachments }),

@@ -38,7 +38,7 @@ const literal = (s: string): string => (MAY_NEED_ESCAPE.test(s) ? s.replace(ALL_
 const literalAttribute = (s: string): string => s.replace(ALL_ATTRIBUTE_SPECIAL, escapeChar);
 
 /** marked's `cleanUrl`: percent-encode the destination; null when it cannot be (a lone surrogate). */
-function cleanUrl(href: string): string | null {
+export function cleanUrl(href: string): string | null {
   try {
     return encodeURI(href).replace(/%25/g, '%');
   } catch {

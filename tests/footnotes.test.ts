@@ -17,7 +17,7 @@ function elements(html: string): ReturnType<typeof DomUtils.getElementsByTagName
 const NOTES = [
   'A claim[^1], another[^note] and the first again[^1].',
   '',
-  '[^1]: Ibid., see [the other post](../other/).',
+  '[^1]: Ibid., see [the other post](../b/).',
   '[^note]: A longer note',
   '    with a second line.',
   '[^unused]: Never referred to.',

@@ -1,0 +1,132 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import { describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { DiskCache } from '../src/cache.js';
+import { CACHE_DIR } from '../src/cli.js';
+import { resolveConfig } from '../src/config.js';
+import { BASE_CONFIG, makeProject, png, post, run } from './helpers/project.js';
+
+const SITE = 'https://example.org/blog/';
+
+/** Every `href` of the links in an HTML fragment or page, by link text. */
+function links(html: string): Map<string, string | undefined> {
+  const anchors = DomUtils.findAll((e) => e.name === 'a', parseDocument(html).children);
+  return new Map(anchors.map((a) => [DomUtils.textContent(a), a.attribs.href]));
+}
+
+/** Every file and folder under `dir` with its contents. */
+async function tree(dir: string): Promise<Map<string, string>> {
+  const all = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    all.set(path.slice(dir.length), entry.isDirectory() ? '<dir>' : await readFile(path, 'utf8'));
+  }
+  return new Map([...all].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+// The lines of the bundle post below, as written (its body starts on line 5 of the file).
+const BUNDLE = [
+  'Links to [the first](../2024-01-19-first.md#intro) and to [the second](../2024-01-20-second.md).', // 6
+  '',
+  '![A picture](pic.png) and [its file](pic.png), [tags](/blog/tags/), [the feed](../../rss.xml),', // 8
+  '[home](/blog/), [the sitemap](https://example.org/blog/sitemap.xml), [a page of itself](#top),',
+  '[first page](../first/index.html), [first page again](/blog/posts/first), [elsewhere](https://other.example/x).',
+  '',
+  '- a list item with [a typo](../2024-01-20-secnd.md)', // 12
+  '',
+  '> ![A missing picture](missing.png) and [a missing static file](/images/x.png)', // 14
+  '',
+  '[the draft](../draft.md) [outside the site](/other/path)', // 16
+].join('\n');
+
+function project(): Promise<string> {
+  return makeProject({
+    'posts/2024-01-19-first.md': post({ title: 'First', date: '2024-01-19' },
+      'See [the second](2024-01-20-second.md) and [the second, from its page](../2024-01-20-second.md#part).'),
+    'posts/2024-01-20-second.md': post({ title: 'Second', date: '2024-01-20', slug: 'second-post' }, 'Back to [the first](./2024-01-19-first.md).'),
+    'posts/third/index.md': post({ title: 'Third', date: '2024-01-21' }, BUNDLE),
+    'posts/third/pic.png': png(2, 2),
+    'posts/draft.md': post({ title: 'Draft', date: '2024-01-22', draft: 'true' }, 'Unpublished.'),
+  });
+}
+
+describe('links between posts', () => {
+  it('turn a link to another post\'s file into its permalink, anchor kept, in pages and feeds', async () => {
+    const dir = await project();
+    const { code } = await run(dir, ['build']);
+    expect(code).toBe(0);
+    const first = await readFile(join(dir, 'dist/posts/first/index.html'), 'utf8');
+    expect(links(first).get('the second')).toBe(`${SITE}posts/second-post/`);
+    expect(links(first).get('the second, from its page')).toBe(`${SITE}posts/second-post/#part`);
+    const second = await readFile(join(dir, 'dist/posts/second-post/index.html'), 'utf8');
+    expect(links(second).get('the first')).toBe(`${SITE}posts/first/`);
+    const third = links(await readFile(join(dir, 'dist/posts/third/index.html'), 'utf8'));
+    expect(third.get('the first')).toBe(`${SITE}posts/first/#intro`);
+    expect(third.get('the second')).toBe(`${SITE}posts/second-post/`);
+    // A typo'd or unpublished target keeps its link (and is reported, below).
+    expect(third.get('a typo')).toBe(`${SITE}posts/2024-01-20-secnd.md`);
+    const rss = parseRssFeed(await readFile(join(dir, 'dist/rss.xml'), 'utf8'));
+    const json = parseJsonFeed(JSON.parse(await readFile(join(dir, 'dist/feed.json'), 'utf8')));
+    expect(links(rss.items?.find((i) => i.link === `${SITE}posts/first/`)?.content?.encoded ?? '').get('the second'))
+      .toBe(`${SITE}posts/second-post/`);
+    expect(links(json.items?.find((i) => i.id === `${SITE}posts/third/`)?.content_html ?? '').get('the first'))
+      .toBe(`${SITE}posts/first/#intro`);
+  });
+
+  it('follows a renamed post from the cache: the rebuild equals a clean build', async () => {
+    const dir = await project();
+    expect((await run(dir, ['build'])).code).toBe(0);
+    // Only the linked post changes: the posts that link to it come from the cache.
+    await writeFile(join(dir, 'posts/2024-01-20-second.md'),
+      post({ title: 'Second', date: '2024-01-20', slug: 'renamed' }, 'Back to [the first](./2024-01-19-first.md).'));
+    const config = resolveConfig({ file: 'package.json', text: '{}', data: { ...BASE_CONFIG }, keyPath: [] }).config;
+    if (!config) throw new Error('bad config');
+    const dry = await build({ config, root: dir, postsDir: 'posts', drafts: false, future: false, now: Date.UTC(2026, 0, 1), cache: DiskCache.open(join(dir, CACHE_DIR)) });
+    expect(dry.stats.rendered).toBe(1);
+    expect((await run(dir, ['build'])).code).toBe(0);
+    await rm(join(dir, 'clean'), { recursive: true, force: true });
+    expect((await run(dir, ['build', '--no-cache', '--out', 'clean'])).code).toBe(0);
+    expect(await tree(join(dir, 'dist'))).toEqual(await tree(join(dir, 'clean')));
+    const first = await readFile(join(dir, 'dist/posts/first/index.html'), 'utf8');
+    expect(links(first).get('the second')).toBe(`${SITE}posts/renamed/`);
+  });
+});
+
+describe('broken links', () => {
+  it('are warnings at their line: a missing bundle image, a typo\'d post link, a missing static file, an unpublished post', async () => {
+    const dir = await project();
+    const { code, io } = await run(dir, ['build']);
+    expect(code).toBe(0);
+    const warnings = io.stderrText.split('\n').filter((l) => l.includes('[broken-link]'));
+    expect(warnings).toEqual([
+      `posts/third/index.md:12:20 warning link to ${SITE}posts/2024-01-20-secnd.md points into the site, but no post is the file posts/2024-01-20-secnd.md; fix the link or add what it points to [broken-link]`,
+      `posts/third/index.md:14:3 warning image to ${SITE}posts/third/missing.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`,
+      `posts/third/index.md:16:1 warning link to ${SITE}posts/draft/ points into the site, but the post posts/draft.md it links to is not published (a draft, or dated in the future); fix the link or add what it points to [broken-link]`,
+    ]);
+    // Nothing else is reported: feeds, tag pages, the site root, the sitemap, bundle files, post pages with or without
+    // index.html, fragments, and links outside the site's URL (`/images/x.png` and `/other/path` are not under /blog/).
+    expect(io.stderrText).toContain('⚠ 0 errors, 3 warnings in 1 file');
+  });
+
+  it('fail the build with --strict', async () => {
+    const dir = await project();
+    const { code, io } = await run(dir, ['build', '--strict']);
+    expect(code).toBe(1);
+    expect(io.stderrText).toContain('posts/third/index.md:14:3 warning image to');
+  });
+
+  it('count a root-relative link into the site at the root, where static files count as written', async () => {
+    const dir = await makeProject({
+      'posts/a.md': post({ title: 'A', date: '2024-01-01' }, 'Text.\n\n![logo](/images/logo.png) [feed](/rss.xml) [tags](/tags/) ![ok](/images/ok.png)'),
+      'static/images/ok.png': png(1, 1),
+    }, { url: 'https://example.org/' });
+    const { code, io } = await run(dir, ['build']);
+    expect(code).toBe(0);
+    expect(io.stderrText.split('\n').filter((l) => l.includes('[broken-link]'))).toEqual([
+      'posts/a.md:8:1 warning image to https://example.org/images/logo.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]',
+    ]);
+  });
+});
