@@ -62,7 +62,7 @@ describe('npm run build/check/dev (scripts/cli.mjs)', () => {
     const edited = await runScript(dir, ['dev']);
     expect(edited.stderr).toBe('feedwright: src/dev/mark.ts changed since the last compile; compiling src/ first\n');
     expect(edited.ran).toBe('two:dev');
-  });
+  }, 180_000); // two runs of the TypeScript compiler: seconds each on a quiet machine, far more on a shared one
 
   it('prepare (--compile-only) compiles and runs nothing; without TypeScript it says how to install instead', async () => {
     const dir = await standIn();
@@ -78,7 +78,7 @@ describe('npm run build/check/dev (scripts/cli.mjs)', () => {
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain('feedwright: cannot compile src/ (dist-cli/bin.js is missing): TypeScript is not installed in');
     expect(failed?.stderr).toContain('install it from a git URL (npm install git+https://…/feedwright.git)');
-  });
+  }, 180_000);
 
   it('stop with the compiler\'s errors, and run nothing, when src/ does not compile', async () => {
     const dir = await standIn();
@@ -87,5 +87,5 @@ describe('npm run build/check/dev (scripts/cli.mjs)', () => {
     expect(failed?.code).toBe(2);
     expect(failed?.stdout).toContain("src/dev/mark.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.");
     await expect(readFile(join(dir, 'ran.txt'))).rejects.toThrow();
-  });
+  }, 180_000);
 });
