@@ -20,7 +20,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // A one-post blog whose `build` script is this repository's, pointed at this repository's files.
 const dir = mkdtempSync(join(tmpdir(), 'feedwright-bench-npm-'));
 const ours = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-const abs = (script) => script.replaceAll('scripts/cli.mjs', join(repo, 'scripts/cli.mjs')).replaceAll('dist-cli/', join(repo, 'dist-cli/'));
+const abs = (script) => script.replaceAll('src/run.mjs', join(repo, 'src/run.mjs')).replaceAll('dist-cli/', join(repo, 'dist-cli/'));
 writeFileSync(join(dir, 'package.json'), JSON.stringify({
   name: 'bench-one-post', private: true,
   scripts: { build: abs(ours.scripts.build), nothing: 'true', old: `${npm} --prefix ${repo} run compile && node ${join(repo, 'dist-cli/bin.js')} build` },

@@ -5,7 +5,7 @@
  * so an unchanged checkout never pays for the TypeScript compiler (10–15 s here) on a build whose own work is
  * under half a second. One Node process: the CLI is imported here rather than started again.
  * Installed as a package, feedwright runs dist-cli/bin.js directly (`npx feedwright`); this file is not shipped.
- * `node scripts/cli.mjs --compile-only` is `prepare`: what `npm ci`, `npm pack` and an install from a git URL run.
+ * `node src/run.mjs --compile-only` is `prepare`: what `npm ci`, `npm pack` and an install from a git URL run.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
