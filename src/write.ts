@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync, lstatSync, linkSync, mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
-import { lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { constants, lstatSync, readdirSync, rmdirSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import { copyFile, link, lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isRunning, withLock, type LockOptions } from './output-lock.js';
 import { folderRefusal, MANIFEST_FILE, manifestText, outputRefusal, strayRefusal, untouched, type OutputManifest } from './output-owner.js';
@@ -103,7 +103,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
       await refuse(target, shown, previous); // under the lock: another build, or a person, may have changed it since
       if (linkable.length > 0) {
         // Linked under the lock: no other build can swap the folder while its files are linked from it.
-        if (untouched(target, previous)) linkFrom(target, staging, linkable.map((i) => paths[i] ?? ''));
+        if (untouched(target, previous)) await linkFrom(target, staging, linkable.map((i) => paths[i] ?? ''));
         else await writeNewFiles(staging, linkable.map(at)); // changed meanwhile: made and written after all
       }
       if (!(await lstat(target).catch(() => undefined))) {
@@ -135,27 +135,66 @@ async function refuse(target: string, shown: string, previous: OutputManifest | 
 }
 
 const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+/** Folder and link calls in flight at once: they wait on the disk, not the CPU, so several at a time finish sooner. */
+const IN_FLIGHT = 8;
 
 /**
  * Hard-link each of `rels` from `from` into `into` (making folders as needed), or copy it where the file system
- * refuses links. Synchronous, like the writer, and for the same reason (see write-files.ts). Neither output is
- * ever written in place afterwards (files are only created, renamed and removed), so sharing a file is safe.
+ * refuses links. Neither output is ever written in place afterwards (files are only created, renamed and
+ * removed), so sharing a file is safe. Unlike the writer (write-files.ts), whose work is encoding bytes, these
+ * calls only wait on the file system: eight at a time through the thread pool measured two to four times faster
+ * than one by one (1,300 files in 1,100 folders, this machine's loaded disk: ~0.4 s against 0.7–1.7 s).
  */
-function linkFrom(from: string, into: string, rels: readonly string[]): void {
-  const made = new Set<string>([into]);
+async function linkFrom(from: string, into: string, rels: readonly string[]): Promise<void> {
+  const byDepth = new Map<number, Set<string>>();
   for (const rel of rels) {
-    const to = join(into, rel);
-    const dir = dirname(to);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
+    for (let dir = dirname(rel); dir !== '.'; dir = dirname(dir)) {
+      const depth = dir.split(sep).length;
+      const level = byDepth.get(depth) ?? new Set<string>();
+      if (level.has(dir)) break;
+      level.add(dir);
+      byDepth.set(depth, level);
     }
+  }
+  for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
+    await inParallel([...(byDepth.get(depth) ?? [])], (dir) => mkdir(join(into, dir)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error; // (made already by the writer for a changed file)
+    }));
+  }
+  await inParallel(rels, async (rel) => {
     try {
-      linkSync(join(from, rel), to);
+      await link(join(from, rel), join(into, rel));
     } catch (error) {
       if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-      copyFileSync(join(from, rel), to, constants.COPYFILE_EXCL);
+      await copyFile(join(from, rel), join(into, rel), constants.COPYFILE_EXCL);
     }
+  });
+}
+
+/** Run `task` on every item, IN_FLIGHT at a time; the first failure is thrown once all started ones settle. */
+async function inParallel<T>(items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < items.length && errors.length === 0) {
+      const item = items[next++] as T;
+      await task(item).catch((error: unknown) => void errors.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
+
+/**
+ * Delete the folder `path` and everything in it, never following a link. fs.rm goes wide through the thread
+ * pool (several times faster than one call at a time on a busy disk); when it fails, a walk one entry at a
+ * time fails on the same entry and says which, plainly (fs.rm reports a file it may not unlink as ENOTDIR).
+ */
+async function removeFolder(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true }); // rm never follows links inside the folder
+  } catch {
+    removeTree(path);
   }
 }
 
@@ -165,7 +204,7 @@ function linkFrom(from: string, into: string, rels: readonly string[]): void {
  */
 async function discard(old: string, shown: string, note: (message: string) => void): Promise<void> {
   try {
-    removeTree(old);
+    await removeFolder(old);
   } catch (error) {
     const trash = old.replace(/\.old-(?=[^.]*$)/, '.trash-');
     const left = await rename(old, trash).then(() => trash, () => old);
@@ -250,7 +289,7 @@ async function recoverUnlocked(target: string, note: (message: string) => void):
   }
   for (const { path, kind } of leftovers) {
     try {
-      removeTree(path);
+      await removeFolder(path);
     } catch (error) {
       const left = kind === 'old' ? await rename(path, path.replace(/\.old-(?=[^.]*$)/, '.trash-')).then(() => path.replace(/\.old-(?=[^.]*$)/, '.trash-'), () => path) : path;
       note(`could not remove ${basename(left)}, left beside the output by an earlier build (${(error as Error).message}); `
