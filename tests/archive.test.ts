@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config.js';
+import { resolveConfig } from '../src/config/config.js';
 import { archivePaths, pageFeed } from '../src/feeds/archive.js';
 import { ARCHIVE_BYTES } from '../src/feeds/budget.js';
 import { makePost } from './bench/corpus.js';

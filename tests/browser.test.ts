@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import type axe from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../src/dev/server.js';
-import { headerRules } from '../src/hosting.js';
-import { resolveConfig } from '../src/config.js';
+import { startDevServer, type DevServer } from '../src/cli/dev/server.js';
+import { headerRules } from '../src/pages/hosting.js';
+import { resolveConfig } from '../src/config/config.js';
 import { PLAIN_POSTS } from './helpers/plain-blog.js';
 import { makeProject, png, post, run } from './helpers/project.js';
 

@@ -5,8 +5,8 @@ import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { DiskCache } from '../src/cache.js';
-import { CACHE_DIR, main, type Io } from '../src/cli.js';
+import { DiskCache } from '../src/engine/cache.js';
+import { CACHE_DIR, main, type Io } from '../src/cli/cli.js';
 import { compiledCli, removeCompiledCli, snapshotTree } from './helpers/cli-project.js';
 import { config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
 

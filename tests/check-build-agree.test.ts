@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { resolveConfig, SITE_NAMES } from '../src/config.js';
+import { resolveConfig, SITE_NAMES } from '../src/config/config.js';
 import { compiledCli } from './helpers/cli-project.js';
 import { makeProject, packageJson, png, post, run } from './helpers/project.js';
 import './fast-check-seed.js';

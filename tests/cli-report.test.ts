@@ -90,7 +90,7 @@ describe('check is build without writing', () => {
 
   it('npm run check runs the same command', async () => {
     const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.check).toBe('node src/run.mjs check'); // the compiled CLI (src/run.mjs imports dist-cli/bin.js)
+    expect(pkg.scripts.check).toBe('node src/cli/run.mjs check'); // the compiled CLI (src/cli/run.mjs imports dist-cli/cli/bin.js)
   });
 });
 

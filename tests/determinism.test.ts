@@ -53,7 +53,7 @@ describe('byte-identical output in-process', () => {
 });
 
 describe('byte-identical output from the compiled CLI', () => {
-  const bin = join(ROOT, 'dist-cli', 'bin.js');
+  const bin = join(ROOT, 'dist-cli', 'cli', 'bin.js');
 
   beforeAll(async () => {
     // `npm ci` compiles dist-cli (prepare); recompile only when a source file is newer than the build.

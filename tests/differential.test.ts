@@ -4,9 +4,9 @@ import { Feed } from 'feed';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { resolveConfig } from '../src/config.js';
-import { loadConfigSource } from '../src/load-config.js';
-import type { Site } from '../src/site.js';
+import { resolveConfig } from '../src/config/config.js';
+import { loadConfigSource } from '../src/config/load.js';
+import type { Site } from '../src/site/site.js';
 import { copyFixture, EPOCH, readFeeds, removeTempDirs, run } from './helpers/blog.js';
 
 /**

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE } from '../src/cli.js';
-import { VERSION } from '../src/version.js';
+import { USAGE } from '../src/cli/cli.js';
+import { VERSION } from '../src/common/version.js';
 import {
   buildFixture, copyFixture, EPOCH, htmlText, htmlUrls, isAbsoluteUrl, readFeeds, readTree, removeTempDirs, run, SITE,
 } from './helpers/blog.js';

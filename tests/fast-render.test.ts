@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type ResolvedConfig } from '../src/config.js';
-import { parseFrontMatter } from '../src/frontmatter.js';
-import { finishHtml, type ImageSizeLookup } from '../src/html.js';
-import { renderMarkdown } from '../src/markdown.js';
-import { toPost } from '../src/post.js';
+import { resolveConfig, type ResolvedConfig } from '../src/config/config.js';
+import { parseFrontMatter } from '../src/read/frontmatter.js';
+import { finishHtml, type ImageSizeLookup } from '../src/post/html.js';
+import { renderMarkdown } from '../src/post/markdown.js';
+import { toPost } from '../src/post/post.js';
 import { makePost } from './bench/corpus.js';
 
 /**

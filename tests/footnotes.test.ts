@@ -4,7 +4,7 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { XMLParser } from 'fast-xml-parser';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../src/markdown.js';
+import { renderMarkdown } from '../src/post/markdown.js';
 import { makeProject, post, run } from './helpers/project.js';
 
 const SITE = 'https://example.org/blog/';

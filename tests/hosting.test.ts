@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type ResolvedConfig } from '../src/config.js';
-import { headerRules, headersFile, headersFor, nginxSnippet } from '../src/hosting.js';
+import { resolveConfig, type ResolvedConfig } from '../src/config/config.js';
+import { headerRules, headersFile, headersFor, nginxSnippet } from '../src/pages/hosting.js';
 import { makeProject, post, run } from './helpers/project.js';
 
 function config(extra: Record<string, unknown> = {}): ResolvedConfig {

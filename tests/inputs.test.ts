@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, post, readFeeds, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
-import { MAX_POST_BYTES } from '../src/read-post.js';
+import { MAX_POST_BYTES } from '../src/read/read-post.js';
 
 /** Inputs that need bytes a text fixture cannot hold (encodings, file names, sizes, links), made in temp folders. */
 

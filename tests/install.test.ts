@@ -53,8 +53,8 @@ describe('installed from a packed tarball', () => {
   it('the tarball holds the compiled CLI and package files only, and installs without TypeScript', async () => {
     const { stdout } = await exec('tar', ['-tzf', tarball]);
     const files = stdout.trim().split('\n').sort();
-    expect(files).toContain('package/dist-cli/bin.js');
-    expect(files).toContain('package/dist-cli/commands/init.js');
+    expect(files).toContain('package/dist-cli/cli/bin.js');
+    expect(files).toContain('package/dist-cli/cli/commands/init.js');
     expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md']));
     expect(files.filter((f) => /^package\/(src|tests|posts|scripts|\.github|\.ci)\//.test(f))).toEqual([]);
     const installed = await readdir(join(site, 'node_modules'));

@@ -1,6 +1,6 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { LIST_PAGE_SIZE } from '../src/listing.js';
+import { LIST_PAGE_SIZE } from '../src/site/listing.js';
 import { buildProject, config, SITE, tempProject, writeTinyPosts } from './scale-fixtures.js';
 
 // 320 tiny posts (tags t0, t1, t2 by turns): the index takes 4 pages, each tag 2.

@@ -1,7 +1,7 @@
 import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/cli.js';
 import { mp3, png } from './helpers/media-files.js';
 import { fakeIo, makeProject, packageJson } from './helpers/project.js';
 

@@ -1,14 +1,14 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listBundleAssets } from '../src/assets.js';
-import { resolveConfig } from '../src/config.js';
+import { listBundleAssets } from '../src/read/assets.js';
+import { resolveConfig } from '../src/config/config.js';
 import { mainFeed } from '../src/feeds/doc.js';
 import { rss } from '../src/feeds/rss.js';
-import { finishHtml } from '../src/html.js';
-import { describeAssets, mediaType } from '../src/media/info.js';
-import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/podcast/guid.js';
-import { parseDuration } from '../src/media/attachment.js';
+import { finishHtml } from '../src/post/html.js';
+import { describeAssets, mediaType } from '../src/post/media/info.js';
+import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/post/podcast/guid.js';
+import { parseDuration } from '../src/post/media/attachment.js';
 import { jpegHeader, mp3, png, wav } from './helpers/media-files.js';
 import { makeProject } from './helpers/project.js';
 

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zonedDateTime } from '../src/commands/new.js';
+import { zonedDateTime } from '../src/cli/commands/new.js';
 import { makeProject, post, run } from './helpers/project.js';
 
 // 2026-03-31T23:45:10Z: already April 1st in Adelaide (+10:30), still March 31st in UTC and New York.

@@ -5,8 +5,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config.js';
-import { headerRules, headersFor, nginxSnippet, type HeaderRule } from '../src/hosting.js';
+import { resolveConfig } from '../src/config/config.js';
+import { headerRules, headersFor, nginxSnippet, type HeaderRule } from '../src/pages/hosting.js';
 import { makeProject, png, post, run } from './helpers/project.js';
 
 /**

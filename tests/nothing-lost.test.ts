@@ -3,8 +3,8 @@ import { chmodSync, existsSync, watch } from 'node:fs';
 import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { manifestText } from '../src/output-owner.js';
-import { MANIFEST_FILE, safeRelative, writeOutput } from '../src/write.js';
+import { manifestText } from '../src/output/owner.js';
+import { MANIFEST_FILE, safeRelative, writeOutput } from '../src/output/write.js';
 import { compiledCli, makeProject, post, removeCompiledCli, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
 
 /** The output folder is replaced only by a complete build, atomically; nothing outside it is ever touched. */

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LockError, withLock } from '../src/output-lock.js';
+import { LockError, withLock } from '../src/output/lock.js';
 import { compiledCli, makeProject, post, removeCompiledCli, removeProjects, runCli } from './helpers/cli-project.js';
 
 /** The lock beside the output folder: one holder at a time, a stale one taken over at once, a live one named. */

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from '../src/nesting.js';
-import { MAX_POST_BYTES, readPostFile } from '../src/read-post.js';
+import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from '../src/post/nesting.js';
+import { MAX_POST_BYTES, readPostFile } from '../src/read/read-post.js';
 import { makeProject, run } from './helpers/project.js';
 
 /**
@@ -73,8 +73,8 @@ describe('post-too-deep backstop', () => {
         throw new RangeError('Maximum call stack size exceeded');
       },
     }));
-    const { processSource } = await import('../src/post-stage.js');
-    const { resolveConfig } = await import('../src/config.js');
+    const { processSource } = await import('../src/post/stage.js');
+    const { resolveConfig } = await import('../src/config/config.js');
     const config = resolveConfig({ file: 'c', text: '{}', data: { url: 'https://example.org/' }, keyPath: [] }).config;
     if (!config) throw new Error('config');
     const result = processSource({ path: 'posts/deep.md', stem: 'deep', text: `${front}x\n` }, config);
@@ -87,7 +87,7 @@ describe('post-too-deep backstop', () => {
       },
     }));
     vi.resetModules();
-    const again = await import('../src/post-stage.js');
+    const again = await import('../src/post/stage.js');
     expect(() => again.processSource({ path: 'posts/deep.md', stem: 'deep', text: `${front}x\n` }, config)).toThrow(/boom/);
   });
 });

@@ -4,9 +4,9 @@ import { parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { DiskCache } from '../src/cache.js';
-import { CACHE_DIR } from '../src/cli.js';
-import { resolveConfig } from '../src/config.js';
+import { DiskCache } from '../src/engine/cache.js';
+import { CACHE_DIR } from '../src/cli/cli.js';
+import { resolveConfig } from '../src/config/config.js';
 import { BASE_CONFIG, makeProject, png, post, run } from './helpers/project.js';
 
 const SITE = 'https://example.org/blog/';

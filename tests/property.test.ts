@@ -6,7 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { build } from '../src/build.js';
-import { resolveConfig, type ResolvedConfig } from '../src/config.js';
+import { resolveConfig, type ResolvedConfig } from '../src/config/config.js';
 import { xmlProblem } from './helpers/xml.js';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listSources } from '../src/sources.js';
-import { fileSlug } from '../src/slug.js';
+import { listSources } from '../src/read/sources.js';
+import { fileSlug } from '../src/post/slug.js';
 import { makeProject, post, readFeeds, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
 
 /** Reading a posts folder as other generators lay it out: folders, sections, bundles, skips, front-matter formats. */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type BuildResult } from '../src/build.js';
-import { resolveConfig, type ResolvedConfig } from '../src/config.js';
+import { resolveConfig, type ResolvedConfig } from '../src/config/config.js';
 
 /** Helpers for the archive, cache and benchmark tests: many tiny generated posts in a real temp folder. */
 

@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
-import { sitemapFiles, SITEMAP_MAX_URLS } from '../src/sitemap.js';
-import { collectTags } from '../src/tags.js';
+import { sitemapFiles, SITEMAP_MAX_URLS } from '../src/pages/sitemap.js';
+import { collectTags } from '../src/site/tags.js';
 import { config, tempProject, writeTinyPosts } from './scale-fixtures.js';
 
 interface UrlSet { urlset: { url: { loc: string; lastmod?: string }[] } }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../src/cli.js';
+import { main, type Io } from '../src/cli/cli.js';
 import { PLAIN_POSTS, PLAIN_TITLE, plainPackageJson } from './helpers/plain-blog.js';
 
 function fakeIo(cwd: string): Io & { out: string[]; err: string[] } {

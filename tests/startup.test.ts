@@ -62,16 +62,16 @@ const HEAVY = ['marked', 'marked-footnote', 'yaml', 'gray-matter', 'htmlparser2'
 
 describe('start-up', () => {
   it('the CLI loads none of the Markdown, YAML, HTML or image libraries before it needs them', () => {
-    const graph = eagerGraph(join(SRC, 'cli.ts'));
+    const graph = eagerGraph(join(SRC, 'cli/cli.ts'));
     expect(graph.has(join(SRC, 'build.ts'))).toBe(true); // the walk does follow the build's modules
     expect(HEAVY.filter((name) => graph.has(name))).toEqual([]);
-    expect(graph.has(join(SRC, 'post-stage.ts'))).toBe(false);
+    expect(graph.has(join(SRC, 'post/stage.ts'))).toBe(false);
   });
 
   it('the per-post stage, which does load them, is imported where posts are rendered', () => {
-    expect(importsOf(join(SRC, 'load-posts.ts')).lazy).toContain('./post-stage.js');
-    expect(importsOf(join(SRC, 'render-worker.ts')).eager).toContain('./post-stage.js');
-    const stage = eagerGraph(join(SRC, 'post-stage.ts'));
+    expect(importsOf(join(SRC, 'engine/load-posts.ts')).lazy).toContain('../post/stage.js');
+    expect(importsOf(join(SRC, 'engine/render-worker.ts')).eager).toContain('../post/stage.js');
+    const stage = eagerGraph(join(SRC, 'post/stage.ts'));
     expect(['marked', 'yaml', 'gray-matter'].filter((name) => !stage.has(name))).toEqual([]);
     // htmlparser2 (for summaries taken from the post's text) and sanitize-html (for raw HTML) load on first use.
     expect(['htmlparser2', 'sanitize-html'].filter((name) => stage.has(name))).toEqual([]);

@@ -5,9 +5,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed } from 'feedsmith';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { listStaticFiles } from '../src/static-files.js';
-import { writeNewFiles } from '../src/write-files.js';
-import type { OutputFile } from '../src/write.js';
+import { listStaticFiles } from '../src/read/static-files.js';
+import { writeNewFiles } from '../src/output/write-files.js';
+import type { OutputFile } from '../src/output/write.js';
 import { makeProject, png, post, run } from './helpers/project.js';
 
 const POST = { 'posts/2024-01-02-hello.md': post({ title: 'Hello', date: '2024-01-02' }) };

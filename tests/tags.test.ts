@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import { slugify, shortSlug } from '../src/slug.js';
-import { tagSlug } from '../src/tags.js';
+import { slugify, shortSlug } from '../src/post/slug.js';
+import { tagSlug } from '../src/site/tags.js';
 import { makeProject, post, run } from './helpers/project.js';
 
 /** feedsmith gives Atom text constructs as `{type, value}`. */

@@ -5,8 +5,8 @@ import { makeProject, post, removeProjects, runCli, snapshotTree } from './helpe
  * A bug inside a stage (simulated: the Markdown renderer throws on one post) must come out as one clear
  * line naming the stage and the file, exit 1, no stack trace unless FEEDWRIGHT_DEBUG=1, and no output.
  */
-vi.mock('../src/markdown.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/markdown.js')>();
+vi.mock('../src/post/markdown.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/post/markdown.js')>();
   return {
     ...real,
     renderMarkdown: (body: string) => {

@@ -5,10 +5,10 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config.js';
-import { loadPosts as loadInline } from '../src/load-posts.js';
-import { WARM_THRESHOLD } from '../src/render-pool.js';
-import { listSources } from '../src/sources.js';
+import { resolveConfig } from '../src/config/config.js';
+import { loadPosts as loadInline } from '../src/engine/load-posts.js';
+import { WARM_THRESHOLD } from '../src/engine/render-pool.js';
+import { listSources } from '../src/read/sources.js';
 import { compiledCli, removeCompiledCli, runCli, snapshotTree } from './helpers/cli-project.js';
 import { SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
 
@@ -29,7 +29,7 @@ describe('rendering in worker threads', () => {
     const root = await bigBlog();
     // Worker threads need compiled JavaScript: use the compiled modules for the threaded run.
     const compiled = dirname(await compiledCli());
-    const threaded = (await import(pathToFileURL(join(compiled, 'load-posts.js')).href)) as typeof import('../src/load-posts.js');
+    const threaded = (await import(pathToFileURL(join(compiled, 'load-posts.js')).href)) as typeof import('../src/engine/load-posts.js');
     const data = { title: 'Threads', url: SITE, limit: 10, archiveSize: 25 };
     const config = resolveConfig({ file: 'package.json', text: JSON.stringify(data), data, keyPath: [] }).config;
     if (!config) throw new Error('invalid test config');

@@ -1,25 +1,25 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from './build.js';
-import { DiskCache } from './cache.js';
-import { resolveConfig } from './config.js';
+import { build } from '../build.js';
+import { DiskCache } from '../engine/cache.js';
+import { resolveConfig } from '../config/config.js';
 import {
   diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, sortDiagnostics, type Diagnostic,
-} from './diagnostics.js';
-import { salvageConfig } from './config-fallback.js';
-import { DamagedCacheError, describeFailure, StageError } from './errors.js';
-import { loadConfigSource } from './load-config.js';
-import { checkOutDir } from './out-dir.js';
+} from '../common/diagnostics.js';
+import { salvageConfig } from '../config/fallback.js';
+import { DamagedCacheError, describeFailure, StageError } from '../common/errors.js';
+import { loadConfigSource } from '../config/load.js';
+import { checkOutDir } from '../output/out-dir.js';
 import { progressReporter } from './progress.js';
 import { formatSkipped } from './skipped.js';
-import { shownPostsDir } from './sources.js';
-import type { Site } from './site.js';
-import { placeholderUrlProblem, siteUrlOverride } from './site-url.js';
-import { didYouMean, locateJsonKey } from './util.js';
-import { VERSION } from './version.js';
-import { outputProblem, recoverOutput, writeOutput } from './write.js';
+import { shownPostsDir } from '../read/sources.js';
+import type { Site } from '../site/site.js';
+import { placeholderUrlProblem, siteUrlOverride } from '../config/site-url.js';
+import { didYouMean, locateJsonKey } from '../common/util.js';
+import { VERSION } from '../common/version.js';
+import { outputProblem, recoverOutput, writeOutput } from '../output/write.js';
 
-export { checkOutDir } from './out-dir.js';
+export { checkOutDir } from '../output/out-dir.js';
 
 /** Everything the CLI needs from the outside world, passed in so tests can fake it. */
 export interface Io {

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * `npm run build`, `npm run check`, `npm run dev` in this repository: run the compiled CLI (dist-cli/bin.js), and
+ * `npm run build`, `npm run check`, `npm run dev` in this repository: run the compiled CLI (dist-cli/cli/bin.js), and
  * compile src/ first only when a source file is newer than its compiled file. `npm ci` compiles once (`prepare`),
  * so an unchanged checkout never pays for the TypeScript compiler (10–15 s here) on a build whose own work is
  * under half a second. One Node process: the CLI is imported here rather than started again.
- * Installed as a package, feedwright runs dist-cli/bin.js directly (`npx feedwright`); this file is not shipped.
- * `node src/run.mjs --compile-only` is `prepare`: what `npm ci`, `npm pack` and an install from a git URL run.
+ * Installed as a package, feedwright runs dist-cli/cli/bin.js directly (`npx feedwright`); this file is not shipped.
+ * `node src/cli/run.mjs --compile-only` is `prepare`: what `npm ci`, `npm pack` and an install from a git URL run.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const src = join(root, 'src');
 const out = join(root, 'dist-cli');
 
@@ -26,8 +26,8 @@ function staleSource() {
       return undefined;
     }
   };
-  const bin = mtime(join(out, 'bin.js'));
-  if (bin === undefined) return 'dist-cli/bin.js is missing';
+  const bin = mtime(join(out, 'cli', 'bin.js'));
+  if (bin === undefined) return 'dist-cli/cli/bin.js is missing';
   for (const config of ['tsconfig.json', 'src/tsconfig.json']) if ((mtime(join(root, config)) ?? 0) > bin) return `${config} changed since the last compile`;
   for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
@@ -59,4 +59,4 @@ if (stale !== undefined) {
   if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 }
 // bin.js reads process.argv.slice(2): the same arguments this script was given.
-if (process.argv[2] !== '--compile-only') await import(pathToFileURL(join(out, 'bin.js')).href);
+if (process.argv[2] !== '--compile-only') await import(pathToFileURL(join(out, 'cli', 'bin.js')).href);

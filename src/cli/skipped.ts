@@ -1,4 +1,4 @@
-import type { SkippedFile, SkipReason } from './sources.js';
+import type { SkippedFile, SkipReason } from '../read/sources.js';
 
 /** How each reason is said in the summary line, in the order the line lists them. */
 const REASONS: readonly (readonly [SkipReason, string])[] = [

@@ -1,7 +1,7 @@
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import { parsePermalinkOption, type PermalinkConfig } from './permalink.js';
-import { resolvePodcast, type PodcastConfig } from './podcast/config.js';
-import { didYouMean, isPlainObject, locateJsonKey } from './util.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
+import { parsePermalinkOption, type PermalinkConfig } from '../post/permalink.js';
+import { resolvePodcast, type PodcastConfig } from '../post/podcast/config.js';
+import { didYouMean, isPlainObject, locateJsonKey } from '../common/util.js';
 
 /** A person credited for the feed or a post. */
 export interface Author {

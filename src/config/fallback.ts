@@ -1,5 +1,5 @@
 import { resolveConfig, type ConfigSource, type ResolvedConfig } from './config.js';
-import { isPlainObject } from './util.js';
+import { isPlainObject } from '../common/util.js';
 
 /**
  * A usable config from one that has errors: every key that is fine on its own is kept, the others fall back

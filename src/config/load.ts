@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConfigSource } from './config.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { decodeUtf8 } from './sources.js';
-import { isPlainObject } from './util.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import { decodeUtf8 } from '../read/sources.js';
+import { isPlainObject } from '../common/util.js';
 
 /**
  * Read the config: the `"feedwright"` field of `package.json` by default, or a dedicated JSON file

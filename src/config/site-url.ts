@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 
 /**
  * The site URL as the command line and environment give it, before the config: `--site-url` wins over

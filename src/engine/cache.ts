@@ -4,14 +4,14 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic, Position } from './diagnostics.js';
-import { DamagedCacheError } from './errors.js';
+import type { Diagnostic, Position } from '../common/diagnostics.js';
+import { DamagedCacheError } from '../common/errors.js';
 import { metaKeyOf } from './fingerprint.js';
 import type { FileStamp, PostCache } from './load-posts.js';
-import type { ProcessedSource } from './post-result.js';
-import type { Post } from './post.js';
-import { VERSION } from './version.js';
-import type { OutputManifest } from './write.js';
+import type { ProcessedSource } from '../post/result.js';
+import type { Post } from '../post/post.js';
+import { VERSION } from '../common/version.js';
+import type { OutputManifest } from '../output/write.js';
 
 /**
  * The build cache on disk (`node_modules/.cache/feedwright` by default): every post's stage result, keyed by

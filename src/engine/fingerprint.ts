@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FeedDoc } from './feeds/doc.js';
-import type { Post } from './post.js';
+import type { FeedDoc } from '../feeds/doc.js';
+import type { Post } from '../post/post.js';
 
 /**
  * Output fingerprints for incremental writes: a file's key is a hash of everything its contents are made from,

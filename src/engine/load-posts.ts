@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
-import type { ResolvedConfig } from './config.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { ResolvedConfig } from '../config/config.js';
+import type { Diagnostic } from '../common/diagnostics.js';
 import type { PostKeys } from './fingerprint.js';
-import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-result.js';
-import type { Post } from './post.js';
+import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from '../post/result.js';
+import type { Post } from '../post/post.js';
 import { BATCH, RenderPool, threadsFor, warmThread, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
-import { readPostFile } from './read-post.js';
-import { bundleAssets, type SourceEntry } from './sources.js';
+import { readPostFile } from '../read/read-post.js';
+import { bundleAssets, type SourceEntry } from '../read/sources.js';
 
 /** How a file looked on disk: size, modification time (ms) and inode. */
 export type FileStamp = readonly [size: number, mtimeMs: number, ino: number];
@@ -155,7 +155,7 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
       const failed = (await Promise.allSettled(batches)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason;
     } else if (misses.length > 0) {
-      const { processRaw } = await import('./post-stage.js');
+      const { processRaw } = await import('../post/stage.js');
       for (const m of misses) {
         results[m.index] = processRaw(m.raw, config, cache !== undefined && m.hash === undefined);
         progress(1);

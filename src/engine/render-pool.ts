@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ResolvedConfig } from './config.js';
-import { StageError } from './errors.js';
-import type { HashedResult, RawSource } from './post-result.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { StageError } from '../common/errors.js';
+import type { HashedResult, RawSource } from '../post/result.js';
 
 /**
  * Worker threads for the per-post stage (`processRaw`: decode, front matter, validate, render). Batches are

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ResolvedConfig } from './config.js';
-import { StageError } from './errors.js';
-import { processRaw } from './post-stage.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { StageError } from '../common/errors.js';
+import { processRaw } from '../post/stage.js';
 import type { BatchReply, BatchRequest } from './render-pool.js';
 
 // A worker thread of the render pool: runs the pure per-post stage on the batches it is sent.

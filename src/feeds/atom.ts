@@ -1,11 +1,11 @@
-import type { Author } from '../config.js';
-import { toRfc3339 } from '../dates.js';
-import type { Post } from '../post.js';
+import type { Author } from '../config/config.js';
+import { toRfc3339 } from '../post/dates.js';
+import type { Post } from '../post/post.js';
 import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { atomMedia, mediaNamespace } from './media.js';
-import { GENERATOR } from '../version.js';
-import { attributes, el, escSafe } from '../xml.js';
+import { GENERATOR } from '../common/version.js';
+import { attributes, el, escSafe } from '../common/xml.js';
 
 /** Atom 1.0 (RFC 4287). */
 export function atom(doc: FeedDoc): string {

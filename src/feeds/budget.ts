@@ -1,4 +1,4 @@
-import type { Post } from '../post.js';
+import type { Post } from '../post/post.js';
 import type { FeedDoc } from './doc.js';
 import type { FeedFormat } from './format.js';
 

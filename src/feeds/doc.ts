@@ -1,7 +1,7 @@
-import type { OutputNames, ResolvedConfig } from '../config.js';
-import type { Post } from '../post.js';
-import type { SiteImages } from '../site-images.js';
-import type { Site } from '../site.js';
+import type { OutputNames, ResolvedConfig } from '../config/config.js';
+import type { Post } from '../post/post.js';
+import type { SiteImages } from '../site/images.js';
+import type { Site } from '../site/site.js';
 
 /**
  * One feed document, format-independent: the main feed, and later tag feeds and archive pages, are all

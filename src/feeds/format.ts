@@ -1,5 +1,5 @@
-import type { OutputNames } from '../config.js';
-import type { Post } from '../post.js';
+import type { OutputNames } from '../config/config.js';
+import type { Post } from '../post/post.js';
 import type { FeedDoc } from './doc.js';
 
 /**

@@ -1,10 +1,10 @@
-import type { Author } from '../config.js';
-import { toRfc3339 } from '../dates.js';
-import type { Post } from '../post.js';
+import type { Author } from '../config/config.js';
+import { toRfc3339 } from '../post/dates.js';
+import type { Post } from '../post/post.js';
 import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, pathUrl, type FeedDoc } from './doc.js';
 import { jsonAttachments } from './media.js';
-import { xmlSafe } from '../xml.js';
+import { xmlSafe } from '../common/xml.js';
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
 export function jsonFeed(doc: FeedDoc): string {

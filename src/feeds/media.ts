@@ -1,6 +1,6 @@
-import type { Post } from '../post.js';
-import type { Attachment } from '../media/attachment.js';
-import { attributes } from '../xml.js';
+import type { Post } from '../post/post.js';
+import type { Attachment } from '../post/media/attachment.js';
+import { attributes } from '../common/xml.js';
 import type { FeedDoc } from './doc.js';
 
 /**

@@ -1,8 +1,8 @@
-import type { PodcastConfig } from '../podcast/config.js';
+import type { PodcastConfig } from '../post/podcast/config.js';
 import type { FeedDoc } from './doc.js';
-import type { Post } from '../post.js';
-import { mediaType } from '../media/info.js';
-import { attributes, el } from '../xml.js';
+import type { Post } from '../post/post.js';
+import { mediaType } from '../post/media/info.js';
+import { attributes, el } from '../common/xml.js';
 
 /**
  * Podcast mode in RSS: the channel and item tags Apple Podcasts reads

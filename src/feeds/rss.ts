@@ -1,13 +1,13 @@
-import type { Author, ResolvedConfig } from '../config.js';
-import type { ImageInfo, SiteImages } from '../site-images.js';
-import { toRfc822 } from '../dates.js';
-import type { Post } from '../post.js';
+import type { Author, ResolvedConfig } from '../config/config.js';
+import type { ImageInfo, SiteImages } from '../site/images.js';
+import { toRfc822 } from '../post/dates.js';
+import type { Post } from '../post/post.js';
 import { serialize, type FeedFormat } from './format.js';
 import { feedUrl, HISTORY_NAMESPACE, historyLinks, pathUrl, type FeedDoc } from './doc.js';
 import { mediaNamespace, rssMedia } from './media.js';
 import { podcastChannel, podcastItem, podcastNamespaces, podcastOf } from './podcast.js';
-import { GENERATOR } from '../version.js';
-import { attributes, cdata, cdataSafe, el as xmlEl, escHex, htmlText } from '../xml.js';
+import { GENERATOR } from '../common/version.js';
+import { attributes, cdata, cdataSafe, el as xmlEl, escHex, htmlText } from '../common/xml.js';
 
 /** RSS's plain-text elements, escaped as the RSS Best Practices Profile recommends (see `escHex`). */
 function el(name: string, text: string, attrs: Record<string, string> = {}): string {

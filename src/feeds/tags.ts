@@ -1,6 +1,6 @@
-import type { OutputNames, ResolvedConfig } from '../config.js';
-import type { Site } from '../site.js';
-import type { Tag } from '../tags.js';
+import type { OutputNames, ResolvedConfig } from '../config/config.js';
+import type { Site } from '../site/site.js';
+import type { Tag } from '../site/tags.js';
 import { newestUpdate, type FeedDoc } from './doc.js';
 
 /** File names of every tag's feeds, inside `tags/<slug>/` (fixed, so tag feed URLs are predictable). */

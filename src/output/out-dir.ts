@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ConfigSource, ResolvedConfig } from './config.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { isWithin, locateJsonKey } from './util.js';
+import type { ConfigSource, ResolvedConfig } from '../config/config.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import { isWithin, locateJsonKey } from '../common/util.js';
 
 /**
  * The output folder is replaced wholesale, so it must never be the project, the posts, or hold either.

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { compareStrings } from './util.js';
+import { compareStrings } from '../common/util.js';
 
 /**
  * Which output folders feedwright may replace. It replaces its output folder as a whole, so it must never take

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 import type { OutputOrigin } from './write.js';
 
 /**

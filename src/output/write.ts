@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { constants, lstatSync, readdirSync, rmdirSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { isRunning, withLock, type LockOptions } from './output-lock.js';
-import { folderRefusal, MANIFEST_FILE, manifestText, outputRefusal, strayRefusal, untouched, type OutputManifest } from './output-owner.js';
+import { isRunning, withLock, type LockOptions } from './lock.js';
+import { folderRefusal, MANIFEST_FILE, manifestText, outputRefusal, strayRefusal, untouched, type OutputManifest } from './owner.js';
 import { writeNewFiles } from './write-files.js';
 
-export { MANIFEST_FILE, type OutputManifest } from './output-owner.js';
+export { MANIFEST_FILE, type OutputManifest } from './owner.js';
 
 /** A file the build produces, relative to the output folder (always `/`-separated, never escaping it). */
 export interface OutputFile {

@@ -1,5 +1,5 @@
-import type { ResolvedConfig } from './config.js';
-import { TAG_FEED_NAMES } from './feeds/tags.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { TAG_FEED_NAMES } from '../feeds/tags.js';
 
 /**
  * What static hosts must send with `dist/`: the feeds' own media types (hosts guess `text/xml` or

@@ -1,14 +1,14 @@
-import type { ResolvedConfig } from './config.js';
-import { toDisplayDate, toIsoDay, toRfc3339 } from './dates.js';
-import { feedUrl, type FeedDoc } from './feeds/doc.js';
-import { tagUrl } from './feeds/tags.js';
-import { listPageUrl, type ListPage } from './listing.js';
-import type { Post } from './post.js';
-import type { ImageInfo } from './site-images.js';
-import type { Site } from './site.js';
-import { tagSlug } from './tags.js';
-import { GENERATOR } from './version.js';
-import { xmlSafe } from './xml.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { toDisplayDate, toIsoDay, toRfc3339 } from '../post/dates.js';
+import { feedUrl, type FeedDoc } from '../feeds/doc.js';
+import { tagUrl } from '../feeds/tags.js';
+import { listPageUrl, type ListPage } from '../site/listing.js';
+import type { Post } from '../post/post.js';
+import type { ImageInfo } from '../site/images.js';
+import type { Site } from '../site/site.js';
+import { tagSlug } from '../site/tags.js';
+import { GENERATOR } from '../common/version.js';
+import { xmlSafe } from '../common/xml.js';
 
 export { STYLESHEET } from './style.js';
 

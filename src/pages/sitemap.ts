@@ -1,10 +1,10 @@
-import type { ResolvedConfig } from './config.js';
-import { toRfc3339 } from './dates.js';
-import { newestUpdate } from './feeds/doc.js';
-import { tagUrl } from './feeds/tags.js';
-import type { Site } from './site.js';
-import type { Tag } from './tags.js';
-import { el } from './xml.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { toRfc3339 } from '../post/dates.js';
+import { newestUpdate } from '../feeds/doc.js';
+import { tagUrl } from '../feeds/tags.js';
+import type { Site } from '../site/site.js';
+import type { Tag } from '../site/tags.js';
+import { el } from '../common/xml.js';
 
 /** The sitemaps protocol's limit on URLs per sitemap file (sitemaps.org 0.9; the other limit, 50 MB, is far off). */
 export const SITEMAP_MAX_URLS = 50_000;

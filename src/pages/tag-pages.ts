@@ -1,9 +1,9 @@
-import type { FeedDoc } from './feeds/doc.js';
-import { tagUrl } from './feeds/tags.js';
-import { listPageUrl, type ListPage } from './listing.js';
+import type { FeedDoc } from '../feeds/doc.js';
+import { tagUrl } from '../feeds/tags.js';
+import { listPageUrl, type ListPage } from '../site/listing.js';
 import { feedLinks, h, layout, postList, subscribeBox } from './pages.js';
-import type { Site } from './site.js';
-import type { Tag } from './tags.js';
+import type { Site } from '../site/site.js';
+import type { Tag } from '../site/tags.js';
 
 /**
  * `dist/tags/<slug>/index.html`: the tag's posts, its own feeds offered first (autodiscovery and subscribe box);

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from './config.js';
+import type { ResolvedConfig } from '../config/config.js';
 import { toIsoDay } from './dates.js';
 import { isSafeSlug } from './slug.js';
 

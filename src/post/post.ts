@@ -1,10 +1,10 @@
-import { describe, parseAuthor, type Author, type ResolvedConfig } from './config.js';
+import { describe, parseAuthor, type Author, type ResolvedConfig } from '../config/config.js';
 import { parseDate } from './dates.js';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from './front-matter-keys.js';
-import { scalarPath, type ParsedSource } from './frontmatter.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
+import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from '../read/front-matter-keys.js';
+import { scalarPath, type ParsedSource } from '../read/frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
-import { siteLinks, type BodyLink } from './body-links.js';
+import { siteLinks, type BodyLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
 import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from './nesting.js';
 import type { Attachment } from './media/attachment.js';
@@ -12,8 +12,8 @@ import { readPostMedia, type ImageInfo } from './media/front-matter.js';
 import { PERMALINK_KEYS, postPath } from './permalink.js';
 import type { EpisodeInfo } from './podcast/episode.js';
 import { isSafeSlug, tagSlug } from './slug.js';
-import { isPlainObject } from './util.js';
-import { feedContentBytes, xmlSafe } from './xml.js';
+import { isPlainObject } from '../common/util.js';
+import { feedContentBytes, xmlSafe } from '../common/xml.js';
 
 /** A validated, rendered post: every later stage trusts these fields. */
 export interface Post {

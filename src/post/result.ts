@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Diagnostic, Position } from './diagnostics.js';
+import type { Diagnostic, Position } from '../common/diagnostics.js';
 import type { AssetInfo } from './media/info.js';
 import type { Post } from './post.js';
-import type { SourceEntry } from './sources.js';
+import type { SourceEntry } from '../read/sources.js';
 
 /**
  * What the per-post stage (post-stage.ts) takes and gives, and the small helpers the main thread needs around

@@ -1,11 +1,11 @@
-import type { ResolvedConfig } from './config.js';
-import { diagnostic } from './diagnostics.js';
-import { atStage } from './errors.js';
-import { parseFrontMatter, type ParsedSource } from './frontmatter.js';
-import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './post-result.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { diagnostic } from '../common/diagnostics.js';
+import { atStage } from '../common/errors.js';
+import { parseFrontMatter, type ParsedSource } from '../read/frontmatter.js';
+import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from './result.js';
 import { toPost } from './post.js';
-import { readPostFile } from './read-post.js';
-import { decodeEntry, type SourceFile } from './sources.js';
+import { readPostFile } from '../read/read-post.js';
+import { decodeEntry, type SourceFile } from '../read/sources.js';
 
 /**
  * The per-post stage: one file's bytes → decoded text → front matter → validated, rendered post. Everything

@@ -1,8 +1,8 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { realTarget } from './links.js';
-import { compareStrings, isWithin } from './util.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import { realTarget } from './symlinks.js';
+import { compareStrings, isWithin } from '../common/util.js';
 
 /**
  * Asset discovery for post bundles (`posts/<slug>/index.md` plus the files beside it). One small module so

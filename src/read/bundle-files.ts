@@ -1,11 +1,11 @@
 import { closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { listBundleAssets, type BundleAsset } from './assets.js';
 import { scriptInSvg, unsafeType } from './bundle-policy.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { mediaType } from './media/info.js';
-import type { Post } from './post.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import { mediaType } from '../post/media/info.js';
+import type { Post } from '../post/post.js';
 import type { SourceEntry } from './sources.js';
-import type { OutputFile } from './write.js';
+import type { OutputFile } from '../output/write.js';
 
 /** Why a bundle file may not be published (see bundle-policy.ts), or undefined. */
 function unsafeFile(asset: BundleAsset): string | undefined {

@@ -1,5 +1,5 @@
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import { lineAt, type SplitFrontMatter } from './frontmatter-toml.js';
 import type { SourceFile } from './sources.js';
 

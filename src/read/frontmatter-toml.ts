@@ -1,5 +1,5 @@
 import { parse, TomlDate, TomlError } from 'smol-toml';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import type { SourceFile } from './sources.js';
 
 /**

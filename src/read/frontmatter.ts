@@ -1,10 +1,10 @@
 import matter from 'gray-matter';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import { parseJsonFrontMatter, startsJson } from './frontmatter-json.js';
 import { parseTomlFrontMatter, startsToml } from './frontmatter-toml.js';
 import type { SourceFile } from './sources.js';
-import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from './xml.js';
+import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML } from '../common/xml.js';
 
 /** A source split into its front matter (parsed, with key positions) and its Markdown body. */
 export interface ParsedSource {

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 
 /**
  * Reading one post file, the same way wherever it is read (the main thread, a worker, the cache's content check):

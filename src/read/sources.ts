@@ -1,13 +1,13 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { sep } from 'node:path';
 import { listBundleAssets } from './assets.js';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { leadsOutside } from './links.js';
-import { describeAssets, type AssetInfo } from './media/info.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import { leadsOutside } from './symlinks.js';
+import { describeAssets, type AssetInfo } from '../post/media/info.js';
 import { readPostFile } from './read-post.js';
-import { fileSlug } from './slug.js';
-import { compareStrings } from './util.js';
-import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from './xml.js';
+import { fileSlug } from '../post/slug.js';
+import { compareStrings } from '../common/util.js';
+import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from '../common/xml.js';
 
 /** One post's source text, decoded and normalised. */
 export interface SourceFile {

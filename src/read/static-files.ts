@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { compareStrings, isWithin } from './util.js';
-import type { OutputFile } from './write.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import { compareStrings, isWithin } from '../common/util.js';
+import type { OutputFile } from '../output/write.js';
 
 /**
  * The static folder (`static/` by default): the site owner's own files, copied into the output as they are, at

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { isWithin } from './util.js';
+import { isWithin } from '../common/util.js';
 
 /**
  * Symbolic links in the posts folder. A link is followed only when it leads to a place inside the posts folder:

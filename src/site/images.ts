@@ -1,7 +1,7 @@
-import type { ResolvedConfig } from './config.js';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import { mediaType, readImageSize } from './media/info.js';
-import type { StaticFile } from './static-files.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
+import { mediaType, readImageSize } from '../post/media/info.js';
+import type { StaticFile } from '../read/static-files.js';
 
 /** What the build read from an image file: its media type and pixel size, where they could be told. */
 export interface ImageInfo {

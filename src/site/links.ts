@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { diagnostic, type Diagnostic } from './diagnostics.js';
-import type { PostKeys } from './fingerprint.js';
-import type { BodyLink } from './body-links.js';
-import type { Post } from './post.js';
-import { feedContentBytes } from './xml.js';
+import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
+import type { PostKeys } from '../engine/fingerprint.js';
+import type { BodyLink } from '../post/links.js';
+import type { Post } from '../post/post.js';
+import { feedContentBytes } from '../common/xml.js';
 
 /**
  * The site stage's half of links between posts and of the broken-link check (the per-post half is body-links.ts).

@@ -1,4 +1,4 @@
-import type { Post } from './post.js';
+import type { Post } from '../post/post.js';
 
 /**
  * Lists of posts on pages (the index, each tag's page) are cut into pages of `LIST_PAGE_SIZE`, newest first: a

@@ -1,9 +1,9 @@
-import type { ResolvedConfig } from './config.js';
-import { newestUpdate } from './feeds/doc.js';
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import type { Post } from './post.js';
-import type { SiteImages } from './site-images.js';
-import { compareStrings } from './util.js';
+import type { ResolvedConfig } from '../config/config.js';
+import { newestUpdate } from '../feeds/doc.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
+import type { Post } from '../post/post.js';
+import type { SiteImages } from './images.js';
+import { compareStrings } from '../common/util.js';
 
 /** Everything the serializers need: no disk, no clock. */
 export interface Site {

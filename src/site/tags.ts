@@ -1,10 +1,10 @@
-import { diagnostic, type Diagnostic, type Position } from './diagnostics.js';
-import type { Post } from './post.js';
-import { tagSlug } from './slug.js';
+import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
+import type { Post } from '../post/post.js';
+import { tagSlug } from '../post/slug.js';
 
 // Tag slugs are made in slug.ts, beside the slugs of file names that follow the same rule.
 export { tagSlug };
-import { compareStrings } from './util.js';
+import { compareStrings } from '../common/util.js';
 
 /** One tag of the site: its page is `tags/<slug>/`, its feeds `tags/<slug>/{rss.xml,atom.xml,feed.json}`. */
 export interface Tag {

@@ -17,7 +17,7 @@ import { makePost, writeCorpus } from './corpus.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
-const DEFAULT_CLI = join(ROOT, 'dist-cli', 'bin.js');
+const DEFAULT_CLI = join(ROOT, 'dist-cli', 'cli', 'bin.js');
 const FLOOR = join(HERE, 'floor.js');
 const RUSAGE = pathToFileURL(join(HERE, 'rusage.js')).href;
 
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   const repeat = Number(values.repeat);
   const settle = Number(values.settle);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(repeat) || repeat < 1 || !(settle >= 0)) {
-    throw new Error('usage: npm run bench -- [--sizes 1,1000,10000] [--repeat N] [--json FILE] [--cli dist-cli/bin.js] [--settle SECONDS]');
+    throw new Error('usage: npm run bench -- [--sizes 1,1000,10000] [--repeat N] [--json FILE] [--cli dist-cli/cli/bin.js] [--settle SECONDS]');
   }
   const results: SizeResult[] = [];
   const load = loadavg()[0] ?? 0;

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm run bench:scripts`: what `npm run build` costs on a one-post blog against the compiled CLI it runs
- * (`node dist-cli/bin.js build`), and how much of the difference is npm's own start-up (an `npm run` of a script
+ * (`node dist-cli/cli/bin.js build`), and how much of the difference is npm's own start-up (an `npm run` of a script
  * that does nothing). Runs alternate, 10 of each by default; medians are printed. A measurement, not a test.
  *   node tests/bench/npm-scripts.mjs [--runs N] [--with-compile]
- * --with-compile also times the old script once (`npm run compile && node dist-cli/bin.js build`).
+ * --with-compile also times the old script once (`npm run compile && node dist-cli/cli/bin.js build`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,10 +20,10 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // A one-post blog whose `build` script is this repository's, pointed at this repository's files.
 const dir = mkdtempSync(join(tmpdir(), 'feedwright-bench-npm-'));
 const ours = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-const abs = (script) => script.replaceAll('src/run.mjs', join(repo, 'src/run.mjs')).replaceAll('dist-cli/', join(repo, 'dist-cli/'));
+const abs = (script) => script.replaceAll('src/cli/run.mjs', join(repo, 'src/cli/run.mjs')).replaceAll('dist-cli/', join(repo, 'dist-cli/'));
 writeFileSync(join(dir, 'package.json'), JSON.stringify({
   name: 'bench-one-post', private: true,
-  scripts: { build: abs(ours.scripts.build), nothing: 'true', old: `${npm} --prefix ${repo} run compile && node ${join(repo, 'dist-cli/bin.js')} build` },
+  scripts: { build: abs(ours.scripts.build), nothing: 'true', old: `${npm} --prefix ${repo} run compile && node ${join(repo, 'dist-cli/cli/bin.js')} build` },
   feedwright: { title: 'Bench', url: 'https://bench.example.org/' },
 }));
 mkdirSync(join(dir, 'posts'));
@@ -36,7 +36,7 @@ const time = (file, argv) => {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cases = {
-  direct: () => time(process.execPath, [join(repo, 'dist-cli/bin.js'), 'build']),
+  direct: () => time(process.execPath, [join(repo, 'dist-cli/cli/bin.js'), 'build']),
   'npm run build': () => time(npm, ['run', '--silent', 'build']),
   'npm run (nothing)': () => time(npm, ['run', '--silent', 'nothing']),
 };
@@ -46,9 +46,9 @@ for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(cases)) 
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 const npmOwn = m['npm run (nothing)'];
 console.log(`one-post build, median of ${runs} (ms):`);
-console.log(`  node dist-cli/bin.js build   ${m.direct.toFixed(0)}`);
+console.log(`  node dist-cli/cli/bin.js build   ${m.direct.toFixed(0)}`);
 console.log(`  npm run build                ${m['npm run build'].toFixed(0)}   ratio ${(m['npm run build'] / m.direct).toFixed(2)}×`);
 console.log(`  npm run of a no-op script    ${npmOwn.toFixed(0)}   (npm's own start-up)`);
 console.log(`  npm run build − npm's start-up: ${(m['npm run build'] - npmOwn).toFixed(0)} ms, ratio ${((m['npm run build'] - npmOwn) / m.direct).toFixed(2)}× the direct run`);
-if (args.includes('--with-compile')) console.log(`  old script (npm run compile && node dist-cli/bin.js build), once: ${time(npm, ['run', '--silent', 'old']).toFixed(0)}`);
+if (args.includes('--with-compile')) console.log(`  old script (npm run compile && node dist-cli/cli/bin.js build), once: ${time(npm, ['run', '--silent', 'old']).toFixed(0)}`);
 rmSync(dir, { recursive: true, force: true });

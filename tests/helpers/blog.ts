@@ -5,12 +5,12 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { main, type Io } from '../../src/cli.js';
+import { main, type Io } from '../../src/cli/cli.js';
 
 /** The fixture blog (its own package.json with a "feedwright" config, and posts/). */
-export const FIXTURE = fileURLToPath(new URL('../fixtures/blog/', import.meta.url));
+export const FIXTURE = fileURLToPath(new URL('../fixtures/blog', import.meta.url));
 /** The tool's repository (its src/ and compiled dist-cli/; never its posts/ or config, which a fork replaces). */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** 2024-12-31T00:00:00Z: after every fixture post except the one dated 2030. */
 export const EPOCH = 1_735_603_200;
 /** The fixture's site URL. */

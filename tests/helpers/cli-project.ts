@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { expect } from 'vitest';
-import { main, type Io } from '../../src/cli.js';
+import { main, type Io } from '../../src/cli/cli.js';
 import { xmlProblem } from './xml.js';
 
 /** The repository root. */
@@ -92,19 +92,19 @@ const exec = promisify(execFile);
 let compiled: Promise<string> | undefined;
 
 /**
- * The shipped CLI as compiled JavaScript, for child-process tests: dist-cli/bin.js when it is up to date
+ * The shipped CLI as compiled JavaScript, for child-process tests: dist-cli/cli/bin.js when it is up to date
  * with src/ (as after `npm ci`, which compiles it), otherwise a fresh compile into tests/.artifacts
  * (git-ignored), so a stale dist-cli/ is never what gets tested. Returns the path of bin.js.
  */
 export function compiledCli(): Promise<string> {
   compiled ??= (async () => {
-    if (await isFresh(join(REPO, 'src'), join(REPO, 'dist-cli'))) return join(REPO, 'dist-cli', 'bin.js');
+    if (await isFresh(join(REPO, 'src'), join(REPO, 'dist-cli'))) return join(REPO, 'dist-cli', 'cli', 'bin.js');
     await mkdir(join(REPO, 'tests', '.artifacts'), { recursive: true });
     const out = await mkdtemp(join(REPO, 'tests', '.artifacts', 'cli-'));
     // version.ts reads ../package.json next to the compiled folder, as it does for dist-cli/.
     await writeFile(join(out, 'package.json'), await readFile(join(REPO, 'package.json')));
-    await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'src', 'tsconfig.json'), '--outDir', join(out, 'cli'), '--declaration', 'false', '--sourceMap', 'false']);
-    return join(out, 'cli', 'bin.js');
+    await exec(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'src', 'tsconfig.json'), '--outDir', join(out, 'dist-cli'), '--declaration', 'false', '--sourceMap', 'false']);
+    return join(out, 'dist-cli', 'cli', 'bin.js');
   })();
   return compiled;
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
-import { main, type Io } from '../../src/cli.js';
+import { main, type Io } from '../../src/cli/cli.js';
 
 /** The config every fixture project starts from; tests override what they need. */
 export const BASE_CONFIG = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseAuthor, parseSiteUrl, resolveConfig, type ConfigSource } from '../../src/config.js';
+import { DEFAULTS, parseAuthor, parseSiteUrl, resolveConfig, type ConfigSource } from '../../src/config/config.js';
 
 /** A config as it would come from package.json, so diagnostics can point at lines. */
 function source(feedwright: unknown): ConfigSource {

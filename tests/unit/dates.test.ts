@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, toDisplayDate, toIsoDay, toRfc3339, toRfc822, zonedWallToUtc } from '../../src/dates.js';
+import { parseDate, toDisplayDate, toIsoDay, toRfc3339, toRfc822, zonedWallToUtc } from '../../src/post/dates.js';
 
 const at = (text: string, zone = 'UTC'): string => {
   const parsed = parseDate(text, zone);

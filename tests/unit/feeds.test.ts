@@ -1,12 +1,12 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/config.js';
+import type { ResolvedConfig } from '../../src/config/config.js';
 import { atom } from '../../src/feeds/atom.js';
 import { mainFeed } from '../../src/feeds/doc.js';
 import { jsonFeed } from '../../src/feeds/json.js';
 import { rss } from '../../src/feeds/rss.js';
-import type { Post } from '../../src/post.js';
-import { buildSite } from '../../src/site.js';
+import type { Post } from '../../src/post/post.js';
+import { buildSite } from '../../src/site/site.js';
 
 const CONFIG: ResolvedConfig = {
   title: 'Cats & Dogs', url: 'https://example.org/', description: '', language: 'en', author: { name: 'A' }, timeZone: 'UTC',

@@ -1,6 +1,6 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
-import { absoluteSrcset, absoluteUrl, finishHtml, htmlToText, URL_ATTRIBUTES } from '../../src/html.js';
+import { absoluteSrcset, absoluteUrl, finishHtml, htmlToText, URL_ATTRIBUTES } from '../../src/post/html.js';
 
 const BASE = 'https://example.org/blog/posts/hello/';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/markdown.js';
+import { renderMarkdown } from '../../src/post/markdown.js';
 
 describe('renderMarkdown (GitHub-flavoured)', () => {
   it('renders tables with alignment', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputConflicts } from '../../src/output-paths.js';
+import { outputConflicts } from '../../src/output/paths.js';
 
 describe('outputConflicts', () => {
   it('finds two outputs at one path (letter case and Unicode form ignored), reporting at the later one and naming both', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/config.js';
-import { parseFrontMatter } from '../../src/frontmatter.js';
-import { toPost } from '../../src/post.js';
+import type { ResolvedConfig } from '../../src/config/config.js';
+import { parseFrontMatter } from '../../src/read/frontmatter.js';
+import { toPost } from '../../src/post/post.js';
 
 const CONFIG: ResolvedConfig = {
   title: 'T', url: 'https://example.org/blog/', description: '', language: 'en', author: { name: 'Site Author' },

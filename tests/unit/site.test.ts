@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/config.js';
+import type { ResolvedConfig } from '../../src/config/config.js';
 import { mainFeed } from '../../src/feeds/doc.js';
-import type { Post } from '../../src/post.js';
-import { buildSite, comparePosts } from '../../src/site.js';
+import type { Post } from '../../src/post/post.js';
+import { buildSite, comparePosts } from '../../src/site/site.js';
 
 const CONFIG: ResolvedConfig = {
   title: 'T', url: 'https://example.org/', description: '', language: 'en', author: { name: 'A' }, timeZone: 'UTC',

@@ -1,15 +1,15 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../src/config.js';
+import type { ResolvedConfig } from '../../src/config/config.js';
 import { feedFiles } from '../../src/build.js';
 import { ItemBytes } from '../../src/feeds/chunks.js';
 import { mainFeed } from '../../src/feeds/doc.js';
 import { RSS, rss } from '../../src/feeds/rss.js';
-import type { Post } from '../../src/post.js';
-import { buildSite } from '../../src/site.js';
-import { after, writeNewFiles } from '../../src/write-files.js';
-import type { OutputFile } from '../../src/write.js';
+import type { Post } from '../../src/post/post.js';
+import { buildSite } from '../../src/site/site.js';
+import { after, writeNewFiles } from '../../src/output/write-files.js';
+import type { OutputFile } from '../../src/output/write.js';
 import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 const bytes = (...lists: number[][]): Uint8Array[] => lists.map((l) => new Uint8Array(l));

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE, safeRelative, writeOutput } from '../../src/write.js';
+import { MANIFEST_FILE, safeRelative, writeOutput } from '../../src/output/write.js';
 import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 describe('writeOutput', () => {

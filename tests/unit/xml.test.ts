@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attributes, cdata, el, esc, escHex, htmlText, xmlSafe } from '../../src/xml.js';
+import { attributes, cdata, el, esc, escHex, htmlText, xmlSafe } from '../../src/common/xml.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: true });
 /** What an XML parser reads back from `<x a="...">...</x>`. */

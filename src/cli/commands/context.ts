@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Io } from '../cli.js';
-import { resolveConfig, type ConfigSource, type ResolvedConfig } from '../config.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { loadConfigSource } from '../load-config.js';
-import { siteUrlOverride } from '../site-url.js';
+import { resolveConfig, type ConfigSource, type ResolvedConfig } from '../../config/config.js';
+import type { Diagnostic } from '../../common/diagnostics.js';
+import { loadConfigSource } from '../../config/load.js';
+import { siteUrlOverride } from '../../config/site-url.js';
 
 /** The command-line flags every command may read (as `node:util` parseArgs returns them). */
 export interface CliValues {

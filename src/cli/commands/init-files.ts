@@ -2,7 +2,7 @@
  * What `feedwright init` writes into a new blog. Kept apart from the command so the texts read as the files they
  * become. The site URL is a placeholder that `build` warns about and `check --strict` refuses (site-url.ts).
  */
-import { INIT_PLACEHOLDER_URL } from '../site-url.js';
+import { INIT_PLACEHOLDER_URL } from '../../config/site-url.js';
 
 /** The `feedwright` config of a new blog. */
 export const INIT_CONFIG = {

@@ -1,8 +1,8 @@
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { USAGE, type Io } from '../cli.js';
-import { toIsoDay } from '../dates.js';
-import { isPlainObject } from '../util.js';
+import { toIsoDay } from '../../post/dates.js';
+import { isPlainObject } from '../../common/util.js';
 import { examplePost, GITIGNORE_LINES, INIT_CONFIG, INIT_SCRIPTS, WORKFLOW } from './init-files.js';
 
 /** What init did with one path: made it, added to it, or left it as it was (and why). */

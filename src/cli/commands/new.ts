@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { report, USAGE, type Io } from '../cli.js';
-import { toIsoDay, zoneOffset } from '../dates.js';
-import { hasErrors } from '../diagnostics.js';
-import { shortSlug } from '../slug.js';
+import { toIsoDay, zoneOffset } from '../../post/dates.js';
+import { hasErrors } from '../../common/diagnostics.js';
+import { shortSlug } from '../../post/slug.js';
 import { loadConfig, type CliValues } from './context.js';
 
 /**

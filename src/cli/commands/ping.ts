@@ -1,7 +1,7 @@
-import { build, feedDocs } from '../build.js';
+import { build, feedDocs } from '../../build.js';
 import { referenceTime, report, type Io } from '../cli.js';
-import { hasErrors } from '../diagnostics.js';
-import { feedUrl } from '../feeds/doc.js';
+import { hasErrors } from '../../common/diagnostics.js';
+import { feedUrl } from '../../feeds/doc.js';
 import { loadConfig, type CliValues } from './context.js';
 
 /** Requests in flight at once: polite to the hub, still quick for sites with many tags. */

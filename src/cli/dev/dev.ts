@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { build } from '../build.js';
+import { build } from '../../build.js';
 import { checkOutDir, referenceTime, report, type Io } from '../cli.js';
 import { loadConfig, type CliValues } from '../commands/context.js';
-import { DEFAULTS } from '../config.js';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
-import { headerRules } from '../hosting.js';
+import { DEFAULTS } from '../../config/config.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagnostics.js';
+import { headerRules } from '../../pages/hosting.js';
 import { formatSkipped } from '../skipped.js';
-import { shownPostsDir } from '../sources.js';
-import { outputProblem, writeOutput, type OutputFile } from '../write.js';
+import { shownPostsDir } from '../../read/sources.js';
+import { outputProblem, writeOutput, type OutputFile } from '../../output/write.js';
 import { startDevServer, type DevServer } from './server.js';
 import { countChanges, snapshotOf, syncOutput, type OutputSnapshot, type Snapshot } from './sync.js';
 

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import mime from 'mime';
-import { h } from '../pages.js';
-import { headersFor, type HeaderRule } from '../hosting.js';
+import { h } from '../../pages/pages.js';
+import { headersFor, type HeaderRule } from '../../pages/hosting.js';
 
 /** Where the live-reload pieces live; never a path the build writes. */
 export const DEV_PREFIX = '/__feedwright/';

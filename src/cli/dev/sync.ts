@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isWithin } from '../util.js';
-import { MANIFEST_FILE, manifestText } from '../output-owner.js';
-import { safeRelative, type OutputFile } from '../write.js';
+import { isWithin } from '../../common/util.js';
+import { MANIFEST_FILE, manifestText } from '../../output/owner.js';
+import { safeRelative, type OutputFile } from '../../output/write.js';
 
 /** Output of the previous good build, by path: the bytes, or for a copied file (a static file) its source and key. */
 export type OutputSnapshot = ReadonlyMap<string, Snapshot>;

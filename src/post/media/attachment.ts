@@ -1,5 +1,5 @@
-import { describe } from '../config.js';
-import { isPlainObject } from '../util.js';
+import { describe } from '../../config/config.js';
+import { isPlainObject } from '../../common/util.js';
 import { assetUrl, httpUrl, isLocalPath, type LocalLookup, type MediaReport } from './bundle.js';
 import { mediaType, type AssetInfo } from './info.js';
 

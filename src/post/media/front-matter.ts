@@ -1,9 +1,9 @@
-import { describe } from '../config.js';
+import { describe } from '../../config/config.js';
 import { EPISODE_KEYS, readEpisode, type EpisodeInfo } from '../podcast/episode.js';
 import { parseDuration, readAttachment, type Attachment } from './attachment.js';
 import { assetUrl, bundleLookup, httpUrl, imageSizes, isLocalPath, type ImageSizes, type LocalLookup, type MediaReport } from './bundle.js';
 import type { AssetInfo } from './info.js';
-import { isPlainObject } from '../util.js';
+import { isPlainObject } from '../../common/util.js';
 
 /**
  * The media part of a post's front matter: the cover `image`, files attached with `audio`, `video` or

@@ -1,4 +1,4 @@
-import { didYouMean, isPlainObject } from '../util.js';
+import { didYouMean, isPlainObject } from '../../common/util.js';
 import { readCategories, type PodcastCategory } from './categories.js';
 import { podcastGuid, UUID } from './guid.js';
 

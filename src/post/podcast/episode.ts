@@ -1,4 +1,4 @@
-import { describe } from '../config.js';
+import { describe } from '../../config/config.js';
 
 /** Podcast episode details for the `itunes:` item tags; each only when the front matter gives it. */
 export interface EpisodeInfo {
