@@ -3,9 +3,7 @@ import { parseArgs } from 'node:util';
 import { build } from '../build.js';
 import { DiskCache } from '../engine/cache.js';
 import { resolveConfig } from '../config/config.js';
-import {
-  diagnostic, formatDiagnostic, formatGithubAnnotation, formatSummary, hasErrors, sortDiagnostics, type Diagnostic,
-} from '../common/diagnostics.js';
+import { diagnostic, hasErrors, type Diagnostic } from '../common/diagnostics.js';
 import { salvageConfig } from '../config/fallback.js';
 import { DamagedCacheError, describeFailure, StageError } from '../common/errors.js';
 import { loadConfigSource } from '../config/load.js';
@@ -20,48 +18,10 @@ import { VERSION } from '../common/version.js';
 import { outputProblem, recoverOutput, writeOutput } from '../output/write.js';
 
 export { checkOutDir } from '../output/out-dir.js';
+export { nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
+import { referenceTime, report, USAGE, type Io } from './io.js';
 
-/** Everything the CLI needs from the outside world, passed in so tests can fake it. */
-export interface Io {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Wall clock, used only to leave out future-dated posts (SOURCE_DATE_EPOCH overrides it) and to date `new` posts. */
-  readonly now: () => number;
-  /** Whether stderr is a terminal: progress is drawn only there (and never when CI is set). */
-  readonly isTTY?: boolean;
-  /** Ends long-running commands (`dev`) when aborted, e.g. on Ctrl+C. */
-  readonly signal?: AbortSignal;
-}
 
-export const USAGE = `Usage: feedwright [build|check|dev|new "Title"|init|ping] [options]
-
-Commands:
-  build              read posts, write the feeds and pages into the output folder (default)
-  check              validate config and posts and render everything in memory; write nothing
-  dev                build with the site URL set to a local server, serve the output folder on
-                     127.0.0.1, rebuild on every change to posts or config, reload open pages
-  new "Title"        create posts/<date>-<slug>.md with front matter filled in (never overwrites)
-  init               set up a blog in the current folder: config, an example post, static/, the GitHub
-                     Pages workflow, .gitignore (creates what is missing, never overwrites a file)
-  ping               tell the configured WebSub hub that every feed has changed (after a deploy)
-
-Options:
-  --posts DIR        folder of Markdown posts (default: posts)
-  --out DIR          output folder, replaced as a whole on success (default: dist)
-  --config FILE      package.json with a "feedwright" field, or a JSON config file (default: package.json)
-  --site-url URL     site URL, overriding the config (env FEEDWRIGHT_SITE_URL does the same)
-  --drafts           include posts with "draft: true"
-  --future           include posts dated after now (now = SOURCE_DATE_EPOCH if set)
-  --strict           fail on warnings too
-  --port N           dev: port on 127.0.0.1 (default 8080; 0 picks a free one)
-  --no-cache         render every post again, ignoring node_modules/.cache/feedwright
-  -h, --help         show this help
-  -v, --version      show the version
-
-Exit codes: 0 success, 1 errors in config or posts, 2 wrong usage.
-`;
 
 const OPTIONS = {
   posts: { type: 'string' },
@@ -278,26 +238,8 @@ function saveCache(cache: DiskCache | undefined, io: Io): void {
   }
 }
 
-export function report(diagnostics: readonly Diagnostic[], io: Io): void {
-  if (diagnostics.length === 0) return;
-  const github = io.env.GITHUB_ACTIONS === 'true';
-  for (const d of sortDiagnostics(diagnostics)) {
-    io.stderr(`${formatDiagnostic(d)}\n`);
-    if (github) io.stdout(`${formatGithubAnnotation(d)}\n`);
-  }
-  io.stderr(`${formatSummary(diagnostics)}\n`);
-}
 
-export function referenceTime(io: Io): number | string {
-  const epoch = nonEmpty(io.env.SOURCE_DATE_EPOCH);
-  if (epoch === undefined) return io.now();
-  if (!/^\d+$/.test(epoch)) return `SOURCE_DATE_EPOCH must be whole seconds since 1970, found "${epoch}"`;
-  return Number(epoch) * 1000;
-}
 
-export function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
 
 /** node:util's message for an unknown option is long and generic; name the option and the likely one meant. */
 function usageProblem(error: Error): string {

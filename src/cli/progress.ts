@@ -1,4 +1,4 @@
-import type { Io } from './cli.js';
+import type { Io } from './io.js';
 
 /** Draws `Rendering posts 120/10000` on one terminal line, then clears it. */
 export interface Progress {

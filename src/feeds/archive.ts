@@ -1,7 +1,8 @@
 import type { OutputNames } from '../config/config.js';
 import type { Post } from '../post/post.js';
 import type { ArchiveScale } from './budget.js';
-import { newestUpdate, type FeedDoc } from './doc.js';
+import type { FeedDoc } from './doc.js';
+import { newestUpdate } from '../site/site.js';
 
 /**
  * RFC 5005 archived feeds for any feed document (the main feed, a tag feed, …).

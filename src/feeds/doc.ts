@@ -1,7 +1,7 @@
 import type { OutputNames, ResolvedConfig } from '../config/config.js';
 import type { Post } from '../post/post.js';
 import type { SiteImages } from '../site/images.js';
-import type { Site } from '../site/site.js';
+import { newestUpdate, type Site } from '../site/site.js';
 
 /**
  * One feed document, format-independent: the main feed, and later tag feeds and archive pages, are all
@@ -78,9 +78,4 @@ export function mainFeed(site: Site): FeedDoc {
     items: site.items,
     ...(site.images && { images: site.images }),
   };
-}
-
-/** The newest `updated` among posts: a feed's own `updated`/`lastBuildDate`. Epoch when there are none. */
-export function newestUpdate(posts: readonly Post[]): number {
-  return posts.reduce((max, p) => Math.max(max, p.updated), 0);
 }

@@ -1,7 +1,8 @@
 import type { OutputNames, ResolvedConfig } from '../config/config.js';
 import type { Site } from '../site/site.js';
 import type { Tag } from '../site/tags.js';
-import { newestUpdate, type FeedDoc } from './doc.js';
+import type { FeedDoc } from './doc.js';
+import { newestUpdate } from '../site/site.js';
 
 /** File names of every tag's feeds, inside `tags/<slug>/` (fixed, so tag feed URLs are predictable). */
 export const TAG_FEED_NAMES: OutputNames = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };

@@ -1,6 +1,6 @@
 import { closeSync, constants, copyFileSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { OutputFile } from './write.js';
+import type { OutputFile } from './file.js';
 
 /**
  * Create new files under `root` (an existing folder), with the folders they need, one at a time, each made just

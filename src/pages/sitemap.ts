@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { toRfc3339 } from '../post/dates.js';
-import { newestUpdate } from '../feeds/doc.js';
+import { newestUpdate } from '../site/site.js';
 import { tagUrl } from '../feeds/tags.js';
 import type { Site } from '../site/site.js';
 import type { Tag } from '../site/tags.js';

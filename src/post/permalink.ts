@@ -1,4 +1,3 @@
-import type { ResolvedConfig } from '../config/config.js';
 import { toIsoDay } from './dates.js';
 import { isSafeSlug } from './slug.js';
 
@@ -78,8 +77,18 @@ export interface PathInput {
   readonly error: (key: string, code: string, message: string) => void;
 }
 
+/**
+ * What a post's path is made from besides the post: the config's permalink option, time zone and feed file names
+ * (a resolved config is one; named here so the config module, which parses the option, need not be imported back).
+ */
+export interface PermalinkSettings {
+  readonly permalink?: PermalinkConfig;
+  readonly timeZone: string;
+  readonly output: { readonly rss: string; readonly atom: string; readonly json: string };
+}
+
 /** A post's folder in the output (relative, ending in `/`), checked to be safe; problems go to `error`. */
-export function postPath(config: ResolvedConfig, input: PathInput): string {
+export function postPath(config: PermalinkSettings, input: PathInput): string {
   const fallback = `posts/${input.slug}/`;
   const option = config.permalink;
   if (option === undefined) return fallback;
@@ -95,7 +104,7 @@ export function postPath(config: ResolvedConfig, input: PathInput): string {
 }
 
 /** A front-matter permalink (`/2019/05/old-post/`, `blog/x/index.html`), as a folder path relative to the site. */
-function fromFrontMatter(raw: string, key: string, config: ResolvedConfig, input: PathInput): string | undefined {
+function fromFrontMatter(raw: string, key: string, config: PermalinkSettings, input: PathInput): string | undefined {
   const value = raw.trim();
   const shown = `"${key}" "${value}"`;
   if (/\{\{|\{%|\}\}|%\}/.test(value)) {
@@ -123,7 +132,7 @@ function fromFrontMatter(raw: string, key: string, config: ResolvedConfig, input
 }
 
 /** `path` if it is a safe folder path of its own inside the output; otherwise undefined, with the reason reported. */
-function checked(path: string, key: string, shown: string, config: ResolvedConfig, input: PathInput): string | undefined {
+function checked(path: string, key: string, shown: string, config: PermalinkSettings, input: PathInput): string | undefined {
   const segments = path.slice(0, -1).split('/');
   if (path === '' || path === '/') {
     input.error(key, 'invalid-permalink', `${shown} is the site's home page, which feedwright writes itself; give the post a path of its own`);

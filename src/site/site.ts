@@ -1,5 +1,4 @@
 import type { ResolvedConfig } from '../config/config.js';
-import { newestUpdate } from '../feeds/doc.js';
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import type { Post } from '../post/post.js';
 import type { SiteImages } from './images.js';
@@ -90,4 +89,9 @@ function duplicates(
     }
   }
   return out;
+}
+
+/** The newest `updated` among posts: a feed's own `updated`/`lastBuildDate`. Epoch when there are none. */
+export function newestUpdate(posts: readonly Post[]): number {
+  return posts.reduce((max, p) => Math.max(max, p.updated), 0);
 }

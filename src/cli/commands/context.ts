@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Io } from '../cli.js';
+import type { Io } from '../io.js';
 import { resolveConfig, type ConfigSource, type ResolvedConfig } from '../../config/config.js';
 import type { Diagnostic } from '../../common/diagnostics.js';
 import { loadConfigSource } from '../../config/load.js';

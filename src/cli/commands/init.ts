@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { USAGE, type Io } from '../cli.js';
+import { USAGE, type Io } from '../io.js';
 import { toIsoDay } from '../../post/dates.js';
 import { isPlainObject } from '../../common/util.js';
 import { examplePost, GITIGNORE_LINES, INIT_CONFIG, INIT_SCRIPTS, WORKFLOW } from './init-files.js';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { report, USAGE, type Io } from '../cli.js';
+import { report, USAGE, type Io } from '../io.js';
 import { toIsoDay, zoneOffset } from '../../post/dates.js';
 import { hasErrors } from '../../common/diagnostics.js';
 import { shortSlug } from '../../post/slug.js';

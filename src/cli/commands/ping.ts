@@ -1,5 +1,5 @@
 import { build, feedDocs } from '../../build.js';
-import { referenceTime, report, type Io } from '../cli.js';
+import { referenceTime, report, type Io } from '../io.js';
 import { hasErrors } from '../../common/diagnostics.js';
 import { feedUrl } from '../../feeds/doc.js';
 import { loadConfig, type CliValues } from './context.js';

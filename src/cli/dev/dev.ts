@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { build } from '../../build.js';
-import { checkOutDir, referenceTime, report, type Io } from '../cli.js';
+import { checkOutDir } from '../../output/out-dir.js';
+import { referenceTime, report, type Io } from '../io.js';
 import { loadConfig, type CliValues } from '../commands/context.js';
 import { DEFAULTS } from '../../config/config.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagnostics.js';

@@ -1,0 +1,68 @@
+/* What every command shares (cli.ts and commands/ import it; it imports none of them): the outside world, the usage
+   text, how problems are reported. */
+import { formatDiagnostic, formatGithubAnnotation, formatSummary, sortDiagnostics, type Diagnostic } from '../common/diagnostics.js';
+
+/** Everything the CLI needs from the outside world, passed in so tests can fake it. */
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Wall clock, used only to leave out future-dated posts (SOURCE_DATE_EPOCH overrides it) and to date `new` posts. */
+  readonly now: () => number;
+  /** Whether stderr is a terminal: progress is drawn only there (and never when CI is set). */
+  readonly isTTY?: boolean;
+  /** Ends long-running commands (`dev`) when aborted, e.g. on Ctrl+C. */
+  readonly signal?: AbortSignal;
+}
+
+export const USAGE = `Usage: feedwright [build|check|dev|new "Title"|init|ping] [options]
+
+Commands:
+  build              read posts, write the feeds and pages into the output folder (default)
+  check              validate config and posts and render everything in memory; write nothing
+  dev                build with the site URL set to a local server, serve the output folder on
+                     127.0.0.1, rebuild on every change to posts or config, reload open pages
+  new "Title"        create posts/<date>-<slug>.md with front matter filled in (never overwrites)
+  init               set up a blog in the current folder: config, an example post, static/, the GitHub
+                     Pages workflow, .gitignore (creates what is missing, never overwrites a file)
+  ping               tell the configured WebSub hub that every feed has changed (after a deploy)
+
+Options:
+  --posts DIR        folder of Markdown posts (default: posts)
+  --out DIR          output folder, replaced as a whole on success (default: dist)
+  --config FILE      package.json with a "feedwright" field, or a JSON config file (default: package.json)
+  --site-url URL     site URL, overriding the config (env FEEDWRIGHT_SITE_URL does the same)
+  --drafts           include posts with "draft: true"
+  --future           include posts dated after now (now = SOURCE_DATE_EPOCH if set)
+  --strict           fail on warnings too
+  --port N           dev: port on 127.0.0.1 (default 8080; 0 picks a free one)
+  --no-cache         render every post again, ignoring node_modules/.cache/feedwright
+  -h, --help         show this help
+  -v, --version      show the version
+
+Exit codes: 0 success, 1 errors in config or posts, 2 wrong usage.
+`;
+
+/** Print problems to stderr (and as GitHub annotations on stdout under GitHub Actions), then a summary line. */
+export function report(diagnostics: readonly Diagnostic[], io: Io): void {
+  if (diagnostics.length === 0) return;
+  const github = io.env.GITHUB_ACTIONS === 'true';
+  for (const d of sortDiagnostics(diagnostics)) {
+    io.stderr(`${formatDiagnostic(d)}\n`);
+    if (github) io.stdout(`${formatGithubAnnotation(d)}\n`);
+  }
+  io.stderr(`${formatSummary(diagnostics)}\n`);
+}
+
+/** The instant that decides which posts are in the future: SOURCE_DATE_EPOCH when set, otherwise the clock; or what is wrong with it. */
+export function referenceTime(io: Io): number | string {
+  const epoch = nonEmpty(io.env.SOURCE_DATE_EPOCH);
+  if (epoch === undefined) return io.now();
+  if (!/^\d+$/.test(epoch)) return `SOURCE_DATE_EPOCH must be whole seconds since 1970, found "${epoch}"`;
+  return Number(epoch) * 1000;
+}
+
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,35 @@
+/** A file the build produces, relative to the output folder (always `/`-separated, never escaping it). */
+export interface OutputFile {
+  readonly path: string;
+  /** May be computed when read (big sites render feeds and pages one at a time as they are written): read it once. */
+  readonly contents: string | Uint8Array;
+  /**
+   * The same bytes as `contents`, in pieces (feeds are made of shared item bytes): when present, a writer writes
+   * these instead, without joining them. Made when read too: read either `chunks` or `contents`, once.
+   */
+  readonly chunks?: readonly Uint8Array[];
+  /**
+   * Fingerprint of everything `contents` is made from, when the build can tell (see fingerprint.ts): an
+   * incremental write links a file whose key is the one it had last time from the previous output instead of
+   * writing it. Files without a key are always written.
+   */
+  readonly key?: string;
+  /**
+   * A file on disk whose bytes these are (a bundle or static file): writers copy it by path (a reflink where the file
+   * system can, never a hard link, so nothing done to the output reaches the source) instead of reading
+   * `contents`, so a big file is never held in memory.
+   */
+  readonly copyOf?: string;
+  /** What makes this file, for messages about it (two outputs at one path: see output-paths.ts). */
+  readonly origin?: OutputOrigin;
+}
+
+/** What an output file is made from, for messages: `the site's RSS feed`, `the page of posts/a.md`. */
+export interface OutputOrigin {
+  /** A phrase naming it. */
+  readonly what: string;
+  /** The input file it comes from, where a message about it belongs (a post, a static file, the config). */
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
