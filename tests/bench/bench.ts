@@ -39,10 +39,13 @@ export interface Run {
 export interface DevResult {
   /** Each body save, in ms (missed ones left out). */
   readonly bodySavesMs: number[];
+  /** What dev itself said each body rebuild took (`Built … in N ms`), for telling the build from the watcher and the wire. */
+  readonly bodyBuildMs: number[];
   readonly bodyMedianMs: number;
   readonly bodyMaxMs: number;
   /** Each title save (lists, tags and feeds change too), in ms. */
   readonly titleSavesMs: number[];
+  readonly titleBuildMs: number[];
   readonly titleMedianMs: number;
   readonly titleMaxMs: number;
   /** VmHWM of the dev process (all its threads) just before it was stopped, in MB; NaN where /proc is missing. */
@@ -252,6 +255,7 @@ async function benchDev(project: string, posts: number, cli: string, saves: DevS
 
     const builtLines = (): number => stdout.match(/^Built \d+ posts?:/gm)?.length ?? 0;
     let missed = 0;
+    const buildMs: number[] = [];
     const save = async (name: string, text: string): Promise<number | undefined> => {
       const reloadsBefore = reloads;
       const builtBefore = builtLines();
@@ -265,6 +269,8 @@ async function benchDev(project: string, posts: number, cli: string, saves: DevS
       }
       // The `Built` line follows the reload event; then a short pause, as between a person's saves.
       await until(() => builtLines() > builtBefore, timeoutMs);
+      const said = [...stdout.matchAll(/^Built \d+ posts?: .* in (\d+) ms$/gm)].at(-1)?.[1];
+      buildMs.push(said === undefined ? NaN : Number(said));
       await sleep(100);
       return ms;
     };
@@ -284,6 +290,7 @@ async function benchDev(project: string, posts: number, cli: string, saves: DevS
       const ms = await save(name, next);
       if (ms !== undefined) bodySavesMs.push(ms);
     }
+    const bodyBuildMs = buildMs.splice(0);
     const titleSavesMs: number[] = [];
     for (let k = 0; k < saves.title; k++) {
       const [name, text] = await current(pick(k + 1, saves.title + 1));
@@ -295,8 +302,8 @@ async function benchDev(project: string, posts: number, cli: string, saves: DevS
     }
     const peakMb = await peakMemoryMb(child.pid as number);
     return {
-      bodySavesMs, bodyMedianMs: median(bodySavesMs), bodyMaxMs: bodySavesMs.length ? Math.max(...bodySavesMs) : NaN,
-      titleSavesMs, titleMedianMs: median(titleSavesMs), titleMaxMs: titleSavesMs.length ? Math.max(...titleSavesMs) : NaN,
+      bodySavesMs, bodyBuildMs, bodyMedianMs: median(bodySavesMs), bodyMaxMs: bodySavesMs.length ? Math.max(...bodySavesMs) : NaN,
+      titleSavesMs, titleBuildMs: buildMs, titleMedianMs: median(titleSavesMs), titleMaxMs: titleSavesMs.length ? Math.max(...titleSavesMs) : NaN,
       peakMb, missedReloads: missed, noChangeLines: stdout.match(/^Rebuilt in .*no output changed/gm)?.length ?? 0, startMs,
     };
   } finally {
@@ -437,7 +444,7 @@ export function table(report: BenchReport): string {
 function detail(report: BenchReport): string {
   const s = (ms: number): string => (ms / 1000).toFixed(2);
   return report.results.map((r) => `${r.posts} posts: ${Math.round(r.postsPerSecond)} posts/s cold; peak memory cold ${Math.round(r.cold.peakMb)} MB; CPU cold ${s(r.cold.cpuMs)} s, floor ${s(r.floor.cpuMs)} s; `
-    + `output ${r.outputFiles} files, ${(r.outputBytes / 1e6).toFixed(1)} MB${r.dev ? `; dev first build ${s(r.dev.startMs)} s, ${r.dev.noChangeLines} "no output changed" rebuilds` : ''}`).join('\n');
+    + `output ${r.outputFiles} files, ${(r.outputBytes / 1e6).toFixed(1)} MB${r.dev ? `; dev first build ${s(r.dev.startMs)} s, rebuilds as dev reports them: body median ${Math.round(median(r.dev.bodyBuildMs))} ms, title median ${Math.round(median(r.dev.titleBuildMs))} ms; ${r.dev.noChangeLines} "no output changed" rebuilds` : ''}`).join('\n');
 }
 
 async function main(): Promise<void> {
