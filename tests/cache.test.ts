@@ -261,9 +261,13 @@ describe('the cache journal', () => {
     await setConfig(root);
     await writeTinyPosts(root, 0, 40);
     await buildBoth(root);
+    // The first rebuild also records the spare output (write.ts keeps the output it replaces for the next build to
+    // bring up to date) whole: a big change, which may rewrite the index. From then on each build changes a little.
+    await writeFile(join(root, 'posts', tinyName(10)), tinyPost(10, ' Edited first.'));
+    await buildBoth(root);
     const cacheDir = join(root, CACHE_DIR);
     const index = await readFile(join(cacheDir, 'index.json'), 'utf8');
-    expect(await journalLines(cacheDir)).toEqual([]);
+    const before = (await journalLines(cacheDir)).length;
 
     await writeFile(join(root, 'posts', tinyName(11)), tinyPost(11, ' Edited once.'));
     await buildBoth(root);
@@ -271,14 +275,13 @@ describe('the cache journal', () => {
     await rm(join(root, 'posts', tinyName(30)));
     await buildBoth(root);
     expect((await readFile(join(cacheDir, 'index.json'), 'utf8')) === index).toBe(true); // not rewritten
-    const lines = await journalLines(cacheDir);
+    const lines = (await journalLines(cacheDir)).slice(before);
     expect(lines).toHaveLength(2);
     // Each line holds what changed, not the whole index.
-    // (Every build swaps in a new output folder, so a line also carries each output folder's new mtime: about 30
-    // bytes per post page's folder, against about 1 KB per post in the index; this blog's posts are tiny.)
+    // (A line also carries the new mtime of each output folder the build changed, in the output and in the spare.)
     for (const line of lines) expect(line.length).toBeLessThan(index.length / 3);
     const second = JSON.parse(lines[1]?.slice(lines[1].indexOf(' ') + 1) ?? '') as { seq: number; entries: { drop: string[] } };
-    expect(second.seq).toBe(1);
+    expect(second.seq).toBe(before + 1);
     expect(second.entries.drop.length).toBeGreaterThan(0); // the deleted post's entry (and the edited one's old one)
 
     // The journal is read back: nothing is rendered again but the edited post.

@@ -117,8 +117,8 @@ describe('bundle files the writer would trip on', () => {
     await chmod(dir, 0o777);
     for (const sub of ['posts', 'posts/b']) await chmod(join(dir, sub), 0o755);
     const cli = await compiledCli();
-    // A fresh compile lands in a private temp folder (tests/.artifacts/cli-…/cli/bin.js): let that user read it.
-    if (cli.includes('.artifacts')) await chmod(dirname(dirname(cli)), 0o755);
+    // A fresh compile lands in a private temp folder (tests/.artifacts/cli-…/dist-cli/cli/bin.js): let that user read it.
+    if (cli.includes('.artifacts')) await chmod(dirname(dirname(dirname(cli))), 0o755);
     const runAs = async (command: string): Promise<{ code: number; stderr: string }> => {
       try {
         const { stderr } = await exec(process.execPath, [cli, command], { cwd: dir, uid: 65534, gid: 65534, env: { PATH: process.env.PATH ?? '' } });

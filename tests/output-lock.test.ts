@@ -51,7 +51,7 @@ await withLock(lock, async () => {
 
 describe('three builds against a stale lock', () => {
   it('never hold it at the same time (20 trials, real processes), and leave nothing behind', async () => {
-    const lockModule = pathToFileURL(join(dirname(await compiledCli()), 'output-lock.js')).href;
+    const lockModule = pathToFileURL(join(dirname(dirname(await compiledCli())), 'output', 'lock.js')).href;
     const root = await makeProject({ 'contender.mjs': CONTENDER });
     const overlaps: string[] = [];
     for (let trial = 0; trial < 20; trial++) {

@@ -28,7 +28,7 @@ describe('rendering in worker threads', () => {
   it('gives the same results, in the same order, as rendering in this thread', async () => {
     const root = await bigBlog();
     // Worker threads need compiled JavaScript: use the compiled modules for the threaded run.
-    const compiled = dirname(await compiledCli());
+    const compiled = join(dirname(dirname(await compiledCli())), 'engine');
     const threaded = (await import(pathToFileURL(join(compiled, 'load-posts.js')).href)) as typeof import('../src/engine/load-posts.js');
     const data = { title: 'Threads', url: SITE, limit: 10, archiveSize: 25 };
     const config = resolveConfig({ file: 'package.json', text: JSON.stringify(data), data, keyPath: [] }).config;

@@ -16,6 +16,7 @@ import { placeholderUrlProblem, siteUrlOverride } from '../config/site-url.js';
 import { didYouMean, locateJsonKey } from '../common/util.js';
 import { VERSION } from '../common/version.js';
 import { outputProblem, recoverOutput, writeOutput } from '../output/write.js';
+import { spareDir } from '../output/spare.js';
 
 export { checkOutDir } from '../output/out-dir.js';
 export { nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
@@ -187,9 +188,14 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     if (!failing && command === 'build') {
       try {
         // With the cache's record of what the last build put there, unchanged files are linked, not written.
-        const written = await writeOutput(outPath, result.files, outDir, { previous: cache?.manifest(outPath), onNote: note });
+        // The output before it is kept in the cache's folder as the spare the next build brings up to date.
+        const spare = cache && spareDir(cache.dir, outPath);
+        const written = await writeOutput(outPath, result.files, outDir, {
+          previous: cache?.manifest(outPath), ...(spare && { spare: { dir: spare, manifest: cache?.manifest(spare) } }), onNote: note,
+        });
         // Saved only after a build that wrote its output: a failed one leaves everything as it was.
-        cache?.setManifest(outPath, written);
+        cache?.setManifest(outPath, written.manifest);
+        if (spare) cache?.setManifest(spare, written.spare);
         saveCache(cache, io);
       } catch (error) {
         // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
@@ -237,9 +243,6 @@ function saveCache(cache: DiskCache | undefined, io: Io): void {
     io.stderr(`feedwright: could not save the build cache in ${CACHE_DIR}: ${(error as Error).message}\n`);
   }
 }
-
-
-
 
 /** node:util's message for an unknown option is long and generic; name the option and the likely one meant. */
 function usageProblem(error: Error): string {

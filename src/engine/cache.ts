@@ -32,7 +32,7 @@ import type { OutputManifest } from '../output/write.js';
  * faster, never different.
  */
 
-const FORMAT = 4;
+const FORMAT = 5;
 /** Rewrite the index once the journal is this many times its size (or has this many lines). */
 const JOURNAL_SHARE = 0.5;
 const JOURNAL_LINES = 200;
@@ -62,8 +62,13 @@ interface StoredEntry {
   readonly html?: BlobRef;
 }
 
+/**
+ * What a write put in one folder, stored under the folder's device and inode (not its path): an output and its
+ * spare trade places on every build (output/spare.ts), and each keeps its record, so a build records only what it
+ * changed in each folder.
+ */
 interface StoredOutput {
-  /** Device and inode of the output folder the manifest describes. */
+  /** The path the folder had when it was recorded: a record whose folder is no longer there is dropped. */
   readonly folder: string;
   readonly files: OutputManifest;
 }
@@ -228,19 +233,25 @@ export class DiskCache implements PostCache {
     this.fresh.set(key, result);
   }
 
-  /** What the last write put into `outDir`, if that folder is still the one it wrote. */
+  /** What the last write put into the folder now at `outDir`, if a write recorded it. */
   manifest(outDir: string): OutputManifest | undefined {
-    const stored = this.known.outputs[outDir];
-    return stored && stored.folder === folderId(outDir) ? stored.files : undefined;
+    const id = folderId(outDir);
+    const stored = id === undefined ? undefined : this.known.outputs[id];
+    // (recorded at this path too: a folder moved by a build that did not finish is not trusted)
+    return stored?.folder === outDir ? stored.files : undefined;
   }
 
-  /** Record (or, with `undefined`, forget) what is now in `outDir`. */
+  /**
+   * Record (or, with `undefined`, forget) what is now in the folder at `outDir`, and forget folders that are no
+   * longer where they were recorded (the output a build replaced and deleted, a spare that was set aside).
+   */
   setManifest(outDir: string, files: OutputManifest | undefined): void {
-    const folder = folderId(outDir);
+    const id = folderId(outDir);
     // A copy: the index as read stays as it was, to tell what changed (the journal line).
     const outputs = { ...this.known.outputs };
-    if (files && folder) outputs[outDir] = { folder, files };
-    else delete outputs[outDir];
+    if (id !== undefined && files) outputs[id] = { folder: outDir, files };
+    else if (id !== undefined) delete outputs[id];
+    for (const [key, stored] of Object.entries(outputs)) if (key !== id && folderId(stored.folder) !== key) delete outputs[key];
     this.known.outputs = outputs;
   }
 

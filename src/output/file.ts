@@ -1,3 +1,5 @@
+import { join, sep } from 'node:path';
+
 /** A file the build produces, relative to the output folder (always `/`-separated, never escaping it). */
 export interface OutputFile {
   readonly path: string;
@@ -32,4 +34,14 @@ export interface OutputOrigin {
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
+}
+
+/** Reject absolute paths and `..` so no slug or name can write outside the output folder. */
+export function safeRelative(path: string): string {
+  const normalized = join('.', path);
+  // (`normalized` is relative here, so it is what `relative('.', normalized)` would give, without its system calls.)
+  if (path.startsWith('/') || path.includes('\\') || path.includes('\0') || normalized === '..' || normalized.startsWith(`..${sep}`) || normalized.startsWith('..')) {
+    throw new Error(`refusing to write outside the output folder: ${path}`);
+  }
+  return normalized;
 }

@@ -4,11 +4,13 @@ import { copyFile, link, lstat, mkdir, readdir, rename, rm, unlink } from 'node:
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isRunning, withLock, type LockOptions } from './lock.js';
 import { folderRefusal, MANIFEST_FILE, manifestText, outputRefusal, strayRefusal, untouched, type OutputManifest } from './owner.js';
-import type { OutputFile } from './file.js';
+import { safeRelative, type OutputFile } from './file.js';
+import { claimSpare, manifestOf, prune, touch, type Spare } from './spare.js';
 import { writeNewFiles } from './write-files.js';
 
 export { MANIFEST_FILE, type OutputManifest } from './owner.js';
-export type { OutputFile, OutputOrigin } from './file.js';
+export { safeRelative, type OutputFile, type OutputOrigin } from './file.js';
+export type { Spare } from './spare.js';
 
 export interface WriteOptions {
   /**
@@ -18,6 +20,13 @@ export interface WriteOptions {
    */
   readonly previous?: OutputManifest;
   /**
+   * Where the output this write replaces is kept for the next write, and what the one kept there holds (see
+   * spare.ts): with one, a write creates only the files that differ from the spare's instead of staging a whole
+   * folder. The CLI keeps it in the build cache's folder, with its record in the cache; `dev` keeps the record in
+   * memory.
+   */
+  readonly spare?: Spare;
+  /**
    * Told what the user should know though the write goes on or has succeeded: who holds the lock it waits for,
    * a leftover of this or an earlier build it could not remove.
    */
@@ -26,22 +35,30 @@ export interface WriteOptions {
   readonly lockWaitMs?: number;
 }
 
+/** What a write left: the manifest of the new output, and of the spare when the old output was kept as one. */
+export interface Written {
+  readonly manifest: OutputManifest;
+  readonly spare?: OutputManifest;
+}
+
 /**
- * Write every file into a fresh sibling folder (`dist.tmp-<pid>-<random>`), then swap it in with two renames
+ * Make the new output in a sibling folder (`dist.tmp-<pid>-<random>`), then swap it in with two renames
  * (`dist` → `dist.old-…`, `dist.tmp-…` → `dist`) under a lock: the previous output stays whole until the new
- * one is complete, and any failure, or a kill, before the swap leaves it exactly as it was. An incremental
- * write (with `previous`) is the same swap; only the staging is cheaper: files that did not change are hard
- * links to the previous output's. Nothing outside the output folder and its own `dist.*` siblings is ever
- * created or deleted, and a folder holding anything feedwright did not write is never replaced (see
- * output-owner.ts). Once the new output is in place the write has succeeded: an old folder that cannot be
- * removed is renamed `dist.trash-…`, reported through `onNote`, and tried again by later builds.
+ * one is complete, and any failure, or a kill, before the swap leaves it exactly as it was. The staging folder is
+ * the spare (the output before the previous one, see spare.ts) brought up to date when there is one, or a new
+ * folder; files whose key is unchanged since the previous output are hard links to its files, so only what
+ * changed is made and written. The swapped-out output then becomes the spare (or is deleted without one).
+ * Nothing outside the output folder, its own `dist.*` siblings and the spare is ever created or deleted, and a
+ * folder holding anything feedwright did not write is never replaced (see owner.ts). Once the new output is in
+ * place the write has succeeded: an old folder that cannot be removed is renamed `dist.trash-…`, reported
+ * through `onNote`, and tried again by later builds.
  */
-export async function writeOutput(outDir: string, files: readonly OutputFile[], shown = outDir, options: WriteOptions = {}): Promise<OutputManifest> {
+export async function writeOutput(outDir: string, files: readonly OutputFile[], shown = outDir, options: WriteOptions = {}): Promise<Written> {
   const target = resolve(outDir);
   const paths = files.map((f) => safeRelative(f.path)); // refuse hostile paths before touching the disk
   const named = paths.indexOf(MANIFEST_FILE);
   if (named >= 0) throw new Error(`refusing to write ${files[named]?.path}: that name is feedwright's own list of what it wrote into ${shown}`);
-  const { previous } = options;
+  const { previous, spare } = options;
   const note = options.onNote ?? ((): void => undefined);
   const lock: LockOptions = { onWait: note, ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }) };
   // What is wrong with the folder itself, before any work; what it holds is checked under the lock.
@@ -50,31 +67,39 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.tmp-${tag}`;
   const old = `${target}.old-${tag}`;
-  // Which files the previous output holds exactly as they are now (looked at again under the lock).
+  // Files the previous output holds with the same key: linked from it under the lock, if it is still as recorded.
   const same = (i: number): boolean => {
     const key = files[i]?.key;
     return previous !== undefined && key !== undefined && previous.files[files[i]?.path ?? ''] === key;
   };
-  const linkable = previous !== undefined && untouched(target, previous) ? files.flatMap((_, i) => (same(i) ? [i] : [])) : [];
-  const linked = new Set(linkable);
   const at = (i: number): { file: OutputFile; to: string } => ({ file: files[i] as OutputFile, to: join(staging, paths[i] ?? '') });
   await mkdir(dirname(target), { recursive: true });
   try {
-    await mkdir(staging); // not recursive: fails rather than write through anything already there
+    const { base, kept, touched } = await stage(staging, spare, files, paths);
+    const rest = files.flatMap((_, i) => (kept.has(i) ? [] : [i]));
+    const linkable = rest.filter(same);
+    const linked = new Set(linkable);
     // Each file is made just before it is written (see write-files.ts).
-    await writeNewFiles(staging, files.flatMap((_, i) => (linked.has(i) ? [] : [at(i)])));
-    writeFileSync(join(staging, MANIFEST_FILE), manifestText(files.map((f) => f.path)), { flag: 'wx' });
-    const { swapped, manifest } = await withLock(`${target}.lock`, async () => {
+    const made = rest.filter((i) => !linked.has(i));
+    await writeNewFiles(staging, made.map(at));
+    for (const i of rest) touch(touched, dirname(paths[i] ?? ''));
+    if (!base) writeFileSync(join(staging, MANIFEST_FILE), manifestText(files.map((f) => f.path)), { flag: 'wx' });
+    const { swapped, manifest, intact } = await withLock(`${target}.lock`, async () => {
       await recoverUnlocked(target, note);
-      await refuse(target, shown, previous); // under the lock: another build, or a person, may have changed it since
+      // Under the lock: another build, or a person, may have changed the folder since. One look at its folders
+      // tells both whether anything was added to it and whether its files can be linked.
+      const whole = untouched(target, previous);
+      const problem = (await folderRefusal(target, shown, previous)) ?? (whole ? undefined : await strayRefusal(target, shown, previous));
+      if (problem !== undefined) throw new Error(problem);
       if (linkable.length > 0) {
         // Linked under the lock: no other build can swap the folder while its files are linked from it.
-        if (untouched(target, previous)) await linkFrom(target, staging, linkable.map((i) => paths[i] ?? ''));
+        if (whole) await linkFrom(target, staging, linkable.map((i) => paths[i] ?? ''));
         else await writeNewFiles(staging, linkable.map(at)); // changed meanwhile: made and written after all
       }
+      const now = (): OutputManifest => manifestOf(target, files, paths, base, touched);
       if (!(await lstat(target).catch(() => undefined))) {
         await rename(staging, target);
-        return { swapped: false, manifest: manifestOf(target, files, paths) };
+        return { swapped: false, manifest: now(), intact: false };
       }
       await rename(target, old).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EBUSY' ? new Error(`${shown} cannot be renamed (EBUSY: it is a mount point or in use); pass --out a folder inside it`) : error;
@@ -85,20 +110,58 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
         await rename(old, target);
         throw error;
       }
-      return { swapped: true, manifest: manifestOf(target, files, paths) };
+      return { swapped: true, manifest: now(), intact: whole };
     }, lock);
-    if (swapped) await discard(old, shown, note);
-    return manifest;
+    if (!swapped) return { manifest };
+    const kept_ = spare && intact && previous ? await keep(old, spare.dir, previous) : undefined;
+    if (!kept_) await discard(old, shown, note);
+    return { manifest, ...(kept_ && { spare: kept_ }) };
   } finally {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined); // (gone once swapped in)
   }
 }
 
-/** Throw when `target` may not be replaced (see outputRefusal). */
-async function refuse(target: string, shown: string, previous: OutputManifest | undefined): Promise<void> {
-  const problem = await outputRefusal(target, shown, previous);
-  if (problem !== undefined) throw new Error(problem);
+/**
+ * Make the staging folder: the spare brought up to date (its files that stay are `kept`), or a new empty folder.
+ * A spare that cannot be brought up to date (something in it changed under us) is dropped for a new folder.
+ */
+async function stage(staging: string, spare: Spare | undefined, files: readonly OutputFile[], paths: readonly string[]):
+  Promise<{ base?: OutputManifest; kept: ReadonlySet<number>; touched: Set<string> }> {
+  const base = await claimSpare(spare, staging);
+  if (base) {
+    try {
+      return { base, ...prune(staging, base, files, paths) };
+    } catch {
+      // Set aside under a name every later build tries to remove (see recoverOutput), and start afresh.
+      await rename(staging, staging.replace(/\.tmp-(?=[^.]*$)/, '.trash-'));
+    }
+  }
+  await mkdir(staging); // not recursive: fails rather than write through anything already there
+  return { kept: new Set(), touched: new Set() };
 }
+
+/**
+ * Keep the swapped-out output as the spare (see spare.ts): move it to `dir`. Returns what it holds (`previous`,
+ * the output it was, checked whole under the lock), or undefined when it could not be moved there (another
+ * write's spare is there, or `dir` is on another file system): the caller then deletes it.
+ */
+async function keep(old: string, dir: string, previous: OutputManifest): Promise<OutputManifest | undefined> {
+  try {
+    await mkdir(dirname(dir), { recursive: true });
+    // A spare nobody has a record of any more (its cache was lost or damaged) is in the way: it goes.
+    await rename(old, dir).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      await rm(dir, { recursive: true, force: true });
+      await rename(old, dir);
+    });
+  } catch {
+    return undefined;
+  }
+  // (a folder moved to another parent keeps its mtime on the file systems we know; looked up again to be sure)
+  const top = lstatSync(dir, { throwIfNoEntry: false });
+  return top ? { files: previous.files, dirs: { ...previous.dirs, '': top.mtimeMs } } : undefined;
+}
+
 
 const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 /** Folder and link calls in flight at once: they wait on the disk, not the CPU, so several at a time finish sooner. */
@@ -203,18 +266,6 @@ function removeTree(path: string): void {
   rmdirSync(path);
 }
 
-/** The manifest of what is now in `target`: each file's key and each folder's mtime. */
-function manifestOf(target: string, files: readonly OutputFile[], paths: readonly string[]): OutputManifest {
-  const keys: Record<string, string | null> = {};
-  for (const f of files) keys[f.path] = f.key ?? null;
-  const dirs = new Set<string>(['.']);
-  for (const path of paths) {
-    for (let dir = dirname(path); !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
-  }
-  const mtimes: Record<string, number> = {};
-  for (const dir of dirs) mtimes[dir === '.' ? '' : dir] = lstatSync(join(target, dir)).mtimeMs;
-  return { files: keys, dirs: mtimes };
-}
 
 /**
  * Undo what killed builds left beside the output folder: when `dist` is missing but a `dist.old-…` of a
@@ -273,14 +324,4 @@ export async function outputProblem(outDir: string, shown = outDir, record?: Out
   part: 'all' | 'folder' | 'contents' = 'all'): Promise<string | undefined> {
   const check = part === 'folder' ? folderRefusal : part === 'contents' ? strayRefusal : outputRefusal;
   return check(resolve(outDir), shown, record);
-}
-
-/** Reject absolute paths and `..` so no slug or name can write outside the output folder. */
-export function safeRelative(path: string): string {
-  const normalized = join('.', path);
-  // (`normalized` is relative here, so it is what `relative('.', normalized)` would give, without its system calls.)
-  if (path.startsWith('/') || path.includes('\\') || path.includes('\0') || normalized === '..' || normalized.startsWith(`..${sep}`) || normalized.startsWith('..')) {
-    throw new Error(`refusing to write outside the output folder: ${path}`);
-  }
-  return normalized;
 }

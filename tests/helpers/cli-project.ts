@@ -124,7 +124,7 @@ async function isFresh(src: string, out: string): Promise<boolean> {
 /** Remove what compiledCli() made (call from afterAll). */
 export async function removeCompiledCli(): Promise<void> {
   const bin = compiled && (await compiled);
-  if (bin?.includes(`${join('tests', '.artifacts')}`)) await rm(dirname(dirname(bin)), { recursive: true, force: true });
+  if (bin?.includes(`${join('tests', '.artifacts')}`)) await rm(dirname(dirname(dirname(bin))), { recursive: true, force: true });
   compiled = undefined;
 }
 

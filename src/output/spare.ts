@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { safeRelative, type OutputFile } from './file.js';
+import { MANIFEST_FILE, manifestText, untouched, type OutputManifest } from './owner.js';
+
+/**
+ * The spare output: the folder a write swapped out, kept (in the build cache's folder, never beside the output)
+ * so that the next write brings it up to date and swaps it back in. Two folders take turns, as a double-buffered
+ * display does: a write touches only the files that differ from what the spare holds, and the output still
+ * changes from old to new in one rename. Without a spare (the first build, `--no-cache`, a spare somebody
+ * changed), the next write stages a whole new folder, as before.
+ */
+export interface Spare {
+  /** Where the spare is kept (created by the write that swaps an output out). */
+  readonly dir: string;
+  /** What it holds, as the write that put it there recorded it; undefined: there is no usable spare. */
+  readonly manifest: OutputManifest | undefined;
+}
+
+/** Where the spare of the output folder `target` (an absolute path) is kept in the cache folder `cacheDir`. */
+export function spareDir(cacheDir: string, target: string): string {
+  return join(cacheDir, 'spare', createHash('sha256').update(target).digest('hex').slice(0, 16));
+}
+
+/**
+ * Take the spare as the staging folder when it is still as recorded (no entry added, removed or renamed in any of
+ * its folders since): rename it to `staging`. Returns what it holds; undefined when there was none to take (then
+ * `staging` does not exist). A rename is atomic, so two writes never take the same spare.
+ */
+export async function claimSpare(spare: Spare | undefined, staging: string): Promise<OutputManifest | undefined> {
+  if (!spare?.manifest || !wellFormed(spare.manifest) || !untouched(spare.dir, spare.manifest)) return undefined;
+  try {
+    await rename(spare.dir, staging);
+  } catch {
+    return undefined; // taken by another write meanwhile, or gone
+  }
+  return spare.manifest;
+}
+
+/** Whether every path a record names stays inside its folder (a damaged or foreign cache must not delete elsewhere). */
+function wellFormed(manifest: OutputManifest): boolean {
+  try {
+    for (const path of Object.keys(manifest.files)) safeRelative(path);
+    for (const dir of Object.keys(manifest.dirs)) if (dir !== '') safeRelative(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What `prune` leaves: the files already in place, and the folders whose entries it changed. */
+export interface Pruned {
+  /** Indexes into `files` of those the staging folder already holds with the same key. */
+  readonly kept: ReadonlySet<number>;
+  readonly touched: Set<string>;
+}
+
+/**
+ * Make `staging` (holding the output `base` describes) ready for `files`: keep each file whose key is the one it
+ * has there, delete every other file (changed, or no longer in the output) and every folder no file needs, and
+ * rewrite the list of what feedwright wrote when the paths changed. What is left to do is creating the files
+ * that are not kept (the writer only ever creates files, never writes into one).
+ */
+export function prune(staging: string, base: OutputManifest, files: readonly OutputFile[], paths: readonly string[]): Pruned {
+  const at = new Map<string, number>();
+  files.forEach((file, i) => at.set(file.path, i));
+  const kept = new Set<number>();
+  const touched = new Set<string>(['']);
+  let samePaths = Object.keys(base.files).length === paths.length;
+  for (const [path, key] of Object.entries(base.files)) {
+    const i = at.get(path);
+    if (i === undefined) samePaths = false;
+    if (i !== undefined && key !== null && files[i]?.key === key) {
+      kept.add(i);
+      continue;
+    }
+    unlinkSync(join(staging, safeRelative(path)));
+    touch(touched, dirname(path));
+  }
+  // Folders of the old output that no file of the new one is in, deepest first (a path that was a folder may be
+  // a file now).
+  const needed = foldersOf(paths);
+  const gone = Object.keys(base.dirs).filter((dir) => dir !== '' && !needed.has(dir)).sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const dir of gone) {
+    rmdirSync(join(staging, dir));
+    touch(touched, dirname(dir));
+  }
+  if (!samePaths) {
+    unlinkSync(join(staging, MANIFEST_FILE));
+    writeFileSync(join(staging, MANIFEST_FILE), manifestText(paths), { flag: 'wx' });
+  }
+  return { kept, touched };
+}
+
+/** Record that `dir` (and so, to be safe, every folder above it) had an entry added or removed. */
+export function touch(touched: Set<string>, dir: string): void {
+  for (let d = dir === '.' ? '' : dir; !touched.has(d); d = parentOf(d)) {
+    touched.add(d);
+    if (d === '') break;
+  }
+}
+
+function parentOf(dir: string): string {
+  const up = dirname(dir);
+  return up === '.' ? '' : up;
+}
+
+/** Every folder (`/`-separated, `''` for the top) that holds one of `paths`. */
+export function foldersOf(paths: readonly string[]): Set<string> {
+  const dirs = new Set<string>(['']);
+  for (const path of paths) {
+    for (let dir = parentOf(path); !dirs.has(dir); dir = parentOf(dir)) dirs.add(dir);
+  }
+  return dirs;
+}
+
+/**
+ * The manifest of the output now in `target`: each file's key and each folder's mtime. A folder this write did
+ * not touch (`base` recorded it, and it is not in `touched`) keeps the recorded mtime; the others are looked up.
+ * (A folder recorded wrongly only makes the next write stage a whole folder again: never a wrong output.)
+ */
+export function manifestOf(target: string, files: readonly OutputFile[], paths: readonly string[], base?: OutputManifest, touched?: ReadonlySet<string>): OutputManifest {
+  const keys: Record<string, string | null> = {};
+  for (const f of files) keys[f.path] = f.key ?? null;
+  const mtimes: Record<string, number> = {};
+  for (const dir of foldersOf(paths)) {
+    const known = base && touched && !touched.has(dir) ? base.dirs[dir] : undefined;
+    mtimes[dir] = known ?? lstatSync(join(target, dir)).mtimeMs;
+  }
+  return { files: keys, dirs: mtimes };
+}
