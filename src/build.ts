@@ -5,7 +5,7 @@ import { COPY_SCRIPT } from './pages/copy-script.js';
 import { diagnostic, foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './common/diagnostics.js';
 import { atStage, atStageAsync } from './common/errors.js';
 import { pageFeed } from './feeds/archive.js';
-import { ArchiveScale } from './feeds/budget.js';
+import { ARCHIVE_BYTES, ArchiveScale } from './feeds/budget.js';
 import { ATOM } from './feeds/atom.js';
 import { ItemBytes } from './feeds/chunks.js';
 import { mainFeed, type FeedDoc } from './feeds/doc.js';
@@ -173,7 +173,13 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   // every post's full content once; a tag's archives carry summaries (a post is in several tags: repeating its
   // full text in each tag's archives would multiply the site's size).
   // Archives close at ARCHIVE_BYTES as well as at `archiveSize` posts (feeds/budget.ts), the same split in every format.
-  const scale = new ArchiveScale(FORMATS);
+  const weights = keys?.weights;
+  const scale = new ArchiveScale(FORMATS, ARCHIVE_BYTES, keys && weights && {
+    weights, nameOf: (post) => {
+      const meta = keys.meta.get(post);
+      return meta === undefined ? undefined : `${keys.salt}\0${meta}`;
+    },
+  });
   const feeds: [FeedDoc, string][] = [
     ...pageFeed({ ...main, items: site.posts }, site.config, 'full', scale).map((doc): [FeedDoc, string] => [doc, "the site's"]),
     ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary', scale)

@@ -19,8 +19,8 @@ import { outputProblem, recoverOutput, writeOutput } from '../output/write.js';
 import { spareDir } from '../output/spare.js';
 
 export { checkOutDir } from '../output/out-dir.js';
-export { nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
-import { referenceTime, report, USAGE, type Io } from './io.js';
+export { CACHE_DIR, nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
+import { CACHE_DIR, referenceTime, report, USAGE, type Io } from './io.js';
 
 
 
@@ -38,8 +38,6 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-/** Where the build cache lives, relative to the project root (the usual place for tools' caches). */
-export const CACHE_DIR = 'node_modules/.cache/feedwright';
 
 /** Run the CLI; returns the exit code. The only side effects go through `io` and the output folder. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {

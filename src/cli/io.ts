@@ -16,6 +16,9 @@ export interface Io {
   readonly signal?: AbortSignal;
 }
 
+/** Where the build cache lives, relative to the project root (the usual place for tools' caches). */
+export const CACHE_DIR = 'node_modules/.cache/feedwright';
+
 export const USAGE = `Usage: feedwright [build|check|dev|new "Title"|init|ping] [options]
 
 Commands:

@@ -33,6 +33,21 @@ import type { OutputManifest } from '../output/write.js';
  */
 
 const FORMAT = 5;
+
+/**
+ * The key of a file's stage result (for every PostCache: this one and dev's in memory): its content hash with the
+ * resolved config and the tool's fingerprint (`salt`). `digests` remembers each config's digest: the config is
+ * hashed once, not once per post (it is a kilobyte or more; a big blog has thousands of posts).
+ */
+export function resultKey(salt: string, digests: Map<string, string>, contentHash: string, configJson: string): string {
+  let configured = digests.get(configJson);
+  if (configured === undefined) {
+    configured = createHash('sha256').update(`${salt}\0${configJson}`).digest('hex');
+    digests.set(configJson, configured);
+  }
+  // 128 bits are plenty to tell builds apart, and keep the index small (it is read and written every build).
+  return createHash('sha256').update(`${configured}\0${contentHash}`).digest('hex').slice(0, 32);
+}
 /** Rewrite the index once the journal is this many times its size (or has this many lines). */
 const JOURNAL_SHARE = 0.5;
 const JOURNAL_LINES = 200;
@@ -40,7 +55,7 @@ const JOURNAL_LINES = 200;
  * A file modified this close (ms) before it was read may change again within the file system's timestamp
  * resolution without its stat changing (git's "racy" files): its recorded hash is not trusted next time.
  */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 /** Rewrite all packs into one when more than this many are in use (each build with new posts adds one). */
 const MAX_PACKS = 8;
 
@@ -174,14 +189,7 @@ export class DiskCache implements PostCache {
 
   /** The key of a file's stage result: its content hash with the resolved config and this tool's version. */
   keyOf(contentHash: string, configJson: string): string {
-    // The config is hashed once, not once per post (it is a kilobyte or more; a big blog has thousands of posts).
-    let configured = this.configDigests.get(configJson);
-    if (configured === undefined) {
-      configured = createHash('sha256').update(`${this.salt}\0${configJson}`).digest('hex');
-      this.configDigests.set(configJson, configured);
-    }
-    // 128 bits are plenty to tell builds apart, and keep the index small (it is read and written every build).
-    return createHash('sha256').update(`${configured}\0${contentHash}`).digest('hex').slice(0, 32);
+    return resultKey(this.salt, this.configDigests, contentHash, configJson);
   }
 
   hashOf(abs: string, stamp: FileStamp): string | undefined {
@@ -516,7 +524,8 @@ let fingerprint: string | undefined;
  */
 export function toolFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
-  const here = dirname(fileURLToPath(import.meta.url));
+  // Every module of the tool (this file is in engine/, one level below the root of src/ or dist-cli/).
+  const here = dirname(dirname(fileURLToPath(import.meta.url)));
   let newest = 0;
   for (const name of readdirSync(here, { recursive: true }) as string[]) {
     if (/\.[cm]?[jt]s$/.test(name)) newest = Math.max(newest, statSync(join(here, name)).mtimeMs);

@@ -17,6 +17,11 @@ export interface PostKeys {
   readonly meta: ReadonlyMap<Post, string>;
   /** The resolved config and the tool's version, for outputs that may have no posts. */
   readonly salt: string;
+  /**
+   * What the cache remembers of each post's feed items between builds, by `${salt}\0${meta key}\0…` (see
+   * feeds/budget.ts): the weights that split archives, so a rebuild need not serialize every item to know them.
+   */
+  readonly weights?: Map<string, number>;
 }
 
 /** The fingerprint of a post without its HTML (it must not read `html`: a cached post loads it when read). */

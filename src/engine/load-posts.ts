@@ -31,6 +31,8 @@ export interface PostCache {
    */
   get(key: string): ProcessedSource | undefined;
   put(key: string, result: ProcessedSource): void;
+  /** Weights of posts' feed items kept between builds, when this cache keeps them (see PostKeys.weights). */
+  readonly weights?: Map<string, number>;
 }
 
 export interface LoadOptions {
@@ -184,7 +186,10 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     const meta = cache?.metaKey(key);
     if (meta !== undefined) metaKeys.set(r.post, meta);
   });
-  return { results, rendered: misses.length, ...(cache && { keys: { posts: postKeys, meta: metaKeys, salt: cache.keyOf('', configJson) } }) };
+  return {
+    results, rendered: misses.length,
+    ...(cache && { keys: { posts: postKeys, meta: metaKeys, salt: cache.keyOf('', configJson), ...(cache.weights && { weights: cache.weights }) } }),
+  };
 }
 
 /**

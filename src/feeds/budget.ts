@@ -26,7 +26,13 @@ const ITEM_SLACK = 64;
 export class ArchiveScale {
   private readonly weights = new Map<Post, Map<string, number>>();
 
-  constructor(private readonly formats: readonly FeedFormat[], readonly budget: number = ARCHIVE_BYTES) {}
+  /**
+   * `remembered`, when given, keeps each post's item bytes (without its HTML) from one build to the next, under
+   * the name `nameOf` gives the post (a fingerprint of its fields and of the config, see engine/fingerprint.ts;
+   * undefined: not kept): a rebuild then weighs a big blog's archives without serializing every item again.
+   */
+  constructor(private readonly formats: readonly FeedFormat[], readonly budget: number = ARCHIVE_BYTES,
+    private readonly remembered?: { readonly weights: Map<string, number>; readonly nameOf: (post: Post) => string | undefined }) {}
 
   /** Bytes of everything in the document but its items (head and foot), the largest format's. */
   overhead(doc: FeedDoc): number {
@@ -40,12 +46,22 @@ export class ArchiveScale {
     if (!byKey) this.weights.set(post, (byKey = new Map()));
     let weight = byKey.get(key);
     if (weight === undefined) {
-      // The post with empty HTML (its own `html` is not read: a cached post loads it from disk when read).
-      const bare = Object.create(post, { html: { value: '' } }) as Post;
-      const items = Math.max(...this.formats.map((f) => Buffer.byteLength(f.item(bare, doc)) + Buffer.byteLength(f.separator)));
-      weight = items + ITEM_SLACK + (doc.content === 'summary' && post.summary !== undefined ? 0 : post.contentBytes);
+      weight = this.items(post, doc, key) + ITEM_SLACK + (doc.content === 'summary' && post.summary !== undefined ? 0 : post.contentBytes);
       byKey.set(key, weight);
     }
     return weight;
+  }
+
+  /** The most bytes the post's item takes without its HTML in any format, remembered when it can be. */
+  private items(post: Post, doc: FeedDoc, key: string): number {
+    const name = this.remembered?.nameOf(post);
+    const stored = name === undefined ? undefined : `${name}\0${key}`;
+    const known = stored === undefined ? undefined : this.remembered?.weights.get(stored);
+    if (known !== undefined) return known;
+    // The post with empty HTML (its own `html` is not read: a cached post loads it from disk when read).
+    const bare = Object.create(post, { html: { value: '' } }) as Post;
+    const items = Math.max(...this.formats.map((f) => Buffer.byteLength(f.item(bare, doc)) + Buffer.byteLength(f.separator)));
+    if (stored !== undefined) this.remembered?.weights.set(stored, items);
+    return items;
   }
 }

@@ -2,16 +2,17 @@ import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { build } from '../../build.js';
 import { checkOutDir } from '../../output/out-dir.js';
-import { referenceTime, report, type Io } from '../io.js';
+import { CACHE_DIR, referenceTime, report, type Io } from '../io.js';
 import { loadConfig, type CliValues } from '../commands/context.js';
 import { DEFAULTS } from '../../config/config.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagnostics.js';
 import { headerRules } from '../../pages/hosting.js';
 import { formatSkipped } from '../skipped.js';
 import { shownPostsDir } from '../../read/sources.js';
-import { outputProblem, writeOutput, type OutputFile } from '../../output/write.js';
+import { outputProblem, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
+import { spareDir, type Spare } from '../../output/spare.js';
+import { MemoryCache } from '../../engine/memory-cache.js';
 import { startDevServer, type DevServer } from './server.js';
-import { countChanges, snapshotOf, syncOutput, type OutputSnapshot, type Snapshot } from './sync.js';
 
 /** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
 const SETTLE_MS = 60;
@@ -49,7 +50,11 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     return 1;
   }
 
-  let last: OutputSnapshot | undefined;
+  // The engine's records, in memory: every post's stage result (the build cache `build` keeps on disk), what the
+  // last write put in the output folder, and the spare output the next write brings up to date (output/spare.ts).
+  const cache = new MemoryCache();
+  let previous: OutputManifest | undefined;
+  let spare: Spare = { dir: spareDir(resolve(root, CACHE_DIR), outPath), manifest: undefined };
   // The static folder is named by the config: watched once known (a config naming another adds that one).
   let staticDir: string | undefined;
   const watched = new Set<string>();
@@ -67,26 +72,18 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     const now = referenceTime(io);
     let diagnostics: Diagnostic[] = loaded.diagnostics;
     let files: OutputFile[] = [];
-    let snapshot: OutputSnapshot = new Map();
     let posts = 0;
     if (loaded.config && !hasErrors(diagnostics) && typeof now === 'number') {
       const result = await build({
         config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false,
-        outDir, ...(loaded.source && { configSource: loaded.source }),
+        outDir, cache, ...(loaded.source && { configSource: loaded.source }),
       });
+      cache.settle();
       diagnostics = [...diagnostics, ...result.diagnostics];
       const line = formatSkipped(result.skipped, shownPostsDir(postsDir));
       if (line !== skippedLine) io.stdout(line);
       skippedLine = line;
-      // Contents are made each time they are read (build.ts); the dev loop compares, writes and keeps them: make
-      // them once. Static files are kept as what they are copied from, never read whole.
-      const kept = new Map<string, Snapshot>();
-      files = result.files.map((f) => {
-        const made = snapshotOf(f);
-        kept.set(f.path, made);
-        return typeof made === 'object' && 'copyOf' in made ? f : { path: f.path, contents: made };
-      });
-      snapshot = kept;
+      files = result.files;
       posts = result.site?.posts.length ?? 0;
       staticDir = loaded.config.static;
       watchStatic();
@@ -94,22 +91,20 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     report(diagnostics, io);
     if (typeof now === 'string') io.stderr(`feedwright: ${now}\n`);
     if (!loaded.config || typeof now === 'string' || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) {
-      io.stderr(last ? 'Still serving the last good build; fix the problems above and save.\n' : 'Nothing to serve yet; fix the problems above and save.\n');
-      if (!last) server.failing(diagnostics.map(formatDiagnostic).join('\n'));
+      io.stderr(previous ? 'Still serving the last good build; fix the problems above and save.\n' : 'Nothing to serve yet; fix the problems above and save.\n');
+      if (!previous) server.failing(diagnostics.map(formatDiagnostic).join('\n'));
       return;
     }
-    let changed: number;
-    if (!last) {
-      // The first build replaces whatever was in the folder (say, a production build) as a whole.
-      await writeOutput(resolve(root, outDir), files, outDir, { onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
-      changed = files.length;
-    } else if (countChanges(last, snapshot) === 0) {
+    const changed = previous ? changes(previous, files) : files.length;
+    if (changed === 0) {
       io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);
       return;
-    } else {
-      changed = await syncOutput(resolve(root, outDir), snapshot, last);
     }
-    last = snapshot;
+    // The same atomic write as `build`'s: only the files whose inputs changed are made, and open pages never see
+    // half an output. (The first one replaces whatever was in the folder, say a production build, as a whole.)
+    const written = await writeOutput(outPath, files, outDir, { ...(previous && { previous }), spare, onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
+    previous = written.manifest;
+    spare = { dir: spare.dir, manifest: written.spare };
     const ms = Math.round(performance.now() - started);
     server.ready(headerRules(loaded.config));
     server.reload();
@@ -150,4 +145,21 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   await watching.close();
   await server.close();
   return 0;
+}
+
+/**
+ * How many output paths a write of `files` changes against the output `previous` describes (added, changed or
+ * removed). A file's key says what it is made from (engine/fingerprint.ts): an unchanged key is an unchanged file,
+ * and a file without one always counts.
+ */
+export function changes(previous: OutputManifest, files: readonly OutputFile[]): number {
+  let changed = 0;
+  const paths = new Set<string>();
+  for (const file of files) {
+    paths.add(file.path);
+    const key = previous.files[file.path];
+    if (file.key === undefined || key !== file.key) changed++;
+  }
+  for (const path of Object.keys(previous.files)) if (!paths.has(path)) changed++;
+  return changed;
 }
