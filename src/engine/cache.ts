@@ -145,6 +145,7 @@ export class DiskCache implements PostCache {
   private readonly fresh = new Map<string, ProcessedSource>();
   private readonly configDigests = new Map<string, string>();
   private state: Known | undefined;
+  private remembered: RememberedWeights | undefined;
 
   /**
    * `read` reads the index; it runs when the cache is first asked anything, so that the caller can start other
@@ -175,6 +176,16 @@ export class DiskCache implements PostCache {
   /** Whether an earlier build saved a cache here (cheap: the index is not read). */
   saved(): boolean {
     return existsSync(join(this.dir, 'index.json'));
+  }
+
+  /**
+   * Feed item weights remembered between builds (see PostKeys.weights), read from `weights.json` when first
+   * asked for. A wrong weight would split archives differently from a clean build: a file that fails its checksum,
+   * cannot be read, or is another version's, is ignored (the weights are then made again).
+   */
+  get weights(): Map<string, number> {
+    this.remembered ??= new RememberedWeights(readWeights(join(this.dir, 'weights.json'), this.salt));
+    return this.remembered;
   }
 
   /** A cache in `dir` that starts empty, whatever is there (its save replaces it). */
@@ -297,6 +308,11 @@ export class DiskCache implements PostCache {
       const index: IndexFile = { format: FORMAT, tool: this.salt, id: randomBytes(8).toString('hex'), files: this.liveFiles, entries, outputs };
       writeAtomic(join(this.dir, 'index.json'), asciiJson(index));
       rmSync(journal, { force: true });
+    }
+    if (this.remembered?.changed) {
+      // Only the weights of posts in this build: each edit adds a few, and the file would grow without end.
+      const live = new Set(Object.values(entries).flatMap((e) => (e.meta ? [e.meta] : [])));
+      writeAtomic(join(this.dir, 'weights.json'), weightsJson(this.remembered, this.salt, live));
     }
     const used = new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : [])));
     for (const name of readdirSync(join(this.dir, 'packs'))) {
@@ -549,4 +565,64 @@ export function toolFingerprint(): string {
   });
   fingerprint = [VERSION, newest, ...versions].join(' ');
   return fingerprint;
+}
+
+/** The weights map of a cache: notes whether a build added any (only then is the file written again). */
+class RememberedWeights extends Map<string, number> {
+  changed = false;
+  /** The keys this build asked for or set: only those are written back. */
+  readonly used = new Set<string>();
+
+  constructor(entries: Iterable<readonly [string, number]>) {
+    super(); // (Map's constructor would call `set` before `used` exists)
+    for (const [key, value] of entries) super.set(key, value);
+  }
+
+  override get(key: string): number | undefined {
+    const value = super.get(key);
+    if (value !== undefined) this.used.add(key);
+    return value;
+  }
+
+  override set(key: string, value: number): this {
+    if (super.get(key) !== value) this.changed = true;
+    this.used.add(key);
+    return super.set(key, value);
+  }
+}
+
+/**
+ * weights.json: `{ "tool": …, "weights": { "<config salt>": { "<meta key>": { "<variant>": bytes } } } }`; keys in the
+ * map are `${salt}\0${meta}\0${variant}` (see build.ts, where the archive scale names posts).
+ */
+function readWeights(path: string, tool: string): [string, number][] {
+  try {
+    const text = readFileSync(path, 'latin1');
+    const space = text.indexOf(' ');
+    const body = text.slice(space + 1);
+    if (space < 0 || checksum(encoder.encode(body)) !== text.slice(0, space)) return [];
+    const file = JSON.parse(body) as { tool?: unknown; weights?: unknown };
+    if (file.tool !== tool || typeof file.weights !== 'object' || file.weights === null) return [];
+    const out: [string, number][] = [];
+    for (const [salt, posts] of Object.entries(file.weights as Record<string, Record<string, Record<string, unknown>>>)) {
+      for (const [meta, variants] of Object.entries(posts)) {
+        for (const [variant, bytes] of Object.entries(variants)) if (typeof bytes === 'number') out.push([`${salt}\0${meta}\0${variant}`, bytes]);
+      }
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+function weightsJson(weights: RememberedWeights, tool: string, live: ReadonlySet<string>): string {
+  const out: Record<string, Record<string, Record<string, number>>> = {};
+  for (const [key, bytes] of weights) {
+    const [salt = '', meta = ''] = key.split('\0', 2);
+    if (!weights.used.has(key) || !live.has(meta)) continue;
+    const variant = key.slice(salt.length + meta.length + 2);
+    ((out[salt] ??= {})[meta] ??= {})[variant] = bytes;
+  }
+  const body = asciiJson({ tool, weights: out });
+  return `${checksum(encoder.encode(body))} ${body}`;
 }
