@@ -15,7 +15,7 @@ import type { Site } from '../site/site.js';
 import { placeholderUrlProblem, siteUrlOverride } from '../config/site-url.js';
 import { didYouMean, locateJsonKey } from '../common/util.js';
 import { VERSION } from '../common/version.js';
-import { outputProblem, recoverOutput, writeOutput } from '../output/write.js';
+import { outputProblem, recoverOutput, RefusedOutput, writeOutput } from '../output/write.js';
 import { spareDir } from '../output/spare.js';
 
 export { checkOutDir } from '../output/out-dir.js';
@@ -177,12 +177,14 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     // Anything in an earlier output that feedwright did not write: refused, as a wrong --out, for `check` too. The
     // cache's record (read by the build already) shows whether the folder is as the last build left it, which
     // spares listing it.
-    const stray = failing ? undefined : await outputProblem(outPath, outDir, () => opts.cache?.manifest(outPath), 'contents');
-    if (stray !== undefined) {
+    // (`build` leaves that to the write, which looks at the folder under its lock anyway: one look, not two.)
+    const stray = failing || command === 'build' ? undefined : await outputProblem(outPath, outDir, () => opts.cache?.manifest(outPath), 'contents');
+    const refused = (problem: string): number => {
       report(diagnostics, io);
-      io.stderr(`feedwright: ${stray}\n`);
+      io.stderr(`feedwright: ${problem}\n`);
       return 2;
-    }
+    };
+    if (stray !== undefined) return refused(stray);
     if (!failing && command === 'build') {
       try {
         // With the cache's record of what the last build put there, unchanged files are linked, not written.
@@ -196,6 +198,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         if (spare) cache?.setManifest(spare, written.spare);
         saveCache(cache, io);
       } catch (error) {
+        if (error instanceof RefusedOutput) return refused(error.message);
         // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
         if (error instanceof StageError || error instanceof DamagedCacheError) throw error;
         writeFailed((error as Error).message);

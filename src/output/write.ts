@@ -35,6 +35,9 @@ export interface WriteOptions {
   readonly lockWaitMs?: number;
 }
 
+/** The output folder may not be replaced (see owner.ts): nothing was written, and the message says why. */
+export class RefusedOutput extends Error {}
+
 /** What a write left: the manifest of the new output, and of the spare when the old output was kept as one. */
 export interface Written {
   readonly manifest: OutputManifest;
@@ -63,7 +66,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   const lock: LockOptions = { onWait: note, ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }) };
   // What is wrong with the folder itself, before any work; what it holds is checked under the lock.
   const wrong = await folderRefusal(target, shown, previous);
-  if (wrong !== undefined) throw new Error(wrong);
+  if (wrong !== undefined) throw new RefusedOutput(wrong);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.tmp-${tag}`;
   const old = `${target}.old-${tag}`;
@@ -90,7 +93,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
       // tells both whether anything was added to it and whether its files can be linked.
       const whole = untouched(target, previous);
       const problem = (await folderRefusal(target, shown, previous)) ?? (whole ? undefined : await strayRefusal(target, shown, previous));
-      if (problem !== undefined) throw new Error(problem);
+      if (problem !== undefined) throw new RefusedOutput(problem);
       if (linkable.length > 0) {
         // Linked under the lock: no other build can swap the folder while its files are linked from it.
         if (whole) await linkFrom(target, staging, linkable.map((i) => paths[i] ?? ''));
