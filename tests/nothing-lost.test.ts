@@ -270,6 +270,11 @@ describe('the spare output (the output before last, kept in the cache for the ne
     expect(inode(join(root, 'dist/posts/b/index.html'))).toBe(inode(join(spares, spare, 'posts/b/index.html')));
     expect((await runBin(bin, root, ['build', '--no-cache', '--out', 'clean'])).code).toBe(0);
     expect(await snapshotTree(join(root, 'dist'))).toEqual(await snapshotTree(join(root, 'clean')));
+    // With nothing changed, nothing is written: the output is the same folder as before.
+    const folder = inode(join(root, 'dist'));
+    expect((await runBin(bin, root, ['build'])).code).toBe(0);
+    expect(inode(join(root, 'dist'))).toBe(folder);
+    expect(await snapshotTree(join(root, 'dist'))).toEqual(await snapshotTree(join(root, 'clean')));
 
     // A spare whose page of A must change but cannot (its folder may not be written to) is set aside.
     const [now] = await readdir(spares);

@@ -67,6 +67,14 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   // What is wrong with the folder itself, before any work; what it holds is checked under the lock.
   const wrong = await folderRefusal(target, shown, previous);
   if (wrong !== undefined) throw new RefusedOutput(wrong);
+  // Nothing changed since the previous write, and the folder is still as it left it: there is nothing to do.
+  if (previous && countChanges(previous, files) === 0) {
+    const same = await withLock(`${target}.lock`, async () => {
+      await recoverUnlocked(target, note);
+      return untouched(target, previous);
+    }, lock);
+    if (same) return { manifest: previous, ...(spare?.manifest && { spare: spare.manifest }) };
+  }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.tmp-${tag}`;
   const old = `${target}.old-${tag}`;
@@ -327,4 +335,21 @@ export async function outputProblem(outDir: string, shown = outDir, record?: Out
   part: 'all' | 'folder' | 'contents' = 'all'): Promise<string | undefined> {
   const check = part === 'folder' ? folderRefusal : part === 'contents' ? strayRefusal : outputRefusal;
   return check(resolve(outDir), shown, record);
+}
+
+/**
+ * How many output paths a write of `files` changes against the output `previous` describes (added, changed or
+ * removed). A file's key says what it is made from (engine/fingerprint.ts): an unchanged key is an unchanged file,
+ * and a file without one always counts.
+ */
+export function countChanges(previous: OutputManifest, files: readonly OutputFile[]): number {
+  let changed = 0;
+  const paths = new Set<string>();
+  for (const file of files) {
+    paths.add(file.path);
+    const key = previous.files[file.path];
+    if (file.key === undefined || key !== file.key) changed++;
+  }
+  for (const path of Object.keys(previous.files)) if (!paths.has(path)) changed++;
+  return changed;
 }

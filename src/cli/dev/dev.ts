@@ -9,7 +9,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagn
 import { headerRules } from '../../pages/hosting.js';
 import { formatSkipped } from '../skipped.js';
 import { shownPostsDir } from '../../read/sources.js';
-import { outputProblem, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
+import { countChanges, outputProblem, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
 import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
 import { startDevServer, type DevServer } from './server.js';
@@ -95,7 +95,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
       if (!previous) server.failing(diagnostics.map(formatDiagnostic).join('\n'));
       return;
     }
-    const changed = previous ? changes(previous, files) : files.length;
+    const changed = previous ? countChanges(previous, files) : files.length;
     if (changed === 0) {
       io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);
       return;
@@ -147,19 +147,3 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   return 0;
 }
 
-/**
- * How many output paths a write of `files` changes against the output `previous` describes (added, changed or
- * removed). A file's key says what it is made from (engine/fingerprint.ts): an unchanged key is an unchanged file,
- * and a file without one always counts.
- */
-export function changes(previous: OutputManifest, files: readonly OutputFile[]): number {
-  let changed = 0;
-  const paths = new Set<string>();
-  for (const file of files) {
-    paths.add(file.path);
-    const key = previous.files[file.path];
-    if (file.key === undefined || key !== file.key) changed++;
-  }
-  for (const path of Object.keys(previous.files)) if (!paths.has(path)) changed++;
-  return changed;
-}
