@@ -2,6 +2,7 @@ import type { FileStamp, PostCache } from './load-posts.js';
 import { metaKeyOf } from './fingerprint.js';
 import { RACY_MS, resultKey, toolFingerprint } from './cache.js';
 import type { ProcessedSource } from '../post/result.js';
+import type { Post } from '../post/post.js';
 
 /**
  * The build cache of `dev`, in memory: the same records as the disk cache (cache.ts) keeps for `build`, for as
@@ -64,12 +65,31 @@ export class MemoryCache implements PostCache {
     this.used.set(key, result);
   }
 
-  /** A build is over: keep what it used (or made), drop everything else, and start counting again. */
+  /**
+   * A build is over: keep what it used (or made), drop everything else, and start counting again. Posts' HTML is
+   * kept as UTF-8 bytes outside the JavaScript heap (half the memory of a string with any character past Latin-1,
+   * and nothing for the garbage collector to walk), made a string again only when an output that shows it is made.
+   */
   settle(): void {
+    for (const [key, result] of this.used) {
+      if (result.post && !packed.has(result.post)) this.used.set(key, { ...result, post: packedHtml(result.post) });
+    }
     this.entries = this.used;
     this.used = new Map();
     this.metas = new Map([...this.metas].filter(([key]) => this.entries.has(key)));
     // (each holds a post's weight in a few kinds of feed: many times the posts means most belong to old versions)
     if (this.weights.size > 8 * this.entries.size + 1000) this.weights.clear();
   }
+}
+
+/** Posts whose HTML is kept as bytes (see `settle`). */
+const packed = new WeakSet<Post>();
+
+/** The post with its HTML kept as UTF-8 bytes, decoded each time it is read (it is read only to make outputs). */
+function packedHtml(post: Post): Post {
+  const bytes = Buffer.from(post.html);
+  const { html: _html, ...meta } = post;
+  const out = Object.defineProperty(meta, 'html', { enumerable: true, get: () => bytes.toString('utf8') }) as Post;
+  packed.add(out);
+  return out;
 }

@@ -133,6 +133,37 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
 }
 
 /**
+ * Make a spare of the output now in `outDir` (described by `current`, the manifest its write returned): a folder of
+ * hard links to its files at `spare`. `dev` does this while it waits for the first save, so that the first save
+ * already finds a spare to bring up to date (otherwise that write stages a whole folder). Returns the spare's
+ * manifest, or undefined when the output is no longer as `current` says or the links cannot be made.
+ */
+export async function primeSpare(outDir: string, spare: string, current: OutputManifest, options: Pick<WriteOptions, 'onNote' | 'lockWaitMs'> = {}): Promise<OutputManifest | undefined> {
+  const target = resolve(outDir);
+  const temp = `${spare}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const paths = Object.keys(current.files).map(safeRelative);
+  try {
+    await mkdir(dirname(spare), { recursive: true });
+    await mkdir(temp);
+    const linked = await withLock(`${target}.lock`, async () => {
+      if (!untouched(target, current)) return false;
+      await linkFrom(target, temp, paths);
+      return true;
+    }, { ...(options.onNote && { onWait: options.onNote }), ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }) });
+    if (!linked) return undefined;
+    writeFileSync(join(temp, MANIFEST_FILE), manifestText(Object.keys(current.files)), { flag: 'wx' });
+    await rm(spare, { recursive: true, force: true });
+    await rename(temp, spare);
+    const files = Object.entries(current.files).map(([path, key]) => ({ path, contents: '', ...(key !== null && { key }) }));
+    return manifestOf(spare, files, paths);
+  } catch {
+    return undefined;
+  } finally {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
  * Make the staging folder: the spare brought up to date (its files that stay are `kept`), or a new empty folder.
  * A spare that cannot be brought up to date (something in it changed under us) is dropped for a new folder.
  */

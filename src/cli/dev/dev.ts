@@ -9,13 +9,16 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagn
 import { headerRules } from '../../pages/hosting.js';
 import { formatSkipped } from '../skipped.js';
 import { shownPostsDir } from '../../read/sources.js';
-import { countChanges, outputProblem, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
+import { countChanges, outputProblem, primeSpare, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
 import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
+import { collectGarbage } from './collect.js';
 import { startDevServer, type DevServer } from './server.js';
 
 /** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
 const SETTLE_MS = 60;
+/** How long dev waits after a rebuild, with no save coming, before it collects garbage. */
+const IDLE_MS = 750;
 
 /**
  * `feedwright dev`: serve the output folder on 127.0.0.1, build it with the site URL set to that server,
@@ -55,6 +58,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   const cache = new MemoryCache();
   let previous: OutputManifest | undefined;
   let spare: Spare = { dir: spareDir(resolve(root, CACHE_DIR), outPath), manifest: undefined };
+  let priming: Promise<void> = Promise.resolve();
   // The static folder is named by the config: watched once known (a config naming another adds that one).
   let staticDir: string | undefined;
   const watched = new Set<string>();
@@ -96,6 +100,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
       return;
     }
     const changed = previous ? countChanges(previous, files) : files.length;
+    await priming; // (a spare being made is finished first: the write below takes it)
     if (changed === 0) {
       io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);
       return;
@@ -105,6 +110,10 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     const written = await writeOutput(outPath, files, outDir, { ...(previous && { previous }), spare, onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
     previous = written.manifest;
     spare = { dir: spare.dir, manifest: written.spare };
+    // No spare yet (the first build): one is made while dev waits for the first save.
+    if (!spare.manifest) priming = primeSpare(outPath, spare.dir, written.manifest).then((made) => {
+      if (made && previous === written.manifest) spare = { dir: spare.dir, manifest: made };
+    });
     const ms = Math.round(performance.now() - started);
     server.ready(headerRules(loaded.config));
     server.reload();
@@ -113,11 +122,18 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
 
   let queue: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  // Garbage is collected once dev has been idle a moment after a rebuild, never while a save waits (collect.ts).
+  let idle: NodeJS.Timeout | undefined;
+  const collectWhenIdle = (): void => {
+    clearTimeout(idle);
+    idle = setTimeout(collectGarbage, IDLE_MS).unref();
+  };
   const schedule = (): void => {
     clearTimeout(timer);
+    clearTimeout(idle);
     timer = setTimeout(() => {
       // One build at a time, in order; an error in one never stops the loop.
-      queue = queue.then(rebuild).catch((error: unknown) => io.stderr(`feedwright: the rebuild failed: ${(error as Error).message}\n`));
+      queue = queue.then(rebuild).then(collectWhenIdle).catch((error: unknown) => io.stderr(`feedwright: the rebuild failed: ${(error as Error).message}\n`));
     }, SETTLE_MS);
   };
 
@@ -132,7 +148,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   watching.on('all', schedule);
   await new Promise<void>((ready) => watching.once('ready', () => ready()));
   // Through the queue, so a change seen during the first build waits for it instead of running beside it.
-  queue = queue.then(rebuild).catch((error: unknown) => io.stderr(`feedwright: the build failed: ${(error as Error).message}\n`));
+  queue = queue.then(rebuild).then(collectWhenIdle).catch((error: unknown) => io.stderr(`feedwright: the build failed: ${(error as Error).message}\n`));
   await queue;
   io.stdout(`Watching ${postsDir}/, ${staticDir}/ and ${configPath} for changes\n`);
 
@@ -141,7 +157,9 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     io.signal?.addEventListener('abort', () => stop(), { once: true });
   });
   clearTimeout(timer);
+  clearTimeout(idle);
   await queue;
+  await priming;
   await watching.close();
   await server.close();
   return 0;
