@@ -67,6 +67,8 @@ export interface SizeResult {
   readonly cold: Run;
   /** Build again with nothing changed. */
   readonly noChange: Run;
+  /** The first rebuild after an edit that follows a cold build: it stages the whole output once (no spare yet). */
+  readonly firstEdit: Run;
   /** Build again after editing one post. */
   readonly rebuild: Run;
   /** cold wall time / floor wall time */
@@ -343,7 +345,7 @@ export interface BenchOptions {
 
 /**
  * Measure one blog size: floor, cold build (empty cache), floor + writing the cold build's bytes, rebuild with
- * nothing changed, rebuild after editing one post (best of `repeat` each); then dev saves.
+ * nothing changed, a first edit (which stages the whole output once), then one more edit: the one-edit rebuild (best of `repeat` each); then dev saves.
  */
 export async function benchSize(posts: number, options: BenchOptions): Promise<SizeResult> {
   const { repeat, cli } = options;
@@ -363,6 +365,7 @@ export async function benchSize(posts: number, options: BenchOptions): Promise<S
     const colds: Run[] = [];
     const noChanges: Run[] = [];
     const rebuilds: Run[] = [];
+    const firstEdits: Run[] = [];
     // In the project folder (the same disk as the build's output), outside the posts folder dev watches.
     const pack = join(project, 'output-pack');
     const floorOut = join(project, 'floor-out');
@@ -381,6 +384,10 @@ export async function benchSize(posts: number, options: BenchOptions): Promise<S
       }
       floorWrites.push(await measureFloorWrite(join(project, 'posts'), pack, floorOut, project, posts));
       noChanges.push(await measure([cli, 'build'], project, posts));
+      // The first write after a cold build has no spare output to bring up to date (output/spare.ts): it stages
+      // the whole output once, and keeps the old one as the spare. One-edit is the edit after that one.
+      await appendFile(join(project, 'posts', edited.name), `\nA first edited paragraph, run ${r}.\n`);
+      firstEdits.push(await measure([cli, 'build'], project, posts));
       await appendFile(join(project, 'posts', edited.name), `\nAn edited paragraph, run ${r}.\n`);
       rebuilds.push(await measure([cli, 'build'], project, posts));
     }
@@ -390,9 +397,10 @@ export async function benchSize(posts: number, options: BenchOptions): Promise<S
     const cold = best(colds);
     const noChange = best(noChanges);
     const rebuild = best(rebuilds);
+    const firstEdit = best(firstEdits);
     const dev = options.dev && await benchDev(project, posts, cli, options.dev, Math.max(30_000, 20 * cold.wallMs));
     return {
-      posts, floor, floorWrite, cold, noChange, rebuild,
+      posts, floor, floorWrite, cold, noChange, firstEdit, rebuild,
       ratio: cold.wallMs / floor.wallMs,
       writeRatio: cold.wallMs / floorWrite.wallMs,
       noChangeShare: noChange.wallMs / cold.wallMs,
@@ -444,6 +452,7 @@ export function table(report: BenchReport): string {
 function detail(report: BenchReport): string {
   const s = (ms: number): string => (ms / 1000).toFixed(2);
   return report.results.map((r) => `${r.posts} posts: ${Math.round(r.postsPerSecond)} posts/s cold; peak memory cold ${Math.round(r.cold.peakMb)} MB; CPU cold ${s(r.cold.cpuMs)} s, floor ${s(r.floor.cpuMs)} s; `
+    + `first edit after the cold build ${s(r.firstEdit.wallMs)} s (it stages the whole output once); `
     + `output ${r.outputFiles} files, ${(r.outputBytes / 1e6).toFixed(1)} MB${r.dev ? `; dev first build ${s(r.dev.startMs)} s, rebuilds as dev reports them: body median ${Math.round(median(r.dev.bodyBuildMs))} ms, title median ${Math.round(median(r.dev.titleBuildMs))} ms; ${r.dev.noChangeLines} "no output changed" rebuilds` : ''}`).join('\n');
 }
 
