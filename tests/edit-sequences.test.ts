@@ -2,10 +2,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { crc32, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compiledCli, makeProject, removeCompiledCli, removeProjects, snapshotTree } from './helpers/cli-project.js';
+import { pngOf } from './helpers/project.js';
 
 /**
  * Issue 12 ("one incremental engine"): random edit sequences on a small blog, checked against clean builds.
@@ -78,22 +78,9 @@ function postText(p: Post): string {
  * of one size have the same byte length and dimensions and differ only in their bytes.
  */
 function image(size: number, variant: number): Uint8Array {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([head, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
   const rows = Buffer.alloc((size * 3 + 1) * size, 40 * variant + 20);
   for (let y = 0; y < size; y++) rows[y * (size * 3 + 1)] = 0;
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 0 })), chunk('IEND', Buffer.alloc(0))]);
+  return pngOf(size, size, rows, 0);
 }
 
 const INITIAL: Record<string, Post> = {

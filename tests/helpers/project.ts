@@ -54,6 +54,19 @@ export async function run(cwd: string, args: string[], extra: Partial<Io> = {}):
 
 /** A real PNG (RGB, a diagonal gradient) of the given size, so browsers decode it and report its width. */
 export function png(width: number, height: number): Buffer {
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) rows.set([40 + (x * 180) / width, 90 + (y * 120) / height, 200 - (x * 100) / width], row + 1 + x * 3);
+  }
+  return pngOf(width, height, rows);
+}
+
+/**
+ * A PNG file of RGB `rows` (each row a filter byte, 0, then three bytes a pixel), compressed at `level` (0 stores
+ * the data as it is, so images of one size have one byte length whatever their colours).
+ */
+export function pngOf(width: number, height: number, rows: Buffer, level = 6): Buffer {
   const chunk = (type: string, data: Buffer): Buffer => {
     const head = Buffer.alloc(4);
     head.writeUInt32BE(data.length);
@@ -66,13 +79,8 @@ export function png(width: number, height: number): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, truecolour, no interlace
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) rows.set([40 + (x * 180) / width, 90 + (y * 120) / height, 200 - (x * 100) / width], row + 1 + x * 3);
-  }
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A package.json whose `feedwright` field is `config`, pretty-printed so keys have their own lines. */
