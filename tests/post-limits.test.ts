@@ -68,7 +68,7 @@ describe('post-too-deep backstop', () => {
 
   it('a stack overflow the scan did not foresee is still an error at the post, not a crash', async () => {
     vi.resetModules();
-    vi.doMock('../src/markdown.js', () => ({
+    vi.doMock('../src/post/markdown.js', () => ({
       renderMarkdown: () => {
         throw new RangeError('Maximum call stack size exceeded');
       },
@@ -81,7 +81,7 @@ describe('post-too-deep backstop', () => {
     expect(result.post).toBeUndefined();
     expect(result.diagnostics.map((d) => [d.code, d.line])).toEqual([['post-too-deep', FIRST_BODY_LINE]]);
     // Any other exception is still a bug, reported as one.
-    vi.doMock('../src/markdown.js', () => ({
+    vi.doMock('../src/post/markdown.js', () => ({
       renderMarkdown: () => {
         throw new TypeError('boom');
       },
