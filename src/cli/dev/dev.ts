@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { build } from '../../build.js';
 import { checkOutDir } from '../../output/out-dir.js';
 import { CACHE_DIR, referenceTime, report, type Io } from '../io.js';
@@ -14,6 +13,7 @@ import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
 import { collectGarbage } from './collect.js';
 import { startDevServer, type DevServer } from './server.js';
+import { watchPaths, type PathWatcher } from './watch.js';
 
 /** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
 const SETTLE_MS = 60;
@@ -62,7 +62,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   // The static folder is named by the config: watched once known (a config naming another adds that one).
   let staticDir: string | undefined;
   const watched = new Set<string>();
-  let watcher: FSWatcher | undefined;
+  let watcher: PathWatcher | undefined;
   const watchStatic = (): void => {
     if (!watcher || staticDir === undefined || watched.has(staticDir)) return;
     watcher.add(resolve(root, staticDir));
@@ -140,13 +140,17 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   io.stdout(`Serving ${outDir}/ at ${server.url} (Ctrl+C to stop)\n`);
   // The watcher is ready before the first build reads anything: an edit saved while dev starts is either read by
   // that build or seen by the watcher, never lost between the two (tests/dev.test.ts saves during start-up 20 times).
+  // (watchPaths sets every watcher up before it returns.)
   // The static folder is named by the config, so the config is read first for its name (the default if it is broken).
   staticDir = (await loadConfig(io, values, server.url)).config?.static ?? DEFAULTS.static;
-  const watching = watch([resolve(root, postsDir), resolve(root, configPath), resolve(root, staticDir)], { ignoreInitial: true });
+  // A folder that cannot be watched (the system's limit on watchers reached, no permission) is said once.
+  let unwatched = false;
+  const watching = watchPaths([resolve(root, postsDir), resolve(root, configPath), resolve(root, staticDir)], schedule, (path, error) => {
+    if (!unwatched) io.stderr(`feedwright: cannot watch ${path} (${error.message}); changes there may go unseen\n`);
+    unwatched = true;
+  });
   watcher = watching;
   watched.add(staticDir);
-  watching.on('all', schedule);
-  await new Promise<void>((ready) => watching.once('ready', () => ready()));
   // Through the queue, so a change seen during the first build waits for it instead of running beside it.
   queue = queue.then(rebuild).then(collectWhenIdle).catch((error: unknown) => io.stderr(`feedwright: the build failed: ${(error as Error).message}\n`));
   await queue;
