@@ -13,7 +13,7 @@ import type { FeedFormat } from './feeds/format.js';
 import { JSON_FEED } from './feeds/json.js';
 import { RSS } from './feeds/rss.js';
 import { tagDir, tagFeeds } from './feeds/tags.js';
-import { docKey, postsKey, withInput, type PostKeys } from './engine/fingerprint.js';
+import { docInputs, keying, withInput, type Inputs, type Keying } from './engine/fingerprint.js';
 import { headerRules, headersFile } from './pages/hosting.js';
 import { listPagePath, listPages } from './site/listing.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages/pages.js';
@@ -119,7 +119,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // icon rewrites the outputs without rendering a post again).
   const outputKeys = relinked.keys && withImages.images ? withInput(relinked.keys, JSON.stringify(withImages.images)) : relinked.keys;
   // Generated files first, then what users add: a conflict is reported at the later one (output-paths.ts).
-  const files = [...atStage('planning the output', undefined, () => render(withImages, tagged.tags, outputKeys)), ...assets.files, ...statics.files.map(staticOutput)];
+  const files = [...atStage('planning the output', undefined, () => render(withImages, tagged.tags, keying(outputKeys))), ...assets.files, ...statics.files.map(staticOutput)];
   // What is already reported (two posts with one slug) is not reported again as two pages at one path.
   const reported = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   diagnostics.push(...outputConflicts(files.filter((f) => f.origin?.file === undefined || !reported.has(f.origin.file))));
@@ -164,22 +164,17 @@ export function feedDocs(site: Site, tags: readonly Tag[] = collectTags(site.pos
 /**
  * Serialize the site: the feeds (main and per tag, each with its RFC 5005 archives), the pages, and what
  * static hosts read. Contents are made when read, so a writer holds one file at a time however big the site
- * is; with post keys (from the cache) every feed document and post page carries a key for incremental writes.
+ * is. Each file is declared with what it is made from (engine/fingerprint.ts, Inputs): with the engine's keying
+ * (from the cache) that gives every file its key, so that a write makes only the files whose inputs changed.
  */
-export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags, keys?: PostKeys): OutputFile[] {
+export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts).tags, engine?: Keying): OutputFile[] {
   const main = mainFeed(site);
   const byTag = tagFeeds(site, tags);
   // Paging needs each feed's whole history: all posts, or all of a tag's posts. The main feed's archives carry
   // every post's full content once; a tag's archives carry summaries (a post is in several tags: repeating its
   // full text in each tag's archives would multiply the site's size).
   // Archives close at ARCHIVE_BYTES as well as at `archiveSize` posts (feeds/budget.ts), the same split in every format.
-  const weights = keys?.weights;
-  const scale = new ArchiveScale(FORMATS, ARCHIVE_BYTES, keys && weights && {
-    weights, nameOf: (post) => {
-      const meta = keys.meta.get(post);
-      return meta === undefined ? undefined : `${keys.salt}\0${meta}`;
-    },
-  });
+  const scale = new ArchiveScale(FORMATS, ARCHIVE_BYTES, engine?.remembered);
   const feeds: [FeedDoc, string][] = [
     ...pageFeed({ ...main, items: site.posts }, site.config, 'full', scale).map((doc): [FeedDoc, string] => [doc, "the site's"]),
     ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary', scale)
@@ -188,24 +183,25 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   // Counted before any is made, so each item's bytes are made once and dropped after their last document.
   const items = new ItemBytes();
   for (const [doc] of feeds) for (const format of FORMATS) items.plan(format, doc);
+  const out = (path: string, make: () => string, origin: OutputOrigin, inputs: Inputs): OutputFile => made(path, make, origin, engine?.keyOf(inputs));
   return [
-    ...feeds.flatMap(([doc, owner]) => feedFiles(doc, keys, items, owner)),
-    // Keys (for incremental writes): the lists show the posts' fields but not their HTML; the rest is config.
-    // A page of a list shows its own posts' fields, where it is among the pages and how many posts there are.
+    ...feeds.flatMap(([doc, owner]) => feedFiles(doc, engine, items, owner)),
+    // The lists show the posts' fields but not their HTML; the rest is config. A page of a list shows its own
+    // posts' fields, where it is among the pages and how many posts there are.
     ...listPages(site.posts).map((page) => out(listPagePath('', page.number), () => indexPage(site, main, page), { what: page.number === 1 ? 'the list of posts' : `page ${page.number} of the list of posts` },
-      postsKey(`index\0${page.number}\0${page.count}\0${page.total}`, page.posts, keys, 'meta'))),
-    out('404.html', () => notFoundPage(site, main), { what: 'the 404 page' }, postsKey('404', [], keys)),
-    out('style.css', () => STYLESHEET, { what: "the site's stylesheet" }, postsKey('style', [], keys)),
-    out('copy.js', () => COPY_SCRIPT, { what: "the copy button's script" }, postsKey('copy', [], keys)),
-    out('robots.txt', () => robotsTxt(site.config), { what: "the site's robots.txt" }, postsKey('robots', [], keys)),
-    ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, { what: "the site's sitemap" }, postsKey(file.path, site.posts, keys, 'meta'))),
-    out('_headers', () => headersFile(headerRules(site.config)), { what: "the hosting headers (_headers)" }, postsKey('headers', [], keys)),
-    // A post page is made from the post and the config alone, so the post's key is the page's.
-    ...site.posts.map((post) => out(`${post.path}index.html`, () => postPage(site, post, main), { what: `the page of ${post.source}`, file: post.source }, postsKey('post', [post], keys))),
-    out('tags/index.html', () => tagsIndexPage(site, tags, main), { what: 'the list of tags' }, postsKey('tags', site.posts, keys, 'meta')),
+      { kind: `index\0${page.number}\0${page.count}\0${page.total}`, posts: page.posts, of: 'meta' })),
+    out('404.html', () => notFoundPage(site, main), { what: 'the 404 page' }, { kind: '404', posts: [] }),
+    out('style.css', () => STYLESHEET, { what: "the site's stylesheet" }, { kind: 'style', posts: [] }),
+    out('copy.js', () => COPY_SCRIPT, { what: "the copy button's script" }, { kind: 'copy', posts: [] }),
+    out('robots.txt', () => robotsTxt(site.config), { what: "the site's robots.txt" }, { kind: 'robots', posts: [] }),
+    ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, { what: "the site's sitemap" }, { kind: file.path, posts: site.posts, of: 'meta' })),
+    out('_headers', () => headersFile(headerRules(site.config)), { what: "the hosting headers (_headers)" }, { kind: 'headers', posts: [] }),
+    // A post page is made from the post and the config alone.
+    ...site.posts.map((post) => out(`${post.path}index.html`, () => postPage(site, post, main), { what: `the page of ${post.source}`, file: post.source }, { kind: 'post', posts: [post] })),
+    out('tags/index.html', () => tagsIndexPage(site, tags, main), { what: 'the list of tags' }, { kind: 'tags', posts: site.posts, of: 'meta' }),
     ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
       () => tagPage(site, tag, byTag[i] ?? main, main, page), { what: `${page.number === 1 ? 'the page' : `page ${page.number}`} of the tag "${tag.name}"` },
-      postsKey(`tag\0${tag.slug}\0${page.number}\0${page.count}\0${page.total}`, page.posts, keys, 'meta')))),
+      { kind: `tag\0${tag.slug}\0${page.number}\0${page.count}\0${page.total}`, posts: page.posts, of: 'meta' }))),
   ];
 }
 
@@ -216,11 +212,11 @@ const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
  * Item bytes come from `items` (shared with the other documents it has planned); `owner` names whose feed it is
  * in messages (`the site's`).
  */
-export function feedFiles(doc: FeedDoc, keys?: PostKeys, items: ItemBytes = new ItemBytes(), owner = "the site's"): OutputFile[] {
+export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemBytes = new ItemBytes(), owner = "the site's"): OutputFile[] {
   return FORMATS.map((format) => {
     const path = doc.paths[format.name];
     const chunks = (): Uint8Array[] => atStage('serializing', path, () => items.chunks(format, doc));
-    const key = docKey(doc, format.name, keys);
+    const key = engine?.keyOf(docInputs(doc, format.name));
     return {
       path,
       get chunks(): Uint8Array[] {
@@ -241,7 +237,7 @@ const FORMAT_NAMES: Readonly<Record<string, string>> = { rss: 'RSS feed', atom: 
  * An output file whose contents are made each time they are read. A bug in a serializer is reported with the
  * file it was making (or the post it came from).
  */
-function out(path: string, make: () => string, origin: OutputOrigin, key?: string): OutputFile {
+function made(path: string, make: () => string, origin: OutputOrigin, key?: string): OutputFile {
   return {
     path,
     get contents(): string {

@@ -50,14 +50,53 @@ export function postsKey(
 }
 
 /**
- * Key of one format of a feed document: its own fields (history links, paths, dates) and its items (their fields
- * only, for a document of summaries: editing a post's body leaves those unchanged).
+ * What a generated output file is made from, as the code that makes it declares it. The config, the tool and the
+ * site's icon and logo are inputs of every output (they are in every key's salt); bundle and static files are
+ * copies, keyed by the file they copy (read/static-files.ts, read/bundle-files.ts).
  */
-export function docKey(doc: FeedDoc, format: string, keys: PostKeys | undefined): string | undefined {
+export interface Inputs {
+  /** The template, with its own arguments (a page's number and the number of pages, a feed document's fields). */
+  readonly kind: string;
+  /** The posts it shows, in order. */
+  readonly posts: readonly Post[];
+  /** What it shows of each post: all of it (the default), or its fields but not its HTML (lists, summaries). */
+  readonly of?: 'posts' | 'meta' | ((post: Post) => 'posts' | 'meta');
+}
+
+/**
+ * The inputs of one format of a feed document: its own fields (history links, paths, dates) and its items (their
+ * fields only, for a document of summaries: editing a post's body leaves those unchanged).
+ */
+export function docInputs(doc: FeedDoc, format: string): Inputs {
   const { items, config: _config, ...rest } = doc; // (the config is in the salt)
   // (a post without a summary carries its HTML even there: see feeds/json.ts)
   const of = (post: Post): 'posts' | 'meta' => (doc.content === 'summary' && post.summary !== undefined ? 'meta' : 'posts');
-  return postsKey(`${format}\0${JSON.stringify(rest)}`, items, keys, of);
+  return { kind: `${format}\0${JSON.stringify(rest)}`, posts: items, of };
+}
+
+/**
+ * What the engine gives the code that makes outputs (build.ts, render): how a declared output is keyed, and the
+ * feed item weights it remembers between builds (feeds/budget.ts). Undefined without a cache: nothing is keyed.
+ */
+export interface Keying {
+  readonly keyOf: (inputs: Inputs) => string | undefined;
+  readonly remembered?: { readonly weights: Map<string, number>; readonly nameOf: (post: Post) => string | undefined };
+}
+
+export function keying(keys: PostKeys | undefined): Keying | undefined {
+  if (!keys) return undefined;
+  const { weights } = keys;
+  return {
+    keyOf: (inputs) => postsKey(inputs.kind, inputs.posts, keys, inputs.of),
+    ...(weights && {
+      remembered: {
+        weights, nameOf: (post: Post): string | undefined => {
+          const meta = keys.meta.get(post);
+          return meta === undefined ? undefined : `${keys.salt}\0${meta}`;
+        },
+      },
+    }),
+  };
 }
 
 /**
