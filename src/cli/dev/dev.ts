@@ -11,7 +11,7 @@ import { shownPostsDir } from '../../read/sources.js';
 import { countChanges, outputProblem, primeSpare, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
 import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
-import { collectGarbage } from './collect.js';
+import { collectGarbage, collectIfGrown } from './collect.js';
 import { startDevServer, type DevServer } from './server.js';
 import { watchPaths, type PathWatcher } from './watch.js';
 
@@ -72,6 +72,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   let skippedLine = '';
   const rebuild = async (): Promise<void> => {
     const started = performance.now();
+    collectIfGrown();
     const loaded = await loadConfig(io, values, server.url);
     const now = referenceTime(io);
     let diagnostics: Diagnostic[] = loaded.diagnostics;
