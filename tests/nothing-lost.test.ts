@@ -388,7 +388,7 @@ describe('--out never deletes what feedwright did not write', () => {
       const run = await runCli(root, args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toBe(`feedwright: dist/CNAME was not written by feedwright (dist/${MANIFEST_FILE} does not list it); feedwright replaces dist `
-        + 'as a whole and never deletes what it did not write: move that file out (or delete it), or choose another --out\n');
+        + 'as a whole and never deletes what it did not write: move that file out (or delete it; to publish a file of your own, put it in the static folder), or choose another --out\n');
     }
     expect(await snapshotTree(root)).toEqual(before);
     await rm(join(root, 'dist/CNAME'));

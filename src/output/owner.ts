@@ -94,7 +94,7 @@ export async function strayRefusal(target: string, shown: string, record?: Recor
   const stray = firstStray(target, own);
   if (stray === undefined) return undefined;
   return `${join(shown, stray)} was not written by feedwright (${join(shown, MANIFEST_FILE)} does not list it); feedwright replaces ${shown} `
-    + 'as a whole and never deletes what it did not write: move that file out (or delete it), or choose another --out';
+    + 'as a whole and never deletes what it did not write: move that file out (or delete it; to publish a file of your own, put it in the static folder), or choose another --out';
 }
 
 function recorded(record: Record_): OutputManifest | undefined {
