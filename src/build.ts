@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { bundleFiles } from './read/bundle-files.js';
+import { bundleFiles } from './site/bundle-files.js';
 import type { ConfigSource, ResolvedConfig } from './config/config.js';
 import { COPY_SCRIPT } from './pages/copy-script.js';
 import { diagnostic, foldRepeated, hasErrors, sortDiagnostics, type Diagnostic } from './common/diagnostics.js';

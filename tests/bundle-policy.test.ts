@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scriptInSvg, unsafeType } from '../src/read/bundle-policy.js';
+import { scriptInSvg, unsafeType } from '../src/site/bundle-policy.js';
 import { resolveConfig } from '../src/config/config.js';
 import { headerRules, headersFor } from '../src/pages/hosting.js';
 import { makeProject, png, post, run } from './helpers/project.js';

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listSources } from '../src/read/sources.js';
-import { fileSlug } from '../src/post/slug.js';
+import { fileSlug } from '../src/common/slug.js';
 import { makeProject, post, readFeeds, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
 
 /** Reading a posts folder as other generators lay it out: folders, sections, bundles, skips, front-matter formats. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
-import { slugify, shortSlug } from '../src/post/slug.js';
+import { slugify, shortSlug } from '../src/common/slug.js';
 import { tagSlug } from '../src/site/tags.js';
 import { makeProject, post, run } from './helpers/project.js';
 

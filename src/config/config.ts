@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import { parsePermalinkOption, type PermalinkConfig } from '../post/permalink.js';
-import { resolvePodcast, type PodcastConfig } from '../post/podcast/config.js';
+import { resolvePodcast, type PodcastConfig } from './podcast.js';
 import { didYouMean, isPlainObject, locateJsonKey } from '../common/util.js';
 
 /** A person credited for the feed or a post. */

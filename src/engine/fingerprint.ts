@@ -52,7 +52,7 @@ export function postsKey(
 /**
  * What a generated output file is made from, as the code that makes it declares it. The config, the tool and the
  * site's icon and logo are inputs of every output (they are in every key's salt); bundle and static files are
- * copies, keyed by the file they copy (read/static-files.ts, read/bundle-files.ts).
+ * copies, keyed by the file they copy (read/static-files.ts, site/bundle-files.ts).
  */
 export interface Inputs {
   /** The template, with its own arguments (a page's number and the number of pages, a feed document's fields). */

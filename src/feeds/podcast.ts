@@ -1,7 +1,7 @@
-import type { PodcastConfig } from '../post/podcast/config.js';
+import type { PodcastConfig } from '../config/podcast.js';
 import type { FeedDoc } from './doc.js';
 import type { Post } from '../post/post.js';
-import { mediaType } from '../post/media/info.js';
+import { mediaType } from '../read/media-info.js';
 import { attributes, el } from '../common/xml.js';
 
 /**

@@ -1,4 +1,4 @@
-import { MEDIA_KEYS } from '../post/media/front-matter.js';
+import { MEDIA_KEYS } from './media/front-matter.js';
 
 /**
  * Which front-matter keys feedwright reads, under which names other generators write them, and which keys it

@@ -1,5 +1,5 @@
 import { toIsoDay } from './dates.js';
-import { isSafeSlug } from './slug.js';
+import { isSafeSlug } from '../common/slug.js';
 
 /**
  * Where a post is published: `posts/<slug>/` by default, or the config's `permalink` pattern

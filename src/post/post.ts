@@ -1,7 +1,7 @@
 import { describe, parseAuthor, type Author, type ResolvedConfig } from '../config/config.js';
 import { parseDate } from './dates.js';
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
-import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from '../read/front-matter-keys.js';
+import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from './front-matter-keys.js';
 import { scalarPath, type ParsedSource } from '../read/frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
 import { siteLinks, type BodyLink } from './links.js';
@@ -11,7 +11,7 @@ import type { Attachment } from './media/attachment.js';
 import { readPostMedia, type ImageInfo } from './media/front-matter.js';
 import { PERMALINK_KEYS, postPath } from './permalink.js';
 import type { EpisodeInfo } from './podcast/episode.js';
-import { isSafeSlug, tagSlug } from './slug.js';
+import { isSafeSlug, tagSlug } from '../common/slug.js';
 import { isPlainObject } from '../common/util.js';
 import { feedContentBytes, xmlSafe } from '../common/xml.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Position } from '../common/diagnostics.js';
-import type { AssetInfo } from './media/info.js';
+import type { AssetInfo } from '../read/media-info.js';
 import type { Post } from './post.js';
 import type { SourceEntry } from '../read/sources.js';
 

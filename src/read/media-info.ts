@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import mime from 'mime';
-import type { BundleAsset } from '../../read/assets.js';
+import type { BundleAsset } from './assets.js';
 
 /**
  * What the build knows about a bundle file without reading it whole: its real byte length, its media type

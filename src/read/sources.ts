@@ -3,9 +3,9 @@ import { sep } from 'node:path';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 import { leadsOutside } from './symlinks.js';
-import { describeAssets, type AssetInfo } from '../post/media/info.js';
+import { describeAssets, type AssetInfo } from './media-info.js';
 import { readPostFile } from './read-post.js';
-import { fileSlug } from '../post/slug.js';
+import { fileSlug } from '../common/slug.js';
 import { compareStrings } from '../common/util.js';
 import { FORBIDDEN_IN_XML, HAS_FORBIDDEN_IN_XML, hasForbiddenInXml } from '../common/xml.js';
 

@@ -1,10 +1,10 @@
 import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { listBundleAssets, type BundleAsset } from './assets.js';
+import { listBundleAssets, type BundleAsset } from '../read/assets.js';
 import { scriptInSvg, unsafeType } from './bundle-policy.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
-import { mediaType } from '../post/media/info.js';
+import { mediaType } from '../read/media-info.js';
 import type { Post } from '../post/post.js';
-import type { SourceEntry } from './sources.js';
+import type { SourceEntry } from '../read/sources.js';
 import type { OutputFile } from '../output/write.js';
 
 /** Why a bundle file may not be published (see bundle-policy.ts), or undefined. */

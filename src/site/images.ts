@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
-import { mediaType, readImageSize } from '../post/media/info.js';
+import { mediaType, readImageSize } from '../read/media-info.js';
 import type { StaticFile } from '../read/static-files.js';
 
 /** What the build read from an image file: its media type and pixel size, where they could be told. */

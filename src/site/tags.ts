@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import type { Post } from '../post/post.js';
-import { tagSlug } from '../post/slug.js';
+import { tagSlug } from '../common/slug.js';
 
 // Tag slugs are made in slug.ts, beside the slugs of file names that follow the same rule.
 export { tagSlug };

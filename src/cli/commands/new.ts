@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { report, USAGE, type Io } from '../io.js';
 import { toIsoDay, zoneOffset } from '../../post/dates.js';
 import { hasErrors } from '../../common/diagnostics.js';
-import { shortSlug } from '../../post/slug.js';
+import { shortSlug } from '../../common/slug.js';
 import { loadConfig, type CliValues } from './context.js';
 
 /**

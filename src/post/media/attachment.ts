@@ -1,7 +1,7 @@
 import { describe } from '../../config/config.js';
 import { isPlainObject } from '../../common/util.js';
 import { assetUrl, httpUrl, isLocalPath, type LocalLookup, type MediaReport } from './bundle.js';
-import { mediaType, type AssetInfo } from './info.js';
+import { mediaType, type AssetInfo } from '../../read/media-info.js';
 
 /**
  * A file attached to a post: RSS `enclosure` (the first one only), Atom `link rel="enclosure"`, JSON Feed

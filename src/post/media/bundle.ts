@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ImageSizeLookup } from '../html.js';
-import type { AssetInfo } from './info.js';
+import type { AssetInfo } from '../../read/media-info.js';
 
 /**
  * How front matter names media: a path without a scheme (`cover.jpg`, `audio/ep1.mp3`) is a file in the post's

@@ -2,7 +2,7 @@ import { describe } from '../../config/config.js';
 import { EPISODE_KEYS, readEpisode, type EpisodeInfo } from '../podcast/episode.js';
 import { parseDuration, readAttachment, type Attachment } from './attachment.js';
 import { assetUrl, bundleLookup, httpUrl, imageSizes, isLocalPath, type ImageSizes, type LocalLookup, type MediaReport } from './bundle.js';
-import type { AssetInfo } from './info.js';
+import type { AssetInfo } from '../../read/media-info.js';
 import { isPlainObject } from '../../common/util.js';
 
 /**
