@@ -10,7 +10,7 @@ export { main, type Io } from './cli/cli.js';
 export { resolveConfig, type Author, type ResolvedConfig, type ConfigSource } from './config/config.js';
 export { formatDiagnostic, type Diagnostic, type Severity } from './common/diagnostics.js';
 export { loadConfigSource } from './config/load.js';
-export type { PermalinkConfig } from './post/permalink.js';
+export type { PermalinkConfig } from './config/permalink.js';
 export type { Post } from './post/post.js';
 export type { Site } from './site/site.js';
 export { writeOutput, type OutputFile, type OutputManifest, type WriteOptions } from './output/write.js';

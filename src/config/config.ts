@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
-import { parsePermalinkOption, type PermalinkConfig } from '../post/permalink.js';
+import { parsePermalinkOption, type PermalinkConfig } from './permalink.js';
 import { resolvePodcast, type PodcastConfig } from './podcast.js';
 import { didYouMean, isPlainObject, locateJsonKey } from '../common/util.js';
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { FeedDoc } from '../feeds/doc.js';
 import type { Post } from '../post/post.js';
 
 /**
@@ -61,17 +60,6 @@ export interface Inputs {
   readonly posts: readonly Post[];
   /** What it shows of each post: all of it (the default), or its fields but not its HTML (lists, summaries). */
   readonly of?: 'posts' | 'meta' | ((post: Post) => 'posts' | 'meta');
-}
-
-/**
- * The inputs of one format of a feed document: its own fields (history links, paths, dates) and its items (their
- * fields only, for a document of summaries: editing a post's body leaves those unchanged).
- */
-export function docInputs(doc: FeedDoc, format: string): Inputs {
-  const { items, config: _config, ...rest } = doc; // (the config is in the salt)
-  // (a post without a summary carries its HTML even there: see feeds/json.ts)
-  const of = (post: Post): 'posts' | 'meta' => (doc.content === 'summary' && post.summary !== undefined ? 'meta' : 'posts');
-  return { kind: `${format}\0${JSON.stringify(rest)}`, posts: items, of };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { OutputNames, ResolvedConfig } from '../config/config.js';
 import type { Post } from '../post/post.js';
+import type { Inputs } from '../engine/fingerprint.js';
 import type { SiteImages } from '../site/images.js';
 import { newestUpdate, type Site } from '../site/site.js';
 
@@ -78,4 +79,15 @@ export function mainFeed(site: Site): FeedDoc {
     items: site.items,
     ...(site.images && { images: site.images }),
   };
+}
+
+/**
+ * The inputs of one format of a feed document: its own fields (history links, paths, dates) and its items (their
+ * fields only, for a document of summaries: editing a post's body leaves those unchanged).
+ */
+export function docInputs(doc: FeedDoc, format: string): Inputs {
+  const { items, config: _config, ...rest } = doc; // (the config is in the salt)
+  // (a post without a summary carries its HTML even there: see feeds/json.ts)
+  const of = (post: Post): 'posts' | 'meta' => (doc.content === 'summary' && post.summary !== undefined ? 'meta' : 'posts');
+  return { kind: `${format}\0${JSON.stringify(rest)}`, posts: items, of };
 }

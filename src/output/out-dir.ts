@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ConfigSource, ResolvedConfig } from '../config/config.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 import { isWithin, locateJsonKey } from '../common/util.js';
 
@@ -23,7 +22,8 @@ export function checkOutDir(root: string, postsDir: string, outDir: string): str
  * copy the last one into itself) or the posts (they would be published as they are). An error at the config's
  * `static` line (it is the config that names the folder), or none.
  */
-export function staticFolderProblems(root: string, postsDir: string, outDir: string | undefined, config: ResolvedConfig, source?: ConfigSource): Diagnostic[] {
+export function staticFolderProblems(root: string, postsDir: string, outDir: string | undefined, config: { readonly static: string },
+  source?: { readonly file: string; readonly text: string; readonly keyPath: readonly string[] }): Diagnostic[] {
   const folder = real(resolve(root, config.static));
   const out = outDir === undefined ? undefined : real(resolve(root, outDir));
   const posts = real(resolve(root, postsDir));
