@@ -26,7 +26,7 @@ import { PostLinks } from './site/links.js';
 import { robotsTxt, sitemapFiles } from './pages/sitemap.js';
 import { listSources, shownPostsDir, type SkippedFile } from './read/sources.js';
 import { tagPage, tagsIndexPage } from './pages/tag-pages.js';
-import { unknownKeyWarnings, type UnknownKeysOf } from './read/unknown-keys.js';
+import { unknownKeyWarnings, type UnknownKeysOf } from './post/unknown-keys.js';
 import { collectTags, type Tag } from './site/tags.js';
 import { outputConflicts } from './output/paths.js';
 import { siteImages, type ConfigLocator } from './site/images.js';

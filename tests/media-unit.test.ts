@@ -7,7 +7,7 @@ import { mainFeed } from '../src/feeds/doc.js';
 import { rss } from '../src/feeds/rss.js';
 import { finishHtml } from '../src/post/html.js';
 import { describeAssets, mediaType } from '../src/read/media-info.js';
-import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/post/podcast/guid.js';
+import { podcastGuid, podcastGuidSeed, uuidV5 } from '../src/config/podcast-guid.js';
 import { parseDuration } from '../src/post/media/attachment.js';
 import { jpegHeader, mp3, png, wav } from './helpers/media-files.js';
 import { makeProject } from './helpers/project.js';

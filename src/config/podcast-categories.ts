@@ -1,4 +1,4 @@
-import { didYouMean } from '../../common/util.js';
+import { didYouMean } from '../common/util.js';
 
 /**
  * Apple Podcasts categories and subcategories, as `<itunes:category text="…">` must spell them

@@ -1,6 +1,6 @@
 import { didYouMean, isPlainObject } from '../common/util.js';
-import { readCategories, type PodcastCategory } from '../post/podcast/categories.js';
-import { podcastGuid, UUID } from '../post/podcast/guid.js';
+import { readCategories, type PodcastCategory } from './podcast-categories.js';
+import { podcastGuid, UUID } from './podcast-guid.js';
 
 /** Podcast mode, validated: every field Apple Podcasts and Podcast Index need is present. */
 export interface PodcastConfig {

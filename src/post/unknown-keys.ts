@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
-import { CANONICAL_KEYS, READ_KEYS } from '../post/front-matter-keys.js';
+import { CANONICAL_KEYS, READ_KEYS } from './front-matter-keys.js';
 import { didYouMean } from '../common/util.js';
 
 /** One post file's unknown front-matter keys, with where its keys are. */
