@@ -74,6 +74,17 @@ describe('source layout', () => {
     expect(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]))).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 
+  it('each stage imports only the stages before it', () => {
+    // The order data flows in, except output/: the OutputFile type and the atomic write are named by every stage
+    // that plans files, so it sits right after common/. build.ts runs the stages; index.ts (the library's entry
+    // point) and cli/ sit on top of everything.
+    const ORDER = ['common', 'output', 'read', 'config', 'post', 'engine', 'site', 'feeds', 'pages', 'build.ts', 'cli', 'index.ts'];
+    const rank = (file: string): number => ORDER.indexOf(file.includes('/') ? (file.split('/')[0] ?? '') : file);
+    expect(modules().filter((file) => !file.endsWith('tsconfig.json') && rank(file) < 0)).toEqual([]);
+    const upward = [...graph()].flatMap(([file, deps]) => deps.filter((dep) => rank(dep) > rank(file)).map((dep) => `${file} -> ${dep}`));
+    expect(upward).toEqual([]);
+  });
+
   it('commands take what they share from a module below the command line, not from cli.ts', () => {
     const edges = graph();
     const importers = [...edges].filter(([, deps]) => deps.includes('cli/cli.ts')).map(([file]) => file);
