@@ -17,12 +17,10 @@ import { didYouMean, locateJsonKey } from '../common/util.js';
 import { VERSION } from '../common/version.js';
 import { outputProblem, recoverOutput, RefusedOutput, writeOutput } from '../output/write.js';
 import { spareDir } from '../output/spare.js';
+import { CACHE_DIR, referenceTime, report, USAGE, type Io } from './io.js';
 
 export { checkOutDir } from '../output/out-dir.js';
 export { CACHE_DIR, nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
-import { CACHE_DIR, referenceTime, report, USAGE, type Io } from './io.js';
-
-
 
 const OPTIONS = {
   posts: { type: 'string' },
@@ -37,7 +35,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
-
 
 /** Run the CLI; returns the exit code. The only side effects go through `io` and the output folder. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -35,6 +35,11 @@ export interface WriteOptions {
   readonly lockWaitMs?: number;
 }
 
+/** How a write waits for the lock: telling `note` who holds it, for `waitMs` (default 60 s). */
+function lockOptions(note: (message: string) => void, waitMs: number | undefined): LockOptions {
+  return { onWait: note, ...(waitMs !== undefined && { waitMs }) };
+}
+
 /** The output folder may not be replaced (see owner.ts): nothing was written, and the message says why. */
 export class RefusedOutput extends Error {}
 
@@ -63,17 +68,17 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   if (named >= 0) throw new Error(`refusing to write ${files[named]?.path}: that name is feedwright's own list of what it wrote into ${shown}`);
   const { previous, spare } = options;
   const note = options.onNote ?? ((): void => undefined);
-  const lock: LockOptions = { onWait: note, ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }) };
+  const lock = lockOptions(note, options.lockWaitMs);
   // What is wrong with the folder itself, before any work; what it holds is checked under the lock.
   const wrong = await folderRefusal(target, shown, previous);
   if (wrong !== undefined) throw new RefusedOutput(wrong);
   // Nothing changed since the previous write, and the folder is still as it left it: there is nothing to do.
   if (previous && countChanges(previous, files) === 0) {
-    const same = await withLock(`${target}.lock`, async () => {
+    const asLeft = await withLock(`${target}.lock`, async () => {
       await recoverUnlocked(target, note);
       return untouched(target, previous);
     }, lock);
-    if (same) return { manifest: previous, ...(spare?.manifest && { spare: spare.manifest }) };
+    if (asLeft) return { manifest: previous, ...(spare?.manifest && { spare: spare.manifest }) };
   }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.tmp-${tag}`;
@@ -124,9 +129,9 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
       return { swapped: true, manifest: now(), intact: whole };
     }, lock);
     if (!swapped) return { manifest };
-    const kept_ = spare && intact && previous ? await keep(old, spare.dir, previous) : undefined;
-    if (!kept_) await discard(old, shown, note);
-    return { manifest, ...(kept_ && { spare: kept_ }) };
+    const spared = spare && intact && previous ? await keep(old, spare.dir, previous) : undefined;
+    if (!spared) await discard(old, shown, note);
+    return { manifest, ...(spared && { spare: spared }) };
   } finally {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined); // (gone once swapped in)
   }
@@ -149,7 +154,7 @@ export async function primeSpare(outDir: string, spare: string, current: OutputM
       if (!untouched(target, current)) return false;
       await linkFrom(target, temp, paths);
       return true;
-    }, { ...(options.onNote && { onWait: options.onNote }), ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }) });
+    }, lockOptions(options.onNote ?? ((): void => undefined), options.lockWaitMs));
     if (!linked) return undefined;
     writeFileSync(join(temp, MANIFEST_FILE), manifestText(Object.keys(current.files)), { flag: 'wx' });
     await rm(spare, { recursive: true, force: true });
@@ -203,7 +208,6 @@ async function keep(old: string, dir: string, previous: OutputManifest): Promise
   const top = lstatSync(dir, { throwIfNoEntry: false });
   return top ? { files: previous.files, dirs: { ...previous.dirs, '': top.mtimeMs } } : undefined;
 }
-
 
 const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 /** Folder and link calls in flight at once: they wait on the disk, not the CPU, so several at a time finish sooner. */
@@ -321,9 +325,7 @@ export async function recoverOutput(outDir: string, options: Pick<WriteOptions, 
   const parent = await lstat(dirname(target)).catch(() => undefined);
   if (!parent?.isDirectory()) return;
   const note = options.onNote ?? ((): void => undefined);
-  await withLock(`${target}.lock`, () => recoverUnlocked(target, note), {
-    onWait: note, ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }),
-  });
+  await withLock(`${target}.lock`, () => recoverUnlocked(target, note), lockOptions(note, options.lockWaitMs));
 }
 
 async function recoverUnlocked(target: string, note: (message: string) => void): Promise<void> {
