@@ -24,7 +24,8 @@ import type { PoolOptions } from './engine/render-pool.js';
 import { buildSite, type Site } from './site/site.js';
 import { PostLinks } from './site/links.js';
 import { robotsTxt, sitemapFiles } from './pages/sitemap.js';
-import { listSources, shownPostsDir, type SkippedFile } from './read/sources.js';
+import { shownPostsDir, type SkippedFile } from './read/sources.js';
+import { DISK_VIEW, type SourceView } from './read/source-view.js';
 import { tagPage, tagsIndexPage } from './pages/tag-pages.js';
 import { unknownKeyWarnings, type UnknownKeysOf } from './post/unknown-keys.js';
 import { collectTags, type Tag } from './site/tags.js';
@@ -55,6 +56,8 @@ export interface BuildOptions {
   readonly configSource?: ConfigSource;
   /** The output folder (relative to root, or absolute), when there is one: the static folder must not overlap it. */
   readonly outDir?: string;
+  /** How the posts folder is looked at (default: listed and every post stat'ed, DISK_VIEW; `dev` passes its watcher's view). */
+  readonly sources?: SourceView;
 }
 
 export interface BuildResult {
@@ -72,10 +75,10 @@ export interface BuildResult {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
   const shownDir = shownPostsDir(options.postsDir);
-  const listing = await atStageAsync('reading', shownDir, () => listSources(resolve(options.root, options.postsDir), shownDir));
+  const listing = await atStageAsync('reading', shownDir, () => (options.sources ?? DISK_VIEW).listing(resolve(options.root, options.postsDir), shownDir));
   const loaded = await atStageAsync('reading', shownDir, () => loadPosts(listing.entries, config, {
     ...(options.cache && { cache: options.cache }), ...(options.pool && { pool: options.pool }),
-    ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(options.onProgress && { onProgress: options.onProgress }), ...(options.sources && { view: options.sources }),
   }));
   const diagnostics: Diagnostic[] = [...listing.diagnostics, ...unicodeTwins(listing.entries)];
   const read: Post[] = [];

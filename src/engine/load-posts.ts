@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import type { PostKeys } from './fingerprint.js';
@@ -8,8 +7,9 @@ import { BATCH, RenderPool, threadsFor, warmThread, WORKER_THRESHOLD, type PoolO
 import { readPostFile } from '../read/read-post.js';
 import { bundleAssets, type SourceEntry } from '../read/sources.js';
 
-/** How a file looked on disk: size, modification time (ms) and inode. */
-export type FileStamp = readonly [size: number, mtimeMs: number, ino: number];
+import { DISK_VIEW, type FileStamp, type SourceView } from '../read/source-view.js';
+
+export type { FileStamp } from '../read/source-view.js';
 
 /** What loading posts needs from a cache; `cache.ts` keeps one on disk. */
 export interface PostCache {
@@ -40,6 +40,8 @@ export interface LoadOptions {
   readonly pool?: PoolOptions;
   /** Called as files are done (in any order): how many, of how many. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Where files' stamps come from (default: a stat each, DISK_VIEW). */
+  readonly view?: SourceView;
 }
 
 export interface LoadedPosts {
@@ -76,6 +78,7 @@ function salted(fileHash: string, raw: RawSource): string {
  */
 export async function loadPosts(entries: readonly SourceEntry[], config: ResolvedConfig, options: LoadOptions = {}): Promise<LoadedPosts> {
   const { cache } = options;
+  const view = options.view ?? DISK_VIEW;
   const configJson = JSON.stringify(config);
   // A rebuild's misses are usually few, but their libraries take a good part of its time to load (see above):
   // the worker starts before the cache's index is read, and loads them while this thread reads it.
@@ -114,7 +117,7 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
         keys[index] = key;
         progress(1);
       };
-      const stamp = cache ? stampOf(entry.abs) : undefined;
+      const stamp = cache ? view.stamp(entry) : undefined;
       const stamped = cache && stamp ? { stamp, hash: cache.hashOf(entry.abs, stamp) } : undefined;
       if (cache && stamped?.hash !== undefined) {
         const key = cache.keyOf(salted(stamped.hash, raw), configJson);
@@ -190,17 +193,4 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     results, rendered: misses.length,
     ...(cache && { keys: { posts: postKeys, meta: metaKeys, salt: cache.keyOf('', configJson), ...(cache.weights && { weights: cache.weights }) } }),
   };
-}
-
-/**
- * The file's stamp, or undefined when it cannot be had (reading it then reports why). Synchronous: thousands of
- * stats through the thread pool (even while this thread parses the cache's index) measured slower on two cores.
- */
-function stampOf(abs: string): FileStamp | undefined {
-  try {
-    const s = statSync(abs);
-    return [s.size, s.mtimeMs, s.ino];
-  } catch {
-    return undefined;
-  }
 }

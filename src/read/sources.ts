@@ -43,6 +43,11 @@ export interface SourceEntry {
   readonly nameDate?: string;
   /** For a bundle (`<folder>/index.md`): the folder on disk and as shown to users, and its index file's name. */
   readonly bundle?: { readonly abs: string; readonly path: string; readonly index: string };
+  /**
+   * Reached through a symbolic link (the file, or a folder above it inside the posts folder): a change to it is
+   * made at the link's target, where a watcher of the posts folder does not see it (read/source-view.ts).
+   */
+  readonly linked?: true;
 }
 
 /** Why a file under the posts folder is not a post (see `listSources`). */
@@ -128,6 +133,8 @@ interface Folder {
   /** The posts folder: its real path (links are followed only inside it, links.ts) and how it is shown. */
   readonly top: { readonly real: string; readonly shown: string };
   readonly ancestors: ReadonlySet<string>;
+  /** Reached through a symbolic link to a folder (see `SourceEntry.linked`). */
+  readonly linked?: true;
 }
 
 /** The posts and skipped files of one folder and everything below it; undefined when it cannot be listed. */
@@ -147,6 +154,8 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
   // Hidden files found in sub-folders: skipped whether the folder turns out to be a bundle or a section.
   const hiddenBelow: SkippedFile[] = [];
   const indexes: string[] = [];
+  /** Index files that are symbolic links (see `SourceEntry.linked`). */
+  const linkedIndexes = new Set<string>();
   // Links that lead out of the posts folder: an error when they would be posts, unless this folder is a bundle.
   const outside: { path: string; postLike: boolean; dir: boolean }[] = [];
   let sectionMark = isRoot;
@@ -185,7 +194,8 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
         skipped.push({ path: shown, reason: 'link-loop' });
         continue;
       }
-      const sub = walkFolder({ abs: full, shown, real, top: folder.top, ancestors: new Set([...folder.ancestors, real]) }, false, diagnostics);
+      const sub = walkFolder({ abs: full, shown, real, top: folder.top, ancestors: new Set([...folder.ancestors, real]),
+        ...((folder.linked || entry.isSymbolicLink()) && { linked: true as const }) }, false, diagnostics);
       if (!sub) continue;
       posts.push(...sub.posts);
       for (const s of sub.skipped) (s.reason === 'hidden' ? hiddenBelow : skipped).push(s);
@@ -195,6 +205,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
     if (MARKDOWN.test(name) && (kind.file || kind.missing)) {
       const base = name.replace(MARKDOWN, '');
       const baseLower = base.toLowerCase();
+      if ((baseLower === '_index' || baseLower === 'index') && entry.isSymbolicLink()) linkedIndexes.add(name);
       if (baseLower === '_index') {
         sectionMark = true;
         indexes.push(name);
@@ -203,7 +214,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
       } else if (baseLower === 'readme') {
         skipped.push({ path: shown, reason: 'readme' });
       } else {
-        posts.push({ abs: full.toString(), path: shown, ...nameParts(base) });
+        posts.push({ abs: full.toString(), path: shown, ...nameParts(base), ...((folder.linked || entry.isSymbolicLink()) && { linked: true as const }) });
       }
     } else {
       skipped.push({ path: shown, reason: lower.endsWith('.mdx') ? 'mdx' : 'not-markdown' });
@@ -217,7 +228,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
     return {
       posts: [{
         abs: joinBytes(folder.abs, Buffer.from(index)).toString(), path: `${folder.shown}/${index}`, ...nameParts(folderName),
-        bundle: { abs: folder.abs.toString(), path: folder.shown, index },
+        bundle: { abs: folder.abs.toString(), path: folder.shown, index }, ...((folder.linked || linkedIndexes.has(index)) && { linked: true as const }),
       }],
       skipped: hiddenBelow,
     };

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { watchPaths, type PathWatcher } from '../../src/cli/dev/watch.js';
+import { watchPaths, type PathChange, type PathWatcher } from '../../src/cli/dev/watch.js';
 import { removeTempDirs, tempDir } from '../helpers/blog.js';
 
 /** Counts onChange calls, and waits (without a clock: the test's own timeout is the only one) for the next. */
@@ -48,7 +48,7 @@ async function barrier(dir: string): Promise<void> {
 
 describe('watchPaths', () => {
   const open: PathWatcher[] = [];
-  const start = (paths: string[], onChange: () => void): PathWatcher => {
+  const start = (paths: string[], onChange: (change?: PathChange) => void): PathWatcher => {
     const w = watchPaths(paths, onChange);
     open.push(w);
     return w;
@@ -70,6 +70,27 @@ describe('watchPaths', () => {
       renameSync(join(dir, 'posts/.a.md.tmp'), join(dir, 'posts/a.md'));
     });
     await changes.after(() => appendFileSync(join(dir, 'posts/a.md'), 'four\n'));
+  });
+
+  it('names the path that changed, and whether an entry was made, deleted or renamed (dev stats only that)', async () => {
+    const dir = await tempDir();
+    mkdirSync(join(dir, 'posts/sub'), { recursive: true });
+    writeFileSync(join(dir, 'posts/sub/a.md'), 'one\n');
+    const seen: (PathChange | undefined)[] = [];
+    start([join(dir, 'posts')], (change) => seen.push(change));
+    appendFileSync(join(dir, 'posts/sub/a.md'), 'two\n');
+    await barrier(join(dir, 'posts/sub'));
+    writeFileSync(join(dir, 'posts/b.md'), 'new\n');
+    await barrier(join(dir, 'posts'));
+    renameSync(join(dir, 'posts/b.md'), join(dir, 'posts/c.md'));
+    await barrier(join(dir, 'posts'));
+    const distinct = [...new Set(seen.map((c) => (c ? `${c.kind} ${c.path}` : 'anything')))].filter((line) => !line.includes('.barrier-'));
+    expect(distinct).toEqual([
+      `change ${join(dir, 'posts/sub/a.md')}`,
+      // a file made: the entry, then its contents (Linux's inotify; renamed away, the old name is a rename again)
+      `rename ${join(dir, 'posts/b.md')}`, `change ${join(dir, 'posts/b.md')}`,
+      `rename ${join(dir, 'posts/c.md')}`,
+    ]);
   });
 
   it('watches a folder made later inside a watched one, with the folders made inside it, and one made again', async () => {

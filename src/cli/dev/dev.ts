@@ -13,10 +13,11 @@ import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
 import { collectGarbage, collectIfGrown } from './collect.js';
 import { startDevServer, type DevServer } from './server.js';
-import { watchPaths, type PathWatcher } from './watch.js';
+import { watchPaths, type PathChange, type PathWatcher } from './watch.js';
+import { WatchedSources } from '../../read/source-view.js';
 
 /** Edits arrive in bursts (editors write a temp file, then rename): wait this long for the burst to end. */
-const SETTLE_MS = 60;
+const SETTLE_MS = 25;
 /** How long dev waits after a rebuild, with no save coming, before it collects garbage. */
 const IDLE_MS = 750;
 
@@ -56,6 +57,8 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   // The engine's records, in memory: every post's stage result (the build cache `build` keeps on disk), what the
   // last write put in the output folder, and the spare output the next write brings up to date (output/spare.ts).
   const cache = new MemoryCache();
+  // The posts folder as the watcher reports it: a save stats the file saved, not every post (read/source-view.ts).
+  const sources = new WatchedSources();
   let previous: OutputManifest | undefined;
   let spare: Spare = { dir: spareDir(resolve(root, CACHE_DIR), outPath), manifest: undefined };
   let priming: Promise<void> = Promise.resolve();
@@ -81,7 +84,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     if (loaded.config && !hasErrors(diagnostics) && typeof now === 'number') {
       const result = await build({
         config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false,
-        outDir, cache, ...(loaded.source && { configSource: loaded.source }),
+        outDir, cache, sources, ...(loaded.source && { configSource: loaded.source }),
       });
       cache.settle();
       diagnostics = [...diagnostics, ...result.diagnostics];
@@ -129,7 +132,8 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     clearTimeout(idle);
     idle = setTimeout(collectGarbage, IDLE_MS).unref();
   };
-  const schedule = (): void => {
+  const schedule = (change?: PathChange): void => {
+    sources.changed(change?.path, change?.kind ?? 'rename');
     clearTimeout(timer);
     clearTimeout(idle);
     timer = setTimeout(() => {

@@ -9,6 +9,16 @@ export interface PathWatcher {
   close(): Promise<void>;
 }
 
+/**
+ * What an event says changed: the path it names (a file or folder directly in a watched folder), and whether its
+ * contents changed (`change`) or an entry was made, deleted or renamed there (`rename`). Events may be merged or
+ * repeated by the system: a path is a hint of what to look at, and no event at all means nothing changed.
+ */
+export interface PathChange {
+  readonly path: string;
+  readonly kind: 'change' | 'rename';
+}
+
 /** One watched folder and why it is watched (one node:fs watcher each, whatever the reasons). */
 interface Folder {
   readonly watcher: FSWatcher;
@@ -23,8 +33,9 @@ interface Folder {
 }
 
 /**
- * Calls `onChange` when anything changes under `paths` (dev only needs to know *that* something changed: it
- * rebuilds and works out what). Built on node:fs `watch`, one non-recursive watcher per folder, never per file,
+ * Calls `onChange` when anything changes under `paths`, with the path the system named (dev then looks only at
+ * that, read/source-view.ts), or with none when it named none or a watched folder was lost (anything may have
+ * changed). Built on node:fs `watch`, one non-recursive watcher per folder, never per file,
  * so a save in a folder of 10,000 posts costs an event, not a fresh listing of the folder.
  * - A folder is watched with every folder below it (symbolic links are not followed); a folder made or moved
  *   in later is watched from then on, and the watchers of a folder gone are closed.
@@ -35,7 +46,7 @@ interface Folder {
  * Everything is set up before this returns (an edit made after it is seen). A folder that cannot be watched is
  * passed to `onError`, if given, and left out; nothing here throws once set up.
  */
-export function watchPaths(paths: string[], onChange: () => void, onError?: (path: string, error: Error) => void): PathWatcher {
+export function watchPaths(paths: string[], onChange: (change?: PathChange) => void, onError?: (path: string, error: Error) => void): PathWatcher {
   const folders = new Map<string, Folder>();
   /** Every path asked for. */
   const targets = new Set<string>();
@@ -43,8 +54,9 @@ export function watchPaths(paths: string[], onChange: () => void, onError?: (pat
   const roots = new Set<string>();
   let closed = false;
 
-  const changed = (): void => {
-    if (!closed) onChange();
+  /** Something changed: at `path` (an entry made, deleted or renamed, or its contents), or anywhere when undefined. */
+  const changed = (change?: PathChange): void => {
+    if (!closed) onChange(change);
   };
 
   /** The folder's record, watching it first if it is not yet; undefined when it cannot be watched. */
@@ -158,7 +170,7 @@ export function watchPaths(paths: string[], onChange: () => void, onError?: (pat
         if (place(target)) change = true;
       }
     }
-    if (change) changed();
+    if (change) changed(name === undefined ? undefined : { path: resolve(dir, name), kind: type === 'change' ? 'change' : 'rename' });
   };
 
   /**
