@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { constants, lstatSync, readdirSync, rmdirSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, rmdirSync, unlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import { copyFile, link, lstat, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isRunning, withLock, type LockOptions } from './lock.js';
 import { folderRefusal, MANIFEST_FILE, manifestText, outputRefusal, strayRefusal, untouched, type OutputManifest } from './owner.js';
 import { safeRelative, type OutputFile } from './file.js';
-import { claimSpare, manifestOf, prune, touch, type Spare } from './spare.js';
+import { claimSpare, folderIdentity, manifestOf, prune, touch, type Spare } from './spare.js';
 import { writeNewFiles } from './write-files.js';
 
 export { MANIFEST_FILE, type OutputManifest } from './owner.js';
@@ -47,6 +47,8 @@ export class RefusedOutput extends Error {}
 export interface Written {
   readonly manifest: OutputManifest;
   readonly spare?: OutputManifest;
+  /** The spare folder's identity just after it was put in place (see Spare.identity). */
+  readonly spareIdentity?: string;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
       await recoverUnlocked(target, note);
       return untouched(target, previous);
     }, lock);
-    if (asLeft) return { manifest: previous, ...(spare?.manifest && { spare: spare.manifest }) };
+    if (asLeft) return { manifest: previous, ...(spare?.manifest && { spare: spare.manifest }), ...(spare?.identity !== undefined && { spareIdentity: spare.identity }) };
   }
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = `${target}.tmp-${tag}`;
@@ -131,7 +133,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
     if (!swapped) return { manifest };
     const spared = spare && intact && previous ? await keep(old, spare.dir, previous) : undefined;
     if (!spared) await discard(old, shown, note);
-    return { manifest, ...(spared && { spare: spared }) };
+    return { manifest, ...(spared && { spare: spared.manifest, ...(spared.identity !== undefined && { spareIdentity: spared.identity }) }) };
   } finally {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined); // (gone once swapped in)
   }
@@ -140,10 +142,10 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
 /**
  * Make a spare of the output now in `outDir` (described by `current`, the manifest its write returned): a folder of
  * hard links to its files at `spare`. `dev` does this while it waits for the first save, so that the first save
- * already finds a spare to bring up to date (otherwise that write stages a whole folder). Returns the spare's
- * manifest, or undefined when the output is no longer as `current` says or the links cannot be made.
+ * already finds a spare to bring up to date (otherwise that write stages a whole folder). Returns the spare (its
+ * record and identity), or undefined when the output is no longer as `current` says or the links cannot be made.
  */
-export async function primeSpare(outDir: string, spare: string, current: OutputManifest, options: Pick<WriteOptions, 'onNote' | 'lockWaitMs'> = {}): Promise<OutputManifest | undefined> {
+export async function primeSpare(outDir: string, spare: string, current: OutputManifest, options: Pick<WriteOptions, 'onNote' | 'lockWaitMs'> = {}): Promise<Spare | undefined> {
   const target = resolve(outDir);
   const temp = `${spare}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const paths = Object.keys(current.files).map(safeRelative);
@@ -158,9 +160,16 @@ export async function primeSpare(outDir: string, spare: string, current: OutputM
     if (!linked) return undefined;
     writeFileSync(join(temp, MANIFEST_FILE), manifestText(Object.keys(current.files)), { flag: 'wx' });
     await rm(spare, { recursive: true, force: true });
-    await rename(temp, spare);
-    const files = Object.entries(current.files).map(([path, key]) => ({ path, contents: '', ...(key !== null && { key }) }));
-    return manifestOf(spare, files, paths);
+    const held = openSync(temp, 'r');
+    try {
+      await rename(temp, spare);
+      const identity = heldIdentity(held, spare);
+      if (identity === undefined) return undefined;
+      const files = Object.entries(current.files).map(([path, key]) => ({ path, contents: '', ...(key !== null && { key }) }));
+      return { dir: spare, manifest: manifestOf(spare, files, paths), identity };
+    } finally {
+      closeSync(held);
+    }
   } catch {
     return undefined;
   } finally {
@@ -192,8 +201,12 @@ async function stage(staging: string, spare: Spare | undefined, files: readonly 
  * the output it was, checked whole under the lock), or undefined when it could not be moved there (another
  * write's spare is there, or `dir` is on another file system): the caller then deletes it.
  */
-async function keep(old: string, dir: string, previous: OutputManifest): Promise<OutputManifest | undefined> {
+async function keep(old: string, dir: string, previous: OutputManifest): Promise<{ manifest: OutputManifest; identity?: string } | undefined> {
+  // Held open across the rename, so that what is recorded is the folder this write moved there, whatever another
+  // build may have done at that path in between.
+  let held: number | undefined;
   try {
+    held = openSync(old, 'r');
     await mkdir(dirname(dir), { recursive: true });
     // A spare nobody has a record of any more (its cache was lost or damaged) is in the way: it goes.
     await rename(old, dir).catch(async (error: NodeJS.ErrnoException) => {
@@ -201,12 +214,22 @@ async function keep(old: string, dir: string, previous: OutputManifest): Promise
       await rm(dir, { recursive: true, force: true });
       await rename(old, dir);
     });
+    // (a folder moved to another parent keeps its mtime on the file systems we know; looked up again to be sure)
+    const identity = heldIdentity(held, dir);
+    if (identity === undefined) return undefined;
+    return { manifest: { files: previous.files, dirs: { ...previous.dirs, '': fstatSync(held).mtimeMs } }, identity };
   } catch {
     return undefined;
+  } finally {
+    if (held !== undefined) closeSync(held);
   }
-  // (a folder moved to another parent keeps its mtime on the file systems we know; looked up again to be sure)
-  const top = lstatSync(dir, { throwIfNoEntry: false });
-  return top ? { files: previous.files, dirs: { ...previous.dirs, '': top.mtimeMs } } : undefined;
+}
+
+/** The identity of the folder at `dir` (see Spare.identity) when it is the one open as `fd`; undefined otherwise. */
+function heldIdentity(fd: number, dir: string): string | undefined {
+  const held = fstatSync(fd, { bigint: true });
+  const identity = folderIdentity(dir);
+  return identity === `${held.dev}:${held.ino}:${held.ctimeNs}` ? identity : undefined;
 }
 
 const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);

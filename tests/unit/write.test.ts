@@ -1,11 +1,56 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE, safeRelative, writeOutput } from '../../src/output/write.js';
+import { MANIFEST_FILE, safeRelative, writeOutput, type OutputFile, type Spare } from '../../src/output/write.js';
 import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 describe('writeOutput', () => {
   afterAll(removeTempDirs);
+
+  it('a spare held in memory (dev) is taken by its identity, and not once it was replaced or moved away and back', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 'dist');
+    const version = (n: number): OutputFile[] => [
+      { path: 'posts/a/index.html', contents: `a${n}`, key: `a${n}` },
+      { path: 'posts/b/index.html', contents: 'b', key: 'b' },
+    ];
+    const ino = (path: string): number => statSync(path).ino;
+    let spare: Spare = { dir: join(dir, 'spare'), manifest: undefined };
+    let written = await writeOutput(out, version(1), 'dist', { spare });
+    let previous = written.manifest;
+    written = await writeOutput(out, version(2), 'dist', { previous, spare });
+    previous = written.manifest;
+    expect(written.spareIdentity).toMatch(/^\d+:\d+:\d+$/);
+    spare = { dir: spare.dir, manifest: written.spare, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) };
+    // Taken: the spare (version 1) is brought up to date and swapped in, so the output is that very folder.
+    const folder = ino(spare.dir);
+    written = await writeOutput(out, version(3), 'dist', { previous, spare });
+    previous = written.manifest;
+    expect(ino(out)).toBe(folder);
+    expect(await readFile(join(out, 'posts/a/index.html'), 'utf8')).toBe('a3');
+
+    // Replaced by a copy with another page of B (what another build could leave there), or moved away and back:
+    // not the folder recorded, so not taken, and the output is still right.
+    for (const meddle of ['copy', 'move'] as const) {
+      const held: Spare = { dir: spare.dir, manifest: written.spare, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) };
+      if (meddle === 'copy') {
+        await cp(held.dir, `${held.dir}.copy`, { recursive: true });
+        await writeFile(join(`${held.dir}.copy`, 'posts/b/index.html'), 'tampered');
+        await rm(held.dir, { recursive: true });
+      } else {
+        await rename(held.dir, `${held.dir}.copy`);
+      }
+      await rename(`${held.dir}.copy`, held.dir);
+      const meddled = ino(held.dir);
+      const n = meddle === 'copy' ? 4 : 5;
+      written = await writeOutput(out, version(n), 'dist', { previous, spare: held });
+      previous = written.manifest;
+      expect(ino(out)).not.toBe(meddled);
+      expect(await readFile(join(out, 'posts/b/index.html'), 'utf8')).toBe('b');
+      expect(await readFile(join(out, 'posts/a/index.html'), 'utf8')).toBe(`a${n}`);
+    }
+  });
 
   it('creates the folder with nested files', async () => {
     const dir = await tempDir();

@@ -113,10 +113,10 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     // half an output. (The first one replaces whatever was in the folder, say a production build, as a whole.)
     const written = await writeOutput(outPath, files, outDir, { ...(previous && { previous }), spare, onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
     previous = written.manifest;
-    spare = { dir: spare.dir, manifest: written.spare };
+    spare = { dir: spare.dir, manifest: written.spare, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) };
     // No spare yet (the first build): one is made while dev waits for the first save.
     if (!spare.manifest) priming = primeSpare(outPath, spare.dir, written.manifest).then((made) => {
-      if (made && previous === written.manifest) spare = { dir: spare.dir, manifest: made };
+      if (made && previous === written.manifest) spare = made;
     });
     const ms = Math.round(performance.now() - started);
     server.ready(headerRules(loaded.config));
