@@ -46,7 +46,8 @@ async function listed(target: string): Promise<Set<string> | undefined> {
 export function untouched(target: string, previous: OutputManifest | undefined): boolean {
   if (!previous?.dirs || previous.dirs[''] === undefined) return false;
   for (const [dir, mtime] of Object.entries(previous.dirs)) {
-    const info = lstatSync(join(target, dir), { throwIfNoEntry: false });
+    // (string concatenation, not join: recorded folders are clean `/`-separated paths, and join costs more than the call)
+    const info = lstatSync(dir === '' ? target : `${target}/${dir}`, { throwIfNoEntry: false });
     if (!info?.isDirectory() || info.mtimeMs !== mtime) return false;
   }
   return true;

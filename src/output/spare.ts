@@ -118,9 +118,13 @@ export function touch(touched: Set<string>, dir: string): void {
   }
 }
 
-function parentOf(dir: string): string {
-  const up = dirname(dir);
-  return up === '.' ? '' : up;
+/**
+ * The folder holding a relative path (`''` for the top); string work only, as it runs for every output file. (A
+ * backslash is a separator only on Windows, where safeRelative gives one: it refuses them in paths elsewhere.)
+ */
+function parentOf(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /** Every folder (`/`-separated, `''` for the top) that holds one of `paths`. */

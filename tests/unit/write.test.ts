@@ -93,6 +93,11 @@ describe('writeOutput', () => {
 
   it('safeRelative rejects absolute paths and parent references', () => {
     expect(safeRelative('posts/a/index.html')).toBe(join('posts', 'a', 'index.html'));
-    for (const bad of ['/etc/passwd', '..', '../x', 'a/../../x']) expect(() => safeRelative(bad), bad).toThrow();
+    for (const bad of ['/etc/passwd', '..', '../x', 'a/../../x', 'x/../../y', 'a\\b', 'a\0b', '...', '..a/b']) expect(() => safeRelative(bad), bad).toThrow();
+    // Paths that need normalizing are normalized; clean ones (the fast path) come back as they are.
+    for (const [given, normal] of [['a//b', 'a/b'], ['./a', 'a'], ['a/./b', 'a/b'], ['a/../b', 'b'], ['a/', 'a/'], ['a/b/..', 'a'], ['a/b/.', 'a/b'],
+      ['.well-known/x', '.well-known/x'], ['a/..b', 'a/..b'], ['posts/é/index.html', 'posts/é/index.html'], ['a /b', 'a /b']] as const) {
+      expect(safeRelative(given), given).toBe(join(...normal.split('/')) + (normal.endsWith('/') ? '/' : ''));
+    }
   });
 });
