@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Post } from '../post/post.js';
 
 /**
@@ -39,13 +39,15 @@ export function postsKey(
   kind: string, posts: readonly Post[], keys: PostKeys | undefined, of: 'posts' | 'meta' | ((post: Post) => 'posts' | 'meta') = 'posts',
 ): string | undefined {
   if (!keys) return undefined;
-  const hash = createHash('sha256').update(`${keys.salt}\0${kind}`);
+  // The same bytes as one hash update per post would take, hashed in one call: a rebuild of a big site keys
+  // about 12,000 outputs over some 100,000 post keys, and a call into the hash per key cost more than the hashing.
+  let text = `${keys.salt}\0${kind}`;
   for (const post of posts) {
     const key = keys[typeof of === 'function' ? of(post) : of].get(post);
     if (key === undefined) return undefined;
-    hash.update(`\0${key}`);
+    text += `\0${key}`;
   }
-  return hash.digest('hex').slice(0, 32);
+  return hash('sha256', text).slice(0, 32);
 }
 
 /**
