@@ -75,11 +75,12 @@ function bySize(older: readonly Post[], size: number): Post[][] {
 /** `older` (oldest first) in groups of at most `size` posts and, but for a single heavy post, the scale's budget. */
 function fill(older: readonly Post[], size: number, scale: ArchiveScale, sample: FeedDoc): Post[][] {
   const room = scale.budget - scale.overhead(sample);
+  const weigh = scale.weigher(sample);
   const groups: Post[][] = [];
   let group: Post[] = [];
   let bytes = 0;
   for (const post of older) {
-    const weight = scale.weigh(post, sample);
+    const weight = weigh(post);
     if (group.length > 0 && (group.length >= size || bytes + weight > room)) {
       groups.push(group);
       group = [];

@@ -24,7 +24,8 @@ const ITEM_SLACK = 64;
  * document's variant only, so the split of older archives never moves when newer posts come.
  */
 export class ArchiveScale {
-  private readonly weights = new Map<Post, Map<string, number>>();
+  /** Weights made in this build, by the documents' variant (see `variantOf`), then by post. */
+  private readonly weights = new Map<string, Map<Post, number>>();
 
   /**
    * `remembered`, when given, keeps each post's item bytes (without its HTML) from one build to the next, under
@@ -39,17 +40,30 @@ export class ArchiveScale {
     return Math.max(...this.formats.map((f) => Buffer.byteLength(f.head(doc)) + Buffer.byteLength(f.foot(doc))));
   }
 
-  /** Upper bound of the bytes `post` adds to `doc` in any format (separator included). */
-  weigh(post: Post, doc: FeedDoc): number {
-    const key = this.formats.map((f) => `${f.name}:${f.variant(doc)}`).join('\0') + (doc.content ?? '');
-    let byKey = this.weights.get(post);
-    if (!byKey) this.weights.set(post, (byKey = new Map()));
-    let weight = byKey.get(key);
-    if (weight === undefined) {
-      weight = this.items(post, doc, key) + ITEM_SLACK + (doc.content === 'summary' && post.summary !== undefined ? 0 : post.contentBytes);
-      byKey.set(key, weight);
-    }
-    return weight;
+  /**
+   * Weighs posts for `doc`: each gets an upper bound of the bytes it adds to the document in any format (separator
+   * included). What the weight depends on in the document is worked out here once, not once per post (a big blog's
+   * rebuild weighs every post of every feed's archives).
+   */
+  weigher(doc: FeedDoc): (post: Post) => number {
+    const key = this.variantOf(doc);
+    let byPost = this.weights.get(key);
+    if (!byPost) this.weights.set(key, (byPost = new Map()));
+    const known = byPost;
+    const full = doc.content !== 'summary';
+    return (post) => {
+      let weight = known.get(post);
+      if (weight === undefined) {
+        weight = this.items(post, doc, key) + ITEM_SLACK + (full || post.summary === undefined ? post.contentBytes : 0);
+        known.set(post, weight);
+      }
+      return weight;
+    };
+  }
+
+  /** What an item's text depends on in a document, in every format (see FeedFormat.variant). */
+  private variantOf(doc: FeedDoc): string {
+    return this.formats.map((f) => `${f.name}:${f.variant(doc)}`).join('\0') + (doc.content ?? '');
   }
 
   /** The most bytes the post's item takes without its HTML in any format, remembered when it can be. */
