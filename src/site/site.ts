@@ -68,7 +68,12 @@ function duplicates(
   posts: readonly Post[], what: 'slug' | 'id' | 'permalink', key: (p: Post) => string, shown: (p: Post) => string, locate: KeyLocator,
 ): Diagnostic[] {
   const seen = new Map<string, Post[]>();
-  for (const p of posts) seen.set(key(p), [...(seen.get(key(p)) ?? []), p]);
+  for (const p of posts) {
+    const k = key(p);
+    const group = seen.get(k);
+    if (group) group.push(p);
+    else seen.set(k, [p]);
+  }
   const out: Diagnostic[] = [];
   for (const group of seen.values()) {
     if (group.length < 2) continue;

@@ -34,16 +34,21 @@ export function collectTags(posts: readonly Post[], where: TagPosition = () => u
   const diagnostics: Diagnostic[] = [];
   const bySlug = new Map<string, Map<string, Post[]>>();
   const postsBySlug = new Map<string, Post[]>();
+  // A blog has a few hundred tag names over tens of thousands of uses: each name is made a slug once.
+  const slugs = new Map<string, string>();
   for (const post of posts) {
     for (const name of post.tags) {
-      const slug = tagSlug(name);
-      const names = bySlug.get(slug) ?? new Map<string, Post[]>();
-      names.set(name, [...(names.get(name) ?? []), post]);
-      bySlug.set(slug, names);
+      let slug = slugs.get(name);
+      if (slug === undefined) slugs.set(name, (slug = tagSlug(name)));
+      let names = bySlug.get(slug);
+      if (!names) bySlug.set(slug, (names = new Map()));
+      const users = names.get(name);
+      if (users) users.push(post);
+      else names.set(name, [post]);
       // `posts` is in site order, so each tag's list is too; a post naming two spellings is listed once.
-      const list = postsBySlug.get(slug) ?? [];
+      let list = postsBySlug.get(slug);
+      if (!list) postsBySlug.set(slug, (list = []));
       if (list[list.length - 1] !== post) list.push(post);
-      postsBySlug.set(slug, list);
     }
   }
   const tags: Tag[] = [];
