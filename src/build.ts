@@ -216,10 +216,12 @@ const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
  * in messages (`the site's`).
  */
 export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemBytes = new ItemBytes(), owner = "the site's"): OutputFile[] {
-  return FORMATS.map((format) => {
+  const inputs = engine && docInputs(doc, FORMATS.map((format) => format.name));
+  return FORMATS.map((format, i) => {
     const path = doc.paths[format.name];
     const chunks = (): Uint8Array[] => atStage('serializing', path, () => items.chunks(format, doc));
-    const key = engine?.keyOf(docInputs(doc, format.name));
+    const declared = inputs?.[i];
+    const key = declared && engine?.keyOf(declared);
     return {
       path,
       get chunks(): Uint8Array[] {

@@ -82,12 +82,14 @@ export function mainFeed(site: Site): FeedDoc {
 }
 
 /**
- * The inputs of one format of a feed document: its own fields (history links, paths, dates) and its items (their
- * fields only, for a document of summaries: editing a post's body leaves those unchanged).
+ * The inputs of each of `formats` of a feed document: its own fields (history links, paths, dates) and its items
+ * (their fields only, for a document of summaries: editing a post's body leaves those unchanged). The fields are
+ * serialized once for all formats (a big blog has thousands of archive documents).
  */
-export function docInputs(doc: FeedDoc, format: string): Inputs {
+export function docInputs(doc: FeedDoc, formats: readonly string[]): Inputs[] {
   const { items, config: _config, ...rest } = doc; // (the config is in the salt)
+  const fields = JSON.stringify(rest);
   // (a post without a summary carries its HTML even there: see feeds/json.ts)
-  const of = (post: Post): 'posts' | 'meta' => (doc.content === 'summary' && post.summary !== undefined ? 'meta' : 'posts');
-  return { kind: `${format}\0${JSON.stringify(rest)}`, posts: items, of };
+  const of = doc.content === 'summary' ? (post: Post): 'posts' | 'meta' => (post.summary !== undefined ? 'meta' : 'posts') : 'posts';
+  return formats.map((format) => ({ kind: `${format}\0${fields}`, posts: items, of }));
 }
