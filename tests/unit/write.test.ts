@@ -2,7 +2,7 @@ import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE, safeRelative, writeOutput, type OutputFile, type Spare } from '../../src/output/write.js';
+import { countChanges, MANIFEST_FILE, safeRelative, writeOutput, type OutputFile, type Spare } from '../../src/output/write.js';
 import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
 describe('writeOutput', () => {
@@ -99,5 +99,21 @@ describe('writeOutput', () => {
       ['.well-known/x', '.well-known/x'], ['a/..b', 'a/..b'], ['posts/é/index.html', 'posts/é/index.html'], ['a /b', 'a /b']] as const) {
       expect(safeRelative(given), given).toBe(join(...normal.split('/')) + (normal.endsWith('/') ? '/' : ''));
     }
+  });
+
+  it('countChanges counts added, changed, removed and unkeyed files, against whichever manifest it is given', () => {
+    const files = [
+      { path: 'a.html', contents: 'a', key: 'ka' },
+      { path: 'b.html', contents: 'b', key: 'kb2' },
+      { path: 'c.html', contents: 'c' }, // no key: always counts
+      { path: 'new.html', contents: 'n', key: 'kn' },
+    ];
+    const older = { files: { 'a.html': 'ka', 'b.html': 'kb', 'c.html': 'kc', 'gone.html': 'kg' }, dirs: {} };
+    expect(countChanges(older, files)).toBe(4); // b changed, c unkeyed, new added, gone removed
+    expect(countChanges(older, files)).toBe(4); // counted again: the same
+    // The same list against another manifest (dev's next save compares with the output it last wrote): not the first count.
+    const newer = { files: { 'a.html': 'ka', 'b.html': 'kb2', 'c.html': 'kc', 'new.html': 'kn' }, dirs: {} };
+    expect(countChanges(newer, files)).toBe(1);
+    expect(countChanges(older, [...files])).toBe(4);
   });
 });
