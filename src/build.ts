@@ -131,7 +131,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (hasErrors(sorted)) return { files: [], diagnostics: sorted, site: withImages, stats, skipped: listing.skipped };
   // Every link into the site must point at something written: a generated file, a bundle file or a static file
   // (contents are made when read: listing the paths is cheap).
-  const broken = atStage('checking the links', undefined, () => links.check(site.posts, new Set(files.map((f) => f.path))));
+  const broken = atStage('checking the links', undefined, () => links.check(site.posts, files.map((f) => f.path)));
   return { files, diagnostics: broken.length > 0 ? sortDiagnostics([...sorted, ...broken]) : sorted, site: withImages, stats, skipped: listing.skipped };
 }
 

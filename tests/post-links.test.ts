@@ -1,12 +1,13 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { DiskCache } from '../src/engine/cache.js';
+import { MemoryCache } from '../src/engine/memory-cache.js';
 import { CACHE_DIR } from '../src/cli/cli.js';
-import { resolveConfig } from '../src/config/config.js';
+import { resolveConfig, type ResolvedConfig } from '../src/config/config.js';
 import { BASE_CONFIG, makeProject, png, post, run } from './helpers/project.js';
 
 const SITE = 'https://example.org/blog/';
@@ -129,4 +130,49 @@ describe('broken links', () => {
       'posts/a.md:8:1 warning image to https://example.org/images/logo.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]',
     ]);
   });
+  // dev rebuilds in one process, with the posts (and their recorded links) from its memory: what the last check found
+  // for a post is reused only while the build writes the same files, and URLs are read for one site URL at a time.
+  it('are found again in one process as what the build writes changes, posts coming from memory', async () => {
+    const dir = await makeProject({
+      'posts/a.md': post({ title: 'A', date: '2024-01-01' }, 'Text.\n\n![x](/blog/images/x.png) ![y](/blog/images/y.png)'),
+      'posts/b.md': post({ title: 'B', date: '2024-01-02' }, 'Text.\n\n![x](/blog/images/x.png)'),
+    });
+    const config = configOf(BASE_CONFIG);
+    const cache = new MemoryCache();
+    const broken = async (): Promise<string[]> => {
+      const result = await build({ config, root: dir, postsDir: 'posts', drafts: false, future: false, now: Date.UTC(2026, 0, 1), cache });
+      cache.settle();
+      return result.diagnostics.filter((d) => d.code === 'broken-link').map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`);
+    };
+    const missing = (file: string, line: number, column: number, name: string): string =>
+      `${file}:${line}:${column} image to ${SITE}images/${name} points into the site, but the build writes nothing there; fix the file name or add what it points to`;
+    const none = [missing('posts/a.md', 8, 1, 'x.png'), missing('posts/a.md', 8, 26, 'y.png'), missing('posts/b.md', 8, 1, 'x.png')];
+    expect(await broken()).toEqual(none);
+    expect(await broken()).toEqual(none);
+    await mkdir(join(dir, 'static/images'), { recursive: true });
+    await writeFile(join(dir, 'static/images/x.png'), png(1, 1));
+    expect(await broken()).toEqual([missing('posts/a.md', 8, 26, 'y.png')]);
+    await rm(join(dir, 'static/images/x.png'));
+    await writeFile(join(dir, 'static/images/y.png'), png(1, 1));
+    expect(await broken()).toEqual([missing('posts/a.md', 8, 1, 'x.png'), missing('posts/b.md', 8, 1, 'x.png')]);
+  });
+
+  it('are read against the site URL of each build, one after the other in one process', async () => {
+    const dir = await makeProject({ 'posts/a.md': post({ title: 'A', date: '2024-01-01' }, 'See [it](https://example.org/blog/gone.md).') });
+    const broken = async (url: string): Promise<string[]> => {
+      const result = await build({ config: configOf({ ...BASE_CONFIG, url }), root: dir, postsDir: 'posts', drafts: false, future: false, now: Date.UTC(2026, 0, 1) });
+      return result.diagnostics.filter((d) => d.code === 'broken-link').map((d) => d.message);
+    };
+    const at = (path: string): string[] => [`link to https://example.org/blog/gone.md points into the site, but no post is the file ${path}; fix the link or add what it points to`];
+    for (let i = 0; i < 2; i++) {
+      expect(await broken(SITE)).toEqual(at('gone.md'));
+      expect(await broken('https://example.org/')).toEqual(at('blog/gone.md'));
+    }
+  });
 });
+
+function configOf(data: Record<string, unknown>): ResolvedConfig {
+  const config = resolveConfig({ file: 'package.json', text: '{}', data, keyPath: [] }).config;
+  if (!config) throw new Error('bad config');
+  return config;
+}

@@ -51,7 +51,7 @@ export class PostLinks {
     }
     // As the browser would read it from the post's page: `/posts/second.md` is the file `second.md` of the folder.
     if (!MARKDOWN_URL.test(link.url)) return undefined;
-    const path = sitePath(link.url, this.siteUrl);
+    const path = sitePath(link.url, this.siteUrl)?.path;
     if (path === undefined || !/\.(?:md|markdown)$/i.test(path) || !path.startsWith('posts/')) return undefined;
     const rest = path.slice('posts/'.length);
     return this.byFile.get(posix.normalize(posix.join(this.postsDir, rest)));
@@ -70,13 +70,15 @@ export class PostLinks {
    * is none), and keys (for incremental writes) that take the permalinks in.
    */
   relink(posts: readonly Post[], keys?: PostKeys): { posts: Post[]; keys?: PostKeys } {
-    const postKeys = keys && new Map(keys.posts);
-    const metaKeys = keys && new Map(keys.meta);
+    // (the maps of keys are copied only when a post is relinked: most builds have no link between posts)
+    let postKeys: Map<Post, string> | undefined;
+    let metaKeys: Map<Post, string> | undefined;
     const out = posts.map((post) => {
+      if (!post.links || !mayLinkPosts(post.links)) return post;
       const changes = new Map<string, string>();
       // (each recorded link was written once: the bound on the HTML's size grows by each one's change)
       let bytes = post.contentBytes;
-      for (const link of post.links ?? []) {
+      for (const link of post.links) {
         const to = this.resolved(link);
         if (to === link.url) continue;
         changes.set(link.url, to);
@@ -84,66 +86,146 @@ export class PostLinks {
       }
       if (changes.size === 0) return post;
       const relinked = withHtml(post, (html) => replaceLinks(html, changes), bytes);
-      const key = keys?.posts.get(post);
-      const meta = keys?.meta.get(post);
-      if (postKeys && key !== undefined) {
+      if (!keys) return relinked;
+      postKeys ??= new Map(keys.posts);
+      metaKeys ??= new Map(keys.meta);
+      const key = keys.posts.get(post);
+      const meta = keys.meta.get(post);
+      if (key !== undefined) {
         const hash = createHash('sha256').update(key);
         for (const [from, to] of changes) hash.update(`\0${from}\0${to}`);
         postKeys.set(relinked, hash.digest('hex').slice(0, 32));
       }
-      if (metaKeys && meta !== undefined) metaKeys.set(relinked, meta);
+      if (meta !== undefined) metaKeys.set(relinked, meta);
       return relinked;
     });
-    return { posts: out, ...(keys && postKeys && metaKeys && { keys: { ...keys, posts: postKeys, meta: metaKeys } }) };
+    return { posts: out, ...(keys && { keys: postKeys && metaKeys ? { ...keys, posts: postKeys, meta: metaKeys } : keys }) };
   }
 
-  /** A `broken-link` warning for every recorded link or image of `posts` that points at nothing in `written`. */
-  check(posts: readonly Post[], written: ReadonlySet<string>): Diagnostic[] {
+  /**
+   * A `broken-link` warning for every recorded link or image of `posts` that points at nothing in `written` (every
+   * path the build writes, in its order). A post whose links are the ones the last check saw (the same list: the
+   * caches keep it with the post), with the same written paths, gets the same warnings without checking them again.
+   */
+  check(posts: readonly Post[], written: readonly string[]): Diagnostic[] {
+    let last = lastCheck;
+    if (last?.siteUrl !== this.siteUrl || !sameStrings(last.written, written)) {
+      last = { siteUrl: this.siteUrl, written, paths: new Set(written), found: new WeakMap() };
+      lastCheck = last;
+    }
     const found: Diagnostic[] = [];
-    // The path below the site of each URL that points at nothing written; null for those that are fine.
-    const verdicts = new Map<string, string | null>();
-    const verdict = (url: string): string | null => {
-      let known = verdicts.get(url);
-      if (known === undefined) {
-        const path = sitePath(url, this.siteUrl);
-        known = path === undefined || writes(written, path) ? null : path;
-        verdicts.set(url, known);
-      }
-      return known;
-    };
     for (const post of posts) {
-      // One warning per broken URL and post, at its first use, however often it is repeated.
-      const broken = new Map<string, { link: BodyLink; path: string; count: number }>();
-      for (const link of post.links ?? []) {
-        const url = this.resolved(link);
-        const seen = broken.get(url);
-        if (seen) {
-          seen.count++;
-          continue;
-        }
-        const path = verdict(url);
-        if (path !== null) broken.set(url, { link, path, count: 1 });
+      if (!post.links) continue;
+      // (a link to another post's file depends on the other posts too: those are looked at every time)
+      const linksPosts = mayLinkPosts(post.links);
+      const known = linksPosts ? undefined : last.found.get(post.links);
+      if (known?.source === post.source) {
+        found.push(...known.found);
+        continue;
       }
-      for (const [url, { link, path, count }] of broken) {
-        const target = this.target(link);
-        const what = link.image ? 'image' : 'link';
-        const why = target
-          ? `the post ${target.source} it links to is not published (a draft, or dated in the future)`
-          : /\.(?:md|markdown)$/i.test(path)
-            ? `no post is the file ${link.file ?? path}`
-            : 'the build writes nothing there';
-        const again = count > 1 ? ` (here and ${count - 1} more time${count > 2 ? 's' : ''} in the post)` : '';
-        found.push(diagnostic(post.source, 'warning', 'broken-link',
-          `${what} to ${url}${again} points into the site, but ${why}; fix the ${link.image ? 'file name' : 'link'} or add what it points to`,
-          { line: link.line, column: link.column }));
+      const mine = this.checkPost(post, last.paths, linksPosts);
+      if (!linksPosts) last.found.set(post.links, { source: post.source, found: mine });
+      found.push(...mine);
+    }
+    return found;
+  }
+
+  /** One post's `broken-link` warnings (see check); `linksPosts`: whether any of its links may link to a post. */
+  private checkPost(post: Post, written: ReadonlySet<string>, linksPosts: boolean): readonly Diagnostic[] {
+    // One warning per broken URL and post, at its first use, however often it is repeated.
+    let broken: Map<string, { link: BodyLink; path: string; count: number }> | undefined;
+    for (const link of post.links ?? []) {
+      const url = linksPosts ? this.resolved(link) : link.url;
+      const seen = broken?.get(url);
+      if (seen) {
+        seen.count++;
+        continue;
       }
+      const at = sitePath(url, this.siteUrl);
+      if (at !== undefined && !writes(written, at)) (broken ??= new Map()).set(url, { link, path: at.path, count: 1 });
+    }
+    if (!broken) return NONE;
+    const found: Diagnostic[] = [];
+    for (const [url, { link, path, count }] of broken) {
+      const target = linksPosts ? this.target(link) : undefined;
+      const what = link.image ? 'image' : 'link';
+      const why = target
+        ? `the post ${target.source} it links to is not published (a draft, or dated in the future)`
+        : /\.(?:md|markdown)$/i.test(path)
+          ? `no post is the file ${link.file ?? path}`
+          : 'the build writes nothing there';
+      const again = count > 1 ? ` (here and ${count - 1} more time${count > 2 ? 's' : ''} in the post)` : '';
+      found.push(diagnostic(post.source, 'warning', 'broken-link',
+        `${what} to ${url}${again} points into the site, but ${why}; fix the ${link.image ? 'file name' : 'link'} or add what it points to`,
+        { line: link.line, column: link.column }));
     }
     return found;
   }
 }
 
+const NONE: readonly Diagnostic[] = [];
+
+/**
+ * What the last check was given and found, for the next one in the same process (`dev` checks every post again on
+ * every save): the warnings of each post that links to no post, by its list of links.
+ */
+let lastCheck: {
+  readonly siteUrl: string;
+  readonly written: readonly string[];
+  readonly paths: ReadonlySet<string>;
+  readonly found: WeakMap<readonly BodyLink[], { readonly source: string; readonly found: readonly Diagnostic[] }>;
+} | undefined;
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether any of a post's links may link to another post (see `target`), by the list (kept with the post between builds). */
+const linkingPosts = new WeakMap<readonly BodyLink[], boolean>();
+function mayLinkPosts(links: readonly BodyLink[]): boolean {
+  let known = linkingPosts.get(links);
+  if (known === undefined) {
+    known = links.some((link) => link.file !== undefined || MARKDOWN_URL.test(link.url));
+    linkingPosts.set(links, known);
+  }
+  return known;
+}
+
+/** Where a URL points below the site (see `sitePath`), with the file a folder is served from. */
+interface SitePath {
+  /** The path below the site's URL, percent-decoded, NFC, without query and fragment. */
+  readonly path: string;
+  /** The file a static host serves for it as a folder: `<path>index.html` or `<path>/index.html`. */
+  readonly page: string;
+  /** Whether `path` can itself be a file (it is not the site's root nor ends with `/`). */
+  readonly file: boolean;
+}
+
+/**
+ * What `sitePath` found for each URL: parsing URLs is most of the cost of checking links, and the same process
+ * (`dev`) checks the same links again on every save. For one site URL at a time, and cleared when it grows past
+ * a bound (null: outside the site).
+ */
+const MAX_REMEMBERED = 200_000;
+let remembered: { siteUrl: string; paths: Map<string, SitePath | null> } = { siteUrl: '', paths: new Map() };
+
+/** Where `url` points below the site's URL (see SitePath); undefined outside it. */
+function sitePath(url: string, siteUrl: string): SitePath | undefined {
+  if (remembered.siteUrl !== siteUrl) remembered = { siteUrl, paths: new Map() };
+  const known = remembered.paths.get(url);
+  if (known !== undefined) return known ?? undefined;
+  const path = pathBelow(url, siteUrl);
+  const found = path === undefined ? null
+    : path === '' || path.endsWith('/') ? { path, page: `${path}index.html`, file: false } : { path, page: `${path}/index.html`, file: true };
+  if (remembered.paths.size >= MAX_REMEMBERED) remembered.paths.clear();
+  remembered.paths.set(url, found);
+  return found ?? undefined;
+}
+
 /** The path of `url` below the site's URL, percent-decoded, NFC, without query and fragment; undefined outside it. */
-function sitePath(url: string, siteUrl: string): string | undefined {
+function pathBelow(url: string, siteUrl: string): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -161,10 +243,9 @@ function sitePath(url: string, siteUrl: string): string | undefined {
   }
 }
 
-/** Whether the build writes `path` (a file, or a folder with its `index.html`, as static hosts serve them). */
-function writes(written: ReadonlySet<string>, path: string): boolean {
-  if (path === '' || path.endsWith('/')) return written.has(`${path}index.html`);
-  return written.has(path) || written.has(`${path}/index.html`);
+/** Whether the build writes `at` (a file, or a folder with its `index.html`, as static hosts serve them). */
+function writes(written: ReadonlySet<string>, at: SitePath): boolean {
+  return (at.file && written.has(at.path)) || written.has(at.page);
 }
 
 /** An attribute value as the renderers write it (safe-markdown.ts `literalAttribute`, and sanitize-html). */
