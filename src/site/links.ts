@@ -32,15 +32,22 @@ const MARKDOWN_URL = /\.(?:md|markdown)(?:[?#]|$)/i;
 
 /** What links between posts resolve to: every listed post, by its file, and where the posts folder is shown. */
 export class PostLinks {
-  private readonly byFile = new Map<string, Post>();
+  private files: Map<string, Post> | undefined;
 
   /**
    * @param posts every post that was read (published or not: a link to a draft is resolved, then reported as broken
    *   when the draft is not published)
    * @param postsDir the posts folder as files are shown (`posts`), which is also where `posts/<file>` URLs point
    */
-  constructor(posts: readonly Post[], private readonly postsDir: string, private readonly siteUrl: string) {
-    for (const post of posts) this.byFile.set(posix.normalize(post.source.normalize('NFC')), post);
+  constructor(private readonly posts: readonly Post[], private readonly postsDir: string, private readonly siteUrl: string) {}
+
+  /** Every post by its file, normalized (listed when a link first may name a post: most builds have none). */
+  private get byFile(): Map<string, Post> {
+    if (!this.files) {
+      this.files = new Map();
+      for (const post of this.posts) this.files.set(normalFile(post.source), post);
+    }
+    return this.files;
   }
 
   /** The post a recorded link means, if it links to a post's Markdown file. */
@@ -164,6 +171,18 @@ export class PostLinks {
 }
 
 const NONE: readonly Diagnostic[] = [];
+
+/** Each post's file as links name it (NFC, normalized), by its file as listed; kept across builds, within a bound. */
+const normalFiles = new Map<string, string>();
+function normalFile(source: string): string {
+  let normal = normalFiles.get(source);
+  if (normal === undefined) {
+    normal = posix.normalize(source.normalize('NFC'));
+    if (normalFiles.size >= MAX_REMEMBERED) normalFiles.clear();
+    normalFiles.set(source, normal);
+  }
+  return normal;
+}
 
 /**
  * What the last check was given and found, for the next one in the same process (`dev` checks every post again on
