@@ -2,6 +2,8 @@ import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, post, removeProjects, REPO, runCli, snapshotTree } from './helpers/cli-project.js';
+import { report, type Io } from '../src/cli/io.js';
+import { diagnostic, formatDiagnostic, formatGithubAnnotation, sortDiagnostics, type Diagnostic } from '../src/common/diagnostics.js';
 
 /** How a run reports: everything at once, a count, exit codes, --strict, GitHub annotations, check = build. */
 
@@ -120,5 +122,37 @@ describe('--out is refused where replacing it would lose files (exit 2, for buil
     await mkdir(join(root, 'site'), { recursive: true });
     const run = await runCli(root, ['build', '--posts', 'site/posts', '--out', 'site']);
     expect([run.code, run.stderr]).toEqual([2, 'feedwright: --out site overlaps the posts folder site/posts; choose a folder of its own such as dist\n']);
+  });
+});
+
+describe('report, with thousands of problems', () => {
+  // Thousands of warnings (a blog with broken image links, printed by `dev` after every save) are written some
+  // kilobytes at a time: the same text, whole lines per write, far fewer writes than lines.
+  const many: Diagnostic[] = Array.from({ length: 3000 }, (_, i) => diagnostic(`posts/p-${(i * 7919) % 1000}.md`, i % 5 === 0 ? 'error' : 'warning',
+    'broken-link', `image to https://example.org/i/${i}.png points into the site, but the build writes nothing there`, { line: 1 + (i % 3), column: 1 + i }));
+  const fake = (env: Record<string, string> = {}): Io & { log: [string, string][] } => {
+    const log: [string, string][] = [];
+    return { cwd: '/', env, now: () => 0, stdout: (t) => log.push(['out', t]), stderr: (t) => log.push(['err', t]), log };
+  };
+
+  it('prints every line, sorted, then the count, in whole lines', () => {
+    const io = fake();
+    report(many, io);
+    const expected = `${sortDiagnostics(many).map((d) => `${formatDiagnostic(d)}\n`).join('')}✖ 600 errors, 2400 warnings in 1000 files\n`;
+    expect(io.log.filter(([to]) => to === 'out')).toEqual([]);
+    const writes = io.log.map(([, text]) => text);
+    expect(writes.join('')).toBe(expected);
+    expect(writes.every((text) => text.endsWith('\n'))).toBe(true);
+    expect(writes.length).toBeLessThan(many.length / 10);
+  });
+
+  it('under GitHub Actions each annotation still follows its own line', () => {
+    const io = fake({ GITHUB_ACTIONS: 'true' });
+    report(many, io);
+    const sorted = sortDiagnostics(many);
+    expect(io.log).toEqual([
+      ...sorted.flatMap((d): [string, string][] => [['err', `${formatDiagnostic(d)}\n`], ['out', `${formatGithubAnnotation(d)}\n`]]),
+      ['err', '✖ 600 errors, 2400 warnings in 1000 files\n'],
+    ]);
   });
 });

@@ -51,12 +51,25 @@ Exit codes: 0 success, 1 errors in config or posts, 2 wrong usage.
 export function report(diagnostics: readonly Diagnostic[], io: Io): void {
   if (diagnostics.length === 0) return;
   const github = io.env.GITHUB_ACTIONS === 'true';
+  // Lines are written some kilobytes at a time: a blog can have thousands of warnings (`dev` prints them after
+  // every save), and a write per line costs several times more. (Each annotation still follows its line.)
+  let text = '';
   for (const d of sortDiagnostics(diagnostics)) {
-    io.stderr(`${formatDiagnostic(d)}\n`);
-    if (github) io.stdout(`${formatGithubAnnotation(d)}\n`);
+    text += `${formatDiagnostic(d)}\n`;
+    if (github) {
+      io.stderr(text);
+      io.stdout(`${formatGithubAnnotation(d)}\n`);
+      text = '';
+    } else if (text.length >= REPORT_CHUNK) {
+      io.stderr(text);
+      text = '';
+    }
   }
-  io.stderr(`${formatSummary(diagnostics)}\n`);
+  io.stderr(`${text}${formatSummary(diagnostics)}\n`);
 }
+
+/** About how many characters `report` writes at a time (16 KiB: fewer writes gain little, longer strings cost more). */
+const REPORT_CHUNK = 16_384;
 
 /** The instant that decides which posts are in the future: SOURCE_DATE_EPOCH when set, otherwise the clock; or what is wrong with it. */
 export function referenceTime(io: Io): number | string {
