@@ -8,7 +8,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagn
 import { headerRules } from '../../pages/hosting.js';
 import { formatSkipped } from '../skipped.js';
 import { shownPostsDir } from '../../read/sources.js';
-import { countChanges, outputProblem, primeSpare, writeOutput, type OutputFile, type OutputManifest } from '../../output/write.js';
+import { countChanges, outputProblem, primeSpare, writeOutput, type OutputFile, type OutputManifest, type Written } from '../../output/write.js';
 import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
 import { collectGarbage, collectIfGrown } from './collect.js';
@@ -96,9 +96,9 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
       staticDir = loaded.config.static;
       watchStatic();
     }
-    report(diagnostics, io);
-    if (typeof now === 'string') io.stderr(`feedwright: ${now}\n`);
     if (!loaded.config || typeof now === 'string' || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) {
+      report(diagnostics, io);
+      if (typeof now === 'string') io.stderr(`feedwright: ${now}\n`);
       io.stderr(previous ? 'Still serving the last good build; fix the problems above and save.\n' : 'Nothing to serve yet; fix the problems above and save.\n');
       if (!previous) server.failing(diagnostics.map(formatDiagnostic).join('\n'));
       return;
@@ -106,21 +106,32 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     const changed = previous ? countChanges(previous, files) : files.length;
     await priming; // (a spare being made is finished first: the write below takes it)
     if (changed === 0) {
+      report(diagnostics, io);
       io.stdout(`Rebuilt in ${Math.round(performance.now() - started)} ms: no output changed\n`);
       return;
     }
     // The same atomic write as `build`'s: only the files whose inputs changed are made, and open pages never see
     // half an output. (The first one replaces whatever was in the folder, say a production build, as a whole.)
-    const written = await writeOutput(outPath, files, outDir, { ...(previous && { previous }), spare, onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
-    previous = written.manifest;
+    let written: Written;
+    try {
+      written = await writeOutput(outPath, files, outDir, { ...(previous && { previous }), spare, onNote: (message) => io.stderr(`feedwright: ${message}\n`) });
+    } catch (error) {
+      report(diagnostics, io);
+      throw error;
+    }
+    const manifest = written.manifest;
+    previous = manifest;
     spare = { dir: spare.dir, manifest: written.spare, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) };
     // No spare yet (the first build): one is made while dev waits for the first save.
-    if (!spare.manifest) priming = primeSpare(outPath, spare.dir, written.manifest).then((made) => {
-      if (made && previous === written.manifest) spare = made;
+    if (!spare.manifest) priming = primeSpare(outPath, spare.dir, manifest).then((made) => {
+      if (made && previous === manifest) spare = made;
     });
     const ms = Math.round(performance.now() - started);
     server.ready(headerRules(loaded.config));
     server.reload();
+    // Warnings are printed once open pages have their reload: a big blog's can be megabytes, written at the pace of
+    // whatever reads the terminal.
+    report(diagnostics, io);
     io.stdout(`Built ${posts} post${posts === 1 ? '' : 's'}: ${changed} of ${files.length} files changed in ${ms} ms\n`);
   };
 
