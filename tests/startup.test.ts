@@ -63,9 +63,15 @@ const HEAVY = ['marked', 'marked-footnote', 'yaml', 'gray-matter', 'htmlparser2'
 describe('start-up', () => {
   it('the CLI loads none of the Markdown, YAML, HTML or image libraries before it needs them', () => {
     const graph = eagerGraph(join(SRC, 'cli/cli.ts'));
-    expect(graph.has(join(SRC, 'build.ts'))).toBe(true); // the walk does follow the build's modules
+    expect(graph.has(join(SRC, 'engine/up-to-date.ts'))).toBe(true); // the walk does follow the CLI's modules
     expect(HEAVY.filter((name) => graph.has(name))).toEqual([]);
     expect(graph.has(join(SRC, 'post/stage.ts'))).toBe(false);
+    // The build's pipeline itself is loaded only once the up-to-date check finds there is a build to do.
+    expect(graph.has(join(SRC, 'build.ts'))).toBe(false);
+    expect(importsOf(join(SRC, 'cli/cli.ts')).lazy).toContain('../build.js');
+    const build = eagerGraph(join(SRC, 'build.ts'));
+    expect(build.has(join(SRC, 'feeds/doc.ts'))).toBe(true);
+    expect(HEAVY.filter((name) => build.has(name))).toEqual([]);
   });
 
   it('the per-post stage, which does load them, is imported where posts are rendered', () => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from '../build.js';
+import type { build as Build } from '../build.js';
 import { DiskCache } from '../engine/cache.js';
 import { resolveConfig } from '../config/config.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../common/diagnostics.js';
@@ -18,6 +18,7 @@ import { VERSION } from '../common/version.js';
 import { outputProblem, recoverOutput, RefusedOutput, writeOutput } from '../output/write.js';
 import { spareDir } from '../output/spare.js';
 import { CACHE_DIR, referenceTime, report, USAGE, type Io } from './io.js';
+import { lookAtInputs, recordBuild, upToDate, type InputsLook } from '../engine/up-to-date.js';
 
 export { checkOutDir } from '../output/out-dir.js';
 export { CACHE_DIR, nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
@@ -153,15 +154,31 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   let skipped = '';
   // A broken config must not hide the posts' problems: check them with the defaults, so one run reports all.
   const config = resolved.config ?? (loaded.source ? salvageConfig(loaded.source) : undefined);
-  if (config) {
+  // The up-to-date check (engine/up-to-date.ts): with everything the last build read unchanged, and the output as
+  // it left it, that build's report is this one's, and nothing is read or written.
+  const look = command === 'build' && disk && opts.freshCache !== true && resolved.config && source
+    ? lookAtInputs([resolve(root, postsDir), resolve(root, resolved.config.static)], {
+      drafts: values.drafts ?? false, future: values.future ?? false, postsDir, outDir, configPath,
+      config: resolved.config, source: { file: source.file, keyPath: source.keyPath, text: source.text },
+    }, Date.now())
+    : undefined;
+  const said = look && disk ? upToDate(disk.dir, look, outPath) : undefined;
+  if (said) {
+    skipped = formatSkipped(said.skipped, shownPostsDir(postsDir));
+    diagnostics = [...diagnostics, ...said.diagnostics];
+    summary = `Built ${said.posts} post${said.posts === 1 ? '' : 's'} into ${outDir}/: ${said.files} files in ${Math.round(performance.now() - started)} ms${leftOutNote(said.leftOut)}\n`;
+  } else if (config) {
     const progress = progressReporter(io);
     const cache = config === resolved.config ? disk : undefined;
+    // Loaded only when there is a build to do: the up-to-date check above needs none of the pipeline.
+    const { build } = await import('../build.js');
     const result = await build({
       config, root, postsDir, now,
       drafts: values.drafts ?? false, future: values.future ?? false,
       ...(progress && { onProgress: progress.update }),
       ...(cache && { cache }),
       ...(loaded.source && { configSource: loaded.source }),
+      ...(look && cache && { sources: look.view }),
       outDir,
     });
     progress?.done();
@@ -194,6 +211,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         cache?.setManifest(outPath, written.manifest);
         if (spare) cache?.setManifest(spare, written.spare);
         saveCache(cache, io);
+        if (cache) remember(cache.dir, look, outPath, written.manifest.dirs, result);
       } catch (error) {
         if (error instanceof RefusedOutput) return refused(error.message);
         // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
@@ -220,6 +238,14 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   }
   io.stdout(summary);
   return 0;
+}
+
+/** Record what this build read and said, for the next build's up-to-date check (engine/up-to-date.ts). */
+function remember(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, result: Awaited<ReturnType<typeof Build>>): void {
+  recordBuild(cacheDir, look, out, dirs, {
+    skipped: result.skipped, diagnostics: result.diagnostics, posts: result.site?.posts.length ?? 0, files: result.files.length,
+    ...(result.site?.leftOut && { leftOut: result.site.leftOut }),
+  });
 }
 
 /** `; left out: 2 drafts, 1 post dated in the future (--drafts, --future to include)`, or nothing when all are published. */

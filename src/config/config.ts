@@ -260,7 +260,8 @@ export function parseSiteUrl(raw: string): string | { problem: string } {
   return u.href;
 }
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/** Made when first needed: it loads the ICU language names, about 25 ms, which a config without a language never uses. */
+let languageNames: Intl.DisplayNames | undefined;
 
 /**
  * The canonical form of a BCP 47 tag whose language is a real ISO 639 language, or undefined. Well-formed
@@ -271,6 +272,7 @@ export function languageTag(raw: string): string | undefined {
     const [canonical] = Intl.getCanonicalLocales(raw);
     if (canonical === undefined) return undefined;
     const { language } = new Intl.Locale(canonical);
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
     if (!/^[a-z]{2,3}$/.test(language) || languageNames.of(language) === undefined) return undefined;
     return canonical;
   } catch {

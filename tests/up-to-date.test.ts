@@ -1,0 +1,179 @@
+import { readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { makeProject, post, removeProjects, runCli, snapshotTree, type Run } from './helpers/cli-project.js';
+
+/**
+ * The up-to-date check of `build` (engine/up-to-date.ts): with nothing it reads changed since the last build,
+ * and the output as that build left it, a build says what that build said and builds nothing; any change to
+ * what a build reads makes it build.
+ */
+
+const builds = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../src/build.js', async (original) => {
+  const real = await original<typeof import('../src/build.js')>();
+  return { ...real, build: (...args: Parameters<typeof real.build>) => { builds.count++; return real.build(...args); } };
+});
+
+afterAll(removeProjects);
+beforeEach(() => {
+  builds.count = 0;
+});
+
+/**
+ * Files just written are too new for a build to trust their stamps: date every file and folder of the project (or
+ * only `paths`) `ago` ms back. A change is dated later than the files it changes, as it would be.
+ */
+async function age(root: string, paths?: readonly string[], ago = 60_000): Promise<void> {
+  const then = new Date(Date.now() - ago);
+  if (paths) {
+    for (const path of paths) await utimes(join(root, path), then, then);
+    return;
+  }
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      if (!entry.isSymbolicLink()) await utimes(path, then, then);
+    }
+  };
+  await walk(root);
+}
+
+/** A run's messages without its timing. */
+const said = (run: Run): [number, string, string] => [run.code, run.stdout.replace(/in \d+ ms/, 'in N ms'), run.stderr];
+
+async function blog(): Promise<string> {
+  const root = await makeProject({
+    'posts/a.md': post('A', '2024-01-01T09:00:00Z', 'See [the missing page](https://example.com/blog/nowhere/).'),
+    'posts/b.md': post('B', '2024-01-02T09:00:00Z'),
+    'posts/trip/index.md': post('Trip', '2024-01-03T09:00:00Z', '![cover](cover.png)'),
+    'posts/trip/cover.png': 'png bytes',
+    'posts/notes.txt': 'not a post',
+    'static/robots-extra.txt': 'static file',
+  });
+  await age(root);
+  return root;
+}
+
+describe('the up-to-date check', () => {
+  it('a build with nothing changed says what the last one said, builds nothing and writes nothing', async () => {
+    const root = await blog();
+    const first = await runCli(root, ['build']);
+    expect(first.code).toBe(0);
+    expect(first.lines.join('\n')).toMatch(/broken-link/); // (a warning, so that there is something to say again)
+    expect(first.stdout).toMatch(/^Skipped 1 file/);
+    const dist = statSync(join(root, 'dist')).ino;
+    const tree = await snapshotTree(join(root, 'dist'));
+    builds.count = 0;
+    const again = await runCli(root, ['build']);
+    expect(builds.count).toBe(0);
+    expect(said(again)).toEqual(said(first));
+    expect(statSync(join(root, 'dist')).ino).toBe(dist);
+    expect(await snapshotTree(join(root, 'dist'))).toEqual(tree);
+    // --strict fails on those warnings, as it would after a real build
+    const strict = await runCli(root, ['build', '--strict']);
+    expect(builds.count).toBe(0);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/broken-link[\s\S]*Nothing was written; dist\/ is unchanged\./);
+  });
+
+  /** Each change, and the files it wrote (dated after the rest). */
+  const changes: [string, (root: string) => Promise<string[]>][] = [
+    ['a post edited (same size, later mtime)', async (root) => {
+      await writeFile(join(root, 'posts/b.md'), post('C', '2024-01-02T09:00:00Z'));
+      return ['posts/b.md'];
+    }],
+    ['a post added', async (root) => {
+      await writeFile(join(root, 'posts/c.md'), post('New', '2024-01-04T09:00:00Z'));
+      return ['posts/c.md'];
+    }],
+    ['a post deleted', async (root) => {
+      await rm(join(root, 'posts/b.md'));
+      return [];
+    }],
+    ['a bundle file replaced', async (root) => {
+      await writeFile(join(root, 'posts/trip/cover.png'), 'other png bytes');
+      return ['posts/trip/cover.png'];
+    }],
+    ['a skipped file added', async (root) => {
+      await writeFile(join(root, 'posts/other.txt'), 'x');
+      return ['posts/other.txt'];
+    }],
+    ['a static file changed', async (root) => {
+      await writeFile(join(root, 'static/robots-extra.txt'), 'changed');
+      return ['static/robots-extra.txt'];
+    }],
+    ['the config changed', async (root) => {
+      const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { feedwright: Record<string, unknown> };
+      pkg.feedwright.title = 'Another title';
+      await writeFile(join(root, 'package.json'), JSON.stringify(pkg));
+      return ['package.json'];
+    }],
+  ];
+  for (const [what, change] of changes) {
+    it(`builds after ${what}, and writes what a clean build writes`, async () => {
+      const root = await blog();
+      expect((await runCli(root, ['build'])).code).toBe(0);
+      await age(root, await change(root), 30_000);
+      builds.count = 0;
+      const run = await runCli(root, ['build']);
+      expect([run.code, builds.count]).toEqual([0, 1]);
+      expect((await runCli(root, ['build', '--no-cache', '--out', 'clean'])).code).toBe(0);
+      expect(await snapshotTree(join(root, 'dist'))).toEqual(await snapshotTree(join(root, 'clean')));
+      // and the build after that one is up to date again
+      builds.count = 0;
+      expect(said(await runCli(root, ['build']))).toEqual(said(run));
+      expect(builds.count).toBe(0);
+    });
+  }
+
+  it('builds with other options, and when the output was changed by hand (then refuses as a build would)', async () => {
+    const root = await blog();
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    expect((await runCli(root, ['build', '--drafts'])).code).toBe(0);
+    expect(builds.count).toBe(2);
+    await writeFile(join(root, 'dist/mine.txt'), 'a file of my own');
+    const refused = await runCli(root, ['build', '--drafts']);
+    expect(builds.count).toBe(3);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/dist\/mine\.txt was not written by feedwright/);
+  });
+
+  it('is not used for a file modified a moment ago, a symbolic link in the posts folder, or posts dated in the future', async () => {
+    const root = await blog();
+    await writeFile(join(root, 'posts/b.md'), post('B', '2024-01-02T09:00:00Z')); // now: too new to trust its stamp
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    expect(builds.count).toBe(2);
+
+    await age(root);
+    await symlink('notes.txt', join(root, 'posts/notes-link.txt'));
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    expect(builds.count).toBe(4);
+
+    const future = await blog();
+    await writeFile(join(future, 'posts/later.md'), post('Later', '2099-01-01T09:00:00Z'));
+    await age(future);
+    builds.count = 0;
+    expect((await runCli(future, ['build'])).stdout).toMatch(/left out: 1 post dated in the future/);
+    expect((await runCli(future, ['build'])).code).toBe(0);
+    expect(builds.count).toBe(2);
+  });
+
+  it('a damaged or foreign record is only a build to do', async () => {
+    const root = await blog();
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    const record = join(root, 'node_modules/.cache/feedwright/last-build.json');
+    const good = await readFile(record, 'utf8');
+    for (const bad of ['{', 'null', JSON.stringify({ ...JSON.parse(good), said: { skipped: 1 } }), JSON.stringify({ ...JSON.parse(good), out: '/elsewhere' })]) {
+      await writeFile(record, bad);
+      builds.count = 0;
+      const run = await runCli(root, ['build']);
+      expect([run.code, builds.count], bad.slice(0, 40)).toEqual([0, 1]);
+    }
+  });
+});
