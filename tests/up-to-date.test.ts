@@ -106,6 +106,13 @@ describe('the up-to-date check', () => {
       await writeFile(join(root, 'static/robots-extra.txt'), 'changed');
       return ['static/robots-extra.txt'];
     }],
+    ['a bundle file rewritten with its old size and mtime put back (cp -p, touch -r)', async (root) => {
+      const path = join(root, 'posts/trip/cover.png');
+      const { mtime } = statSync(path);
+      await writeFile(path, 'PNG BYTES');
+      await utimes(path, mtime, mtime);
+      return [];
+    }],
     ['the config changed', async (root) => {
       const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { feedwright: Record<string, unknown> };
       pkg.feedwright.title = 'Another title';
@@ -162,6 +169,15 @@ describe('the up-to-date check', () => {
     expect((await runCli(future, ['build'])).stdout).toMatch(/left out: 1 post dated in the future/);
     expect((await runCli(future, ['build'])).code).toBe(0);
     expect(builds.count).toBe(2);
+  });
+
+  it('builds when the reference time is set back before the recorded build\'s (it may leave posts out)', async () => {
+    const root = await blog();
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    builds.count = 0;
+    const earlier = await runCli(root, ['build'], { SOURCE_DATE_EPOCH: String(Date.UTC(2024, 0, 2, 12) / 1000) });
+    expect(builds.count).toBe(1);
+    expect(earlier.stdout).toMatch(/^Built 2 posts into dist\/: \d+ files in \d+ ms; left out: 1 post dated in the future/m);
   });
 
   it('a damaged or foreign record is only a build to do', async () => {

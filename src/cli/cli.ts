@@ -162,7 +162,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       config: resolved.config, source: { file: source.file, keyPath: source.keyPath, text: source.text },
     }, Date.now())
     : undefined;
-  const said = look && disk ? upToDate(disk.dir, look, outPath) : undefined;
+  const said = look && disk ? upToDate(disk.dir, look, outPath, now) : undefined;
   if (said) {
     skipped = formatSkipped(said.skipped, shownPostsDir(postsDir));
     diagnostics = [...diagnostics, ...said.diagnostics];
@@ -211,7 +211,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         cache?.setManifest(outPath, written.manifest);
         if (spare) cache?.setManifest(spare, written.spare);
         saveCache(cache, io);
-        if (cache) remember(cache.dir, look, outPath, written.manifest.dirs, result);
+        if (cache) remember(cache.dir, look, outPath, written.manifest.dirs, now, result);
       } catch (error) {
         if (error instanceof RefusedOutput) return refused(error.message);
         // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
@@ -241,8 +241,8 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
 }
 
 /** Record what this build read and said, for the next build's up-to-date check (engine/up-to-date.ts). */
-function remember(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, result: Awaited<ReturnType<typeof Build>>): void {
-  recordBuild(cacheDir, look, out, dirs, {
+function remember(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number, result: Awaited<ReturnType<typeof Build>>): void {
+  recordBuild(cacheDir, look, out, dirs, now, {
     skipped: result.skipped, diagnostics: result.diagnostics, posts: result.site?.posts.length ?? 0, files: result.files.length,
     ...(result.site?.leftOut && { leftOut: result.site.leftOut }),
   });

@@ -21,7 +21,8 @@ import { RACY_MS, toolFingerprint } from './cache.js';
  * - when either folder holds a symbolic link (its target may change where no listing looks);
  * - when a file was modified within RACY_MS of the look (a file system with coarse times could change it again
  *   without a new stamp);
- * - when posts were left out for being dated in the future (time alone would publish them);
+ * - when posts were left out for being dated in the future (time alone would publish them), or the reference time
+ *   is earlier than the recorded build's (SOURCE_DATE_EPOCH set back: it would leave posts out);
  * - by `check`, by a build with problems, with `--no-cache`.
  * Hidden folders that no build reads (`.git`) are looked at by name only.
  */
@@ -34,6 +35,11 @@ interface BuildRecord {
   /** The output folder (absolute) and the mtime of each of its folders after the write (OutputManifest.dirs). */
   readonly out: string;
   readonly dirs: Readonly<Record<string, number>>;
+  /**
+   * The reference time of that build (ms; the clock, or SOURCE_DATE_EPOCH). It left no post out for being dated
+   * in the future, so a build at this time or later publishes the same posts; an earlier one may leave some out.
+   */
+  readonly now: number;
   readonly said: BuildSaid;
 }
 
@@ -90,7 +96,8 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
       const stamp: FileStamp = [info.size, info.mtimeMs, info.ino];
       if (entry.isFile()) stamps.set(path, stamp);
       if (wallNow - info.mtimeMs < RACY_MS) recordable = false;
-      hash.update(`\0f${entry.name}\0${entry.isFile() ? 'f' : 'o'}${stamp.join(',')}`);
+      // (and the change time: a copy that keeps the old mtime, `cp -p` or `touch -r`, or a chmod, changes only that)
+      hash.update(`\0f${entry.name}\0${entry.isFile() ? 'f' : 'o'}${stamp.join(',')},${info.ctimeMs}`);
     }
     return true;
   };
@@ -121,7 +128,7 @@ function recordPath(cacheDir: string): string {
  * What the last build said, when it read exactly these inputs (`look`) and wrote `out`, which is still as it left
  * it; undefined otherwise (a missing, damaged or foreign record is only a build to do).
  */
-export function upToDate(cacheDir: string, look: InputsLook, out: string): BuildSaid | undefined {
+export function upToDate(cacheDir: string, look: InputsLook, out: string, now: number): BuildSaid | undefined {
   let record: BuildRecord;
   try {
     record = JSON.parse(readFileSync(recordPath(cacheDir), 'utf8')) as BuildRecord;
@@ -129,6 +136,7 @@ export function upToDate(cacheDir: string, look: InputsLook, out: string): Build
     return undefined;
   }
   if (record?.record !== 1 || record.digest !== look.digest || record.out !== out || typeof record.dirs !== 'object') return undefined;
+  if (!(typeof record.now === 'number' && now >= record.now)) return undefined;
   if (!wellFormed(record.said)) return undefined;
   return untouched(out, { files: {}, dirs: record.dirs }) ? record.said : undefined;
 }
@@ -144,14 +152,14 @@ function wellFormed(said: BuildSaid | undefined): boolean {
  * last record when this one may not be made (see the module comment). Never fails the build: the record only
  * ever saves work.
  */
-export function recordBuild(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, said: BuildSaid): void {
+export function recordBuild(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number, said: BuildSaid): void {
   const path = recordPath(cacheDir);
   try {
     if (!look?.recordable || (said.leftOut?.future ?? 0) > 0) {
       rmSync(path, { force: true });
       return;
     }
-    const record: BuildRecord = { record: 1, digest: look.digest, out, dirs, said };
+    const record: BuildRecord = { record: 1, digest: look.digest, out, dirs, now, said };
     const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
     writeFileSync(temp, JSON.stringify(record));
     renameSync(temp, path);
