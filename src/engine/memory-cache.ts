@@ -12,15 +12,33 @@ import type { Post } from '../post/post.js';
 export class MemoryCache implements PostCache {
   private readonly salt = toolFingerprint();
   private readonly digests = new Map<string, string>();
+  /**
+   * Result keys by the content hash they were made from, for `keysOf` (the config's JSON): a save of a big blog
+   * asks for 10,000 keys, nearly all of which it asked for last time, and a sha256 each cost more than a lookup.
+   */
+  private keys = new Map<string, string>();
+  private keysOf: string | undefined;
   private readonly files = new Map<string, readonly [...FileStamp, string]>();
-  private entries = new Map<string, ProcessedSource>();
-  private used = new Map<string, ProcessedSource>();
-  private metas = new Map<string, string>();
+  /**
+   * Every result held, with the number of the last build that used (or made) it and its post's fingerprint once
+   * asked for. A build marks what it uses in place, rather than copy 10,000 entries to a new map.
+   */
+  private readonly entries = new Map<string, Held>();
+  /** The number of the build under way (`settle` ends it). */
+  private build = 0;
   /** Feed item weights by post fields and config (see PostKeys.weights): a few new ones per edit, so cleared now and then. */
   readonly weights = new Map<string, number>();
 
   keyOf(contentHash: string, configJson: string): string {
-    return resultKey(this.salt, this.digests, contentHash, configJson);
+    if (configJson !== this.keysOf) this.keys = new Map();
+    // (the string this build passes on every call: compared by identity from now on, not by its kilobyte of text)
+    this.keysOf = configJson;
+    let key = this.keys.get(contentHash);
+    if (key === undefined) {
+      key = resultKey(this.salt, this.digests, contentHash, configJson);
+      this.keys.set(contentHash, key);
+    }
+    return key;
   }
 
   hashOf(abs: string, stamp: FileStamp): string | undefined {
@@ -29,6 +47,9 @@ export class MemoryCache implements PostCache {
   }
 
   remember(abs: string, stamp: FileStamp, hash: string): void {
+    // Recorded as it is already: it was old enough then, and is older now.
+    const known = this.files.get(abs);
+    if (known !== undefined && known[0] === stamp[0] && known[1] === stamp[1] && known[2] === stamp[2] && known[3] === hash) return;
     // A file saved a moment ago may be saved again without its stamp changing: its content is looked at next time.
     if (Date.now() - stamp[1] >= RACY_MS) this.files.set(abs, [...stamp, hash]);
     else this.files.delete(abs);
@@ -44,25 +65,24 @@ export class MemoryCache implements PostCache {
   }
 
   metaKey(key: string): string | undefined {
-    let meta = this.metas.get(key);
-    if (meta === undefined) {
-      const post = (this.used.get(key) ?? this.entries.get(key))?.post;
-      if (!post) return undefined;
-      const { html: _html, ...fields } = post;
-      meta = metaKeyOf(fields);
-      this.metas.set(key, meta);
-    }
-    return meta;
+    const held = this.entries.get(key);
+    if (held?.meta !== undefined) return held.meta;
+    const post = held?.result.post;
+    if (!held || !post) return undefined;
+    const { html: _html, ...fields } = post;
+    held.meta = metaKeyOf(fields);
+    return held.meta;
   }
 
   get(key: string): ProcessedSource | undefined {
-    const hit = this.used.get(key) ?? this.entries.get(key);
-    if (hit) this.used.set(key, hit);
-    return hit;
+    const held = this.entries.get(key);
+    if (!held) return undefined;
+    held.build = this.build;
+    return held.result;
   }
 
   put(key: string, result: ProcessedSource): void {
-    this.used.set(key, result);
+    this.entries.set(key, { result, build: this.build });
   }
 
   /**
@@ -71,15 +91,23 @@ export class MemoryCache implements PostCache {
    * and nothing for the garbage collector to walk), made a string again only when an output that shows it is made.
    */
   settle(): void {
-    for (const [key, result] of this.used) {
-      if (result.post && !packed.has(result.post)) this.used.set(key, { ...result, post: packedHtml(result.post) });
+    for (const [key, held] of this.entries) {
+      if (held.build !== this.build) this.entries.delete(key);
+      else if (held.result.post && !packed.has(held.result.post)) held.result = { ...held.result, post: packedHtml(held.result.post) };
     }
-    this.entries = this.used;
-    this.used = new Map();
-    this.metas = new Map([...this.metas].filter(([key]) => this.entries.has(key)));
+    this.build++;
+    // (one key per version of a post's content: those of versions no longer held go now and then)
+    if (this.keys.size > 2 * this.entries.size + 1000) this.keys = new Map();
     // (each holds a post's weight in a few kinds of feed: many times the posts means most belong to old versions)
     if (this.weights.size > 8 * this.entries.size + 1000) this.weights.clear();
   }
+}
+
+/** A result the cache holds, with the last build that used it and its post's fingerprint (metaKeyOf) once made. */
+interface Held {
+  result: ProcessedSource;
+  build: number;
+  meta?: string;
 }
 
 /** Posts whose HTML is kept as bytes (see `settle`). */
