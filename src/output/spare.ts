@@ -81,11 +81,14 @@ export interface Pruned {
  */
 export function prune(staging: string, base: OutputManifest, files: readonly OutputFile[], paths: readonly string[]): Pruned {
   const at = new Map<string, number>();
-  files.forEach((file, i) => at.set(file.path, i));
+  for (let i = 0; i < files.length; i++) at.set((files[i] as OutputFile).path, i);
   const kept = new Set<number>();
   const touched = new Set<string>(['']);
-  let samePaths = Object.keys(base.files).length === paths.length;
-  for (const [path, key] of Object.entries(base.files)) {
+  // (the record's names, then a lookup each: Object.entries makes an array per file of a 12,000-file record)
+  const recorded = Object.keys(base.files);
+  let samePaths = recorded.length === paths.length;
+  for (const path of recorded) {
+    const key = base.files[path];
     const i = at.get(path);
     if (i === undefined) samePaths = false;
     if (i !== undefined && key !== null && files[i]?.key === key) {
@@ -98,7 +101,9 @@ export function prune(staging: string, base: OutputManifest, files: readonly Out
   // Folders of the old output that no file of the new one is in, deepest first (a path that was a folder may be
   // a file now).
   const needed = foldersOf(paths);
-  const gone = Object.keys(base.dirs).filter((dir) => dir !== '' && !needed.has(dir)).sort((a, b) => b.split('/').length - a.split('/').length);
+  const gone: string[] = [];
+  for (const dir of Object.keys(base.dirs)) if (dir !== '' && !needed.has(dir)) gone.push(dir);
+  gone.sort((a, b) => b.split('/').length - a.split('/').length);
   for (const dir of gone) {
     rmdirSync(join(staging, dir));
     touch(touched, dirname(dir));
@@ -127,14 +132,22 @@ function parentOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-/** Every folder (`/`-separated, `''` for the top) that holds one of `paths`. */
-export function foldersOf(paths: readonly string[]): Set<string> {
-  const dirs = new Set<string>(['']);
+/**
+ * Every folder (`/`-separated, `''` for the top) that holds one of `paths`. A write asks twice about its list of
+ * paths (prune, then manifestOf): the set is made once per list (lists are never changed once made).
+ */
+export function foldersOf(paths: readonly string[]): ReadonlySet<string> {
+  let dirs = folders.get(paths);
+  if (dirs) return dirs;
+  dirs = new Set<string>(['']);
   for (const path of paths) {
     for (let dir = parentOf(path); !dirs.has(dir); dir = parentOf(dir)) dirs.add(dir);
   }
+  folders.set(paths, dirs);
   return dirs;
 }
+
+const folders = new WeakMap<readonly string[], Set<string>>();
 
 /**
  * The manifest of the output now in `target`: each file's key and each folder's mtime. A folder this write did

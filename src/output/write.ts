@@ -94,7 +94,8 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   await mkdir(dirname(target), { recursive: true });
   try {
     const { base, kept, touched } = await stage(staging, spare, files, paths);
-    const rest = files.flatMap((_, i) => (kept.has(i) ? [] : [i]));
+    const rest: number[] = [];
+    for (let i = 0; i < files.length; i++) if (!kept.has(i)) rest.push(i);
     const linkable = rest.filter(same);
     const linked = new Set(linkable);
     // Each file is made just before it is written (see write-files.ts).
@@ -217,7 +218,9 @@ async function keep(old: string, dir: string, previous: OutputManifest): Promise
     // (a folder moved to another parent keeps its mtime on the file systems we know; looked up again to be sure)
     const identity = heldIdentity(held, dir);
     if (identity === undefined) return undefined;
-    return { manifest: { files: previous.files, dirs: { ...previous.dirs, '': fstatSync(held).mtimeMs } }, identity };
+    // (the folders' record is shared when the mtime is the one recorded, as it is: a copy of 10,000 is ~8 ms)
+    const mtime = fstatSync(held).mtimeMs;
+    return { manifest: { files: previous.files, dirs: previous.dirs[''] === mtime ? previous.dirs : { ...previous.dirs, '': mtime } }, identity };
   } catch {
     return undefined;
   } finally {

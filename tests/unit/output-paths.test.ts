@@ -19,6 +19,20 @@ describe('outputConflicts', () => {
     ]);
   });
 
+  it('finds the same conflicts when the same paths are planned again, and new ones among paths it saw before', () => {
+    // (a rebuild plans the same paths again: what is kept of each path between calls must not change the answer)
+    const first = [{ path: 'Posts/A/index.html' }, { path: 'tags/x/index.html' }, { path: 'b' }];
+    expect(outputConflicts(first)).toEqual([]);
+    expect(outputConflicts(first)).toEqual([]);
+    const found = outputConflicts([...first, { path: 'posts/a' }, { path: 'B/index.html' }, { path: 'posts/a/index.html' }]);
+    expect(found.map((d) => d.message)).toEqual([
+      'the generated file posts/a/index.html and the generated file Posts/A/index.html would both be published at Posts/A/index.html (the two paths differ only in letter case or Unicode form, which many file systems do not tell apart); only one can be: rename or remove one of them',
+      'the generated file Posts/A/index.html is published at Posts/A/index.html, which needs posts/a to be a folder, but the generated file posts/a is a file there; only one can be: rename or remove one of them',
+      'the generated file B/index.html is published at B/index.html, which needs b to be a folder, but the generated file b is a file there; only one can be: rename or remove one of them',
+      'the generated file posts/a/index.html is published at posts/a/index.html, which needs posts/a to be a folder, but the generated file posts/a is a file there; only one can be: rename or remove one of them',
+    ]);
+  });
+
   it('finds nothing among distinct paths', () => {
     expect(outputConflicts([{ path: 'a/b.html' }, { path: 'a/c.html' }, { path: 'ab' }, { path: 'a.b/index.html' }])).toEqual([]);
   });
