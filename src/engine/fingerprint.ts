@@ -8,12 +8,12 @@ import type { Post } from '../post/post.js';
  */
 export interface PostKeys {
   /** Each post's cache key: its content, path, the resolved config and the tool's version. */
-  readonly posts: ReadonlyMap<Post, string>;
+  readonly posts: KeysByPost;
   /**
    * Each post's fields but its HTML (see `metaKeyOf`): lists of posts (index, tag pages, sitemap) depend on these
    * only, so editing a post's body rewrites its page and feeds but not every list it is in.
    */
-  readonly meta: ReadonlyMap<Post, string>;
+  readonly meta: KeysByPost;
   /** The resolved config and the tool's version, for outputs that may have no posts. */
   readonly salt: string;
   /**
@@ -21,6 +21,14 @@ export interface PostKeys {
    * feeds/budget.ts): the weights that split archives, so a rebuild need not serialize every item to know them.
    */
   readonly weights?: Map<string, number>;
+}
+
+/**
+ * A key of each post, by the post object: a map made for one build, or what a cache that keeps posts between builds
+ * knows of every post it gave out (dev's, in memory: no map of 10,000 posts made on every save).
+ */
+export interface KeysByPost {
+  get(post: Post): string | undefined;
 }
 
 /** The fingerprint of a post without its HTML (it must not read `html`: a cached post loads it when read). */

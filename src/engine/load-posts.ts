@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
-import type { PostKeys } from './fingerprint.js';
+import type { KeysByPost, PostKeys } from './fingerprint.js';
 import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from '../post/result.js';
 import type { Post } from '../post/post.js';
 import { BATCH, RenderPool, threadsFor, warmThread, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
@@ -31,6 +31,11 @@ export interface PostCache {
    */
   get(key: string): ProcessedSource | undefined;
   put(key: string, result: ProcessedSource): void;
+  /**
+   * The keys of every post this cache gave out or was given (`get`, `put`) and their fingerprints (`metaKey`), by
+   * the post, when it keeps posts between builds: a build then makes no maps of its own.
+   */
+  readonly byPost?: { readonly posts: KeysByPost; readonly meta: KeysByPost };
   /** Weights of posts' feed items kept between builds, when this cache keeps them (see PostKeys.weights). */
   readonly weights?: Map<string, number>;
 }
@@ -181,17 +186,23 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
     cache.put(key, result);
     keys[m.index] = key;
   }
-  const postKeys = new Map<Post, string>();
-  const metaKeys = new Map<Post, string>();
+  const byPost = cache?.byPost ?? mapsOf(results, keys, cache);
+  return {
+    results, rendered: misses.length,
+    ...(cache && { keys: { ...byPost, salt: cache.keyOf('', configJson), ...(cache.weights && { weights: cache.weights }) } }),
+  };
+}
+
+/** Each post's key and fingerprint, for a cache that does not keep them by post. */
+function mapsOf(results: readonly ProcessedSource[], keys: readonly (string | undefined)[], cache: PostCache | undefined): { posts: KeysByPost; meta: KeysByPost } {
+  const posts = new Map<Post, string>();
+  const meta = new Map<Post, string>();
   results.forEach((r, i) => {
     const key = keys[i];
     if (!r.post || key === undefined) return;
-    postKeys.set(r.post, key);
-    const meta = cache?.metaKey(key);
-    if (meta !== undefined) metaKeys.set(r.post, meta);
+    posts.set(r.post, key);
+    const fields = cache?.metaKey(key);
+    if (fields !== undefined) meta.set(r.post, fields);
   });
-  return {
-    results, rendered: misses.length,
-    ...(cache && { keys: { posts: postKeys, meta: metaKeys, salt: cache.keyOf('', configJson), ...(cache.weights && { weights: cache.weights }) } }),
-  };
+  return { posts, meta };
 }

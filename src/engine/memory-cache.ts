@@ -28,6 +28,16 @@ export class MemoryCache implements PostCache {
   private build = 0;
   /** Feed item weights by post fields and config (see PostKeys.weights): a few new ones per edit, so cleared now and then. */
   readonly weights = new Map<string, number>();
+  /**
+   * The key of every post given to this cache (`put`) or made by it (`settle`), and each one's fingerprint once
+   * asked for: a post object is only ever under one key, so these never go stale, and go with their posts.
+   */
+  private readonly postKeys = new WeakMap<Post, string>();
+  private readonly postMetas = new WeakMap<Post, string>();
+  readonly byPost = {
+    posts: { get: (post: Post): string | undefined => this.postKeys.get(post) },
+    meta: { get: (post: Post): string | undefined => this.metaOf(post) },
+  };
 
   keyOf(contentHash: string, configJson: string): string {
     if (configJson !== this.keysOf) this.keys = new Map();
@@ -83,6 +93,17 @@ export class MemoryCache implements PostCache {
 
   put(key: string, result: ProcessedSource): void {
     this.entries.set(key, { result, build: this.build });
+    if (result.post) this.postKeys.set(result.post, key);
+  }
+
+  private metaOf(post: Post): string | undefined {
+    let meta = this.postMetas.get(post);
+    if (meta === undefined) {
+      const key = this.postKeys.get(post);
+      meta = key === undefined ? undefined : this.metaKey(key);
+      if (meta !== undefined) this.postMetas.set(post, meta);
+    }
+    return meta;
   }
 
   /**
@@ -93,7 +114,11 @@ export class MemoryCache implements PostCache {
   settle(): void {
     for (const [key, held] of this.entries) {
       if (held.build !== this.build) this.entries.delete(key);
-      else if (held.result.post && !packed.has(held.result.post)) held.result = { ...held.result, post: packedHtml(held.result.post) };
+      else if (held.result.post && !packed.has(held.result.post)) {
+        const post = packedHtml(held.result.post);
+        held.result = { ...held.result, post };
+        this.postKeys.set(post, key);
+      }
     }
     this.build++;
     // (one key per version of a post's content: those of versions no longer held go now and then)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
-import type { PostKeys } from '../engine/fingerprint.js';
+import type { KeysByPost, PostKeys } from '../engine/fingerprint.js';
 import type { BodyLink } from '../post/links.js';
 import type { Post } from '../post/post.js';
 import { feedContentBytes } from '../common/xml.js';
@@ -77,7 +77,8 @@ export class PostLinks {
    * is none), and keys (for incremental writes) that take the permalinks in.
    */
   relink(posts: readonly Post[], keys?: PostKeys): { posts: Post[]; keys?: PostKeys } {
-    // (the maps of keys are copied only when a post is relinked: most builds have no link between posts)
+    // (keys of relinked posts are kept beside the given ones, only when a post is relinked: most builds have no link
+    // between posts)
     let postKeys: Map<Post, string> | undefined;
     let metaKeys: Map<Post, string> | undefined;
     const out = posts.map((post) => {
@@ -94,8 +95,8 @@ export class PostLinks {
       if (changes.size === 0) return post;
       const relinked = withHtml(post, (html) => replaceLinks(html, changes), bytes);
       if (!keys) return relinked;
-      postKeys ??= new Map(keys.posts);
-      metaKeys ??= new Map(keys.meta);
+      postKeys ??= new Map();
+      metaKeys ??= new Map();
       const key = keys.posts.get(post);
       const meta = keys.meta.get(post);
       if (key !== undefined) {
@@ -106,7 +107,7 @@ export class PostLinks {
       if (meta !== undefined) metaKeys.set(relinked, meta);
       return relinked;
     });
-    return { posts: out, ...(keys && { keys: postKeys && metaKeys ? { ...keys, posts: postKeys, meta: metaKeys } : keys }) };
+    return { posts: out, ...(keys && { keys: postKeys && metaKeys ? { ...keys, posts: beside(postKeys, keys.posts), meta: beside(metaKeys, keys.meta) } : keys }) };
   }
 
   /**
@@ -290,4 +291,9 @@ function withHtml(post: Post, edit: (html: string) => string, contentBytes: numb
     contentBytes: { value: contentBytes, enumerable: true },
     html: { enumerable: true, get: () => (html ??= edit(post.html)) },
   }) as Post;
+}
+
+/** The keys in `added`, and for every other post those of `given`. */
+function beside(added: ReadonlyMap<Post, string>, given: KeysByPost): KeysByPost {
+  return { get: (post) => added.get(post) ?? given.get(post) };
 }
