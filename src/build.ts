@@ -187,6 +187,7 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   const items = new ItemBytes();
   for (const [doc] of feeds) for (const format of FORMATS) items.plan(format, doc);
   const out = (path: string, make: () => string, origin: OutputOrigin, inputs: Inputs): OutputFile => made(path, make, origin, engine?.keyOf(inputs));
+  if (pagePaths.size > 2 * site.posts.length + 1000) pagePaths.clear();
   return [
     ...feeds.flatMap(([doc, owner]) => feedFiles(doc, engine, items, owner)),
     // The lists show the posts' fields but not their HTML; the rest is config. A page of a list shows its own
@@ -200,7 +201,7 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, { what: "the site's sitemap" }, { kind: file.path, posts: site.posts, of: 'meta' })),
     out('_headers', () => headersFile(headerRules(site.config)), { what: "the hosting headers (_headers)" }, { kind: 'headers', posts: [] }),
     // A post page is made from the post and the config alone.
-    ...site.posts.map((post) => out(`${post.path}index.html`, () => postPage(site, post, main), { what: `the page of ${post.source}`, file: post.source }, { kind: 'post', posts: [post] })),
+    ...site.posts.map((post) => out(pagePath(post.path), () => postPage(site, post, main), { what: `the page of ${post.source}`, file: post.source }, { kind: 'post', posts: [post] })),
     out('tags/index.html', () => tagsIndexPage(site, tags, main), { what: 'the list of tags' }, { kind: 'tags', posts: site.posts, of: 'meta' }),
     ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
       () => tagPage(site, tag, byTag[i] ?? main, main, page), { what: `${page.number === 1 ? 'the page' : `page ${page.number}`} of the tag "${tag.name}"` },
@@ -209,6 +210,21 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
 }
 
 const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
+
+/**
+ * Each post page's path, kept between builds (`dev`): the same string as last time, whose hash and internalized
+ * form the write's records already have, rather than 10,000 new strings that each later lookup by path hashes.
+ */
+const pagePaths = new Map<string, string>();
+
+function pagePath(postPath: string): string {
+  let path = pagePaths.get(postPath);
+  if (path === undefined) {
+    path = `${postPath}index.html`;
+    pagePaths.set(postPath, path);
+  }
+  return path;
+}
 
 /**
  * One feed document in all three formats (keyed by its own fields and its items' keys, when there are any).

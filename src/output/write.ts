@@ -95,7 +95,7 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   try {
     const { base, kept, touched } = await stage(staging, spare, files, paths);
     const rest: number[] = [];
-    for (let i = 0; i < files.length; i++) if (!kept.has(i)) rest.push(i);
+    for (let i = 0; i < files.length; i++) if (kept[i] !== 1) rest.push(i);
     const linkable = rest.filter(same);
     const linked = new Set(linkable);
     // Each file is made just before it is written (see write-files.ts).
@@ -183,7 +183,7 @@ export async function primeSpare(outDir: string, spare: string, current: OutputM
  * A spare that cannot be brought up to date (something in it changed under us) is dropped for a new folder.
  */
 async function stage(staging: string, spare: Spare | undefined, files: readonly OutputFile[], paths: readonly string[]):
-  Promise<{ base?: OutputManifest; kept: ReadonlySet<number>; touched: Set<string> }> {
+  Promise<{ base?: OutputManifest; kept: Uint8Array; touched: Set<string> }> {
   const base = await claimSpare(spare, staging);
   if (base) {
     try {
@@ -194,7 +194,7 @@ async function stage(staging: string, spare: Spare | undefined, files: readonly 
     }
   }
   await mkdir(staging); // not recursive: fails rather than write through anything already there
-  return { kept: new Set(), touched: new Set() };
+  return { kept: new Uint8Array(files.length), touched: new Set() };
 }
 
 /**
