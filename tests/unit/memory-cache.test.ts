@@ -8,7 +8,7 @@ import type { Post } from '../../src/post/post.js';
 function postOf(slug: string, html: string): Post {
   return {
     source: `posts/${slug}.md`, slug, id: `https://example.org/posts/${slug}/`, url: `https://example.org/posts/${slug}/`, path: `posts/${slug}/`,
-    title: slug, date: Date.UTC(2024, 0, 1), updated: Date.UTC(2024, 0, 1), tags: [], authors: [], html, contentBytes: html.length, draft: false, diagnostics: [],
+    title: slug, date: Date.UTC(2024, 0, 1), updated: Date.UTC(2024, 0, 1), tags: [], authors: [], html, contentBytes: html.length, draft: false,
   };
 }
 
