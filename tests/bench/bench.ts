@@ -461,7 +461,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string', default: '1,1000,10000' }, repeat: { type: 'string', default: '1' },
-      json: { type: 'string', default: 'tests/bench/results.json' }, cli: { type: 'string', default: DEFAULT_CLI },
+      json: { type: 'string' }, cli: { type: 'string', default: DEFAULT_CLI },
       settle: { type: 'string', default: '2.1' }, 'no-dev': { type: 'boolean', default: false },
       saves: { type: 'string', default: '20,5' },
     },
@@ -482,9 +482,12 @@ async function main(): Promise<void> {
     results.push(await benchSize(posts, { repeat, cli: resolve(values.cli), settle, ...(dev && { dev }) }));
   }
   const report: BenchReport = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage: load, repeat, targets: TARGETS, results };
-  await mkdir(dirname(resolve(values.json)), { recursive: true });
-  await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${table(report)}\n\n${detail(report)}\n${report.cpus} × ${report.cpuModel}, Node ${report.node}, load average ${load.toFixed(2)} at start; JSON: ${values.json}\n`);
+  // Written only when asked: tests/bench/results.json holds the reference run the README's table comes from.
+  if (values.json !== undefined) {
+    await mkdir(dirname(resolve(values.json)), { recursive: true });
+    await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  process.stdout.write(`${table(report)}\n\n${detail(report)}\n${report.cpus} × ${report.cpuModel}, Node ${report.node}, load average ${load.toFixed(2)} at start${values.json === undefined ? '' : `; JSON: ${values.json}`}\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -40,7 +40,12 @@ export async function startDevServer(root: string, port: number, options: { live
   const clients = new Set<ServerResponse>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The request target is a path (`//x/y` too: not a host, as `new URL` with a base would read it); a proxy's
+    // absolute form (`http://host/path`) is read as a URL. Anything else is no path of the site.
+    const requested = req.url ?? '/';
+    const href = requested.startsWith('/') ? `http://127.0.0.1${requested}` : requested;
+    if (!URL.canParse(href)) return send(res, 400, {}, 'Bad request\n', req);
+    const url = new URL(href);
     if (url.pathname === `${DEV_PREFIX}events`) return events(res);
     if (url.pathname === `${DEV_PREFIX}reload.js`) return send(res, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }, RELOAD_SCRIPT, req);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { Allow: 'GET, HEAD' }, 'Method not allowed\n', req);
