@@ -542,21 +542,31 @@ export function toolFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   // Every module of the tool (this file is in engine/, one level below the root of src/ or dist-cli/).
   const here = dirname(dirname(fileURLToPath(import.meta.url)));
+  // (a walk of its own rather than readdirSync's recursive listing, which costs twice as much; maps and
+  // declarations change with the modules they come with)
   let newest = 0;
-  for (const name of readdirSync(here, { recursive: true }) as string[]) {
-    if (/\.[cm]?[jt]s$/.test(name)) newest = Math.max(newest, statSync(join(here, name)).mtimeMs);
-  }
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (/\.[cm]?[jt]s$/.test(entry.name) && !/\.d\.[cm]?ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(here);
   const require = createRequire(import.meta.url);
   const versions = ['marked', 'marked-footnote', 'sanitize-html', 'htmlparser2', 'gray-matter', 'yaml', 'smol-toml', 'jsonc-parser'].map((name) => {
+    // Where Node looks first for a bare name: node_modules/<name> in this folder or one above it; then, for any
+    // other layout, wherever Node resolves it to.
+    for (let dir = here; ; dir = dirname(dir)) {
+      const version = packageVersion(join(dir, 'node_modules', name), name);
+      if (version !== undefined) return `${name}@${version}`;
+      if (dirname(dir) === dir) break;
+    }
     try {
       const main = require.resolve(name);
       for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
-        try {
-          const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-          if (pkg.name === name) return `${name}@${pkg.version ?? '?'}`;
-        } catch {
-          // keep walking up
-        }
+        const version = packageVersion(dir, name);
+        if (version !== undefined) return `${name}@${version}`;
       }
     } catch {
       // not installed: leave it out
@@ -565,6 +575,16 @@ export function toolFingerprint(): string {
   });
   fingerprint = [VERSION, newest, ...versions].join(' ');
   return fingerprint;
+}
+
+/** The version in `dir`/package.json when that is the package `name` (`?` without one); undefined otherwise. */
+function packageVersion(dir: string, name: string): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return pkg.name === name ? pkg.version ?? '?' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The weights map of a cache: notes whether a build added any (only then is the file written again). */
