@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
@@ -93,5 +93,37 @@ describe('post bundles', () => {
     expect(io.stderrText).toBe('');
     expect(code).toBe(0);
     expect((await stat(join(dir, 'dist/posts/caf\u00e9/x.png'))).isFile()).toBe(true);
+  });
+});
+
+describe('bundle files in a rebuild', () => {
+  it('an unchanged bundle file is linked from the last output, a replaced one is copied again; the output is a clean build\'s', async () => {
+    const dir = await makeProject({
+      'posts/2024-05-01-trip/index.md': post({ title: 'Trip', date: '2024-05-01', slug: 'our-trip' }, BODY),
+      'posts/2024-05-01-trip/cover.png': IMAGE,
+      'posts/2024-05-01-trip/media/clip.mp3': new Uint8Array([0xff, 0xfb, 0x90, 0x64]),
+      'posts/2024-05-01-trip/notes/notes.txt': 'notes\n',
+      'posts/other.md': post({ title: 'Other', date: '2024-05-02' }),
+    });
+    // (files written a moment ago are not trusted by their stat: date them back, as real posts are)
+    const then = new Date(Date.now() - 60_000);
+    for (const file of ['cover.png', 'media/clip.mp3', 'notes/notes.txt', 'index.md']) await utimes(join(dir, 'posts/2024-05-01-trip', file), then, then);
+    const out = join(dir, 'dist/posts/our-trip');
+    const ino = async (path: string): Promise<number> => (await stat(path)).ino;
+    expect((await run(dir, ['build'])).code).toBe(0);
+    const cover = await ino(join(out, 'cover.png'));
+    // Another post edited: a real rebuild, in which the bundle's files are the output's own, linked.
+    await writeFile(join(dir, 'posts/other.md'), post({ title: 'Other, edited', date: '2024-05-02' }));
+    expect((await run(dir, ['build'])).code).toBe(0);
+    expect(await ino(join(out, 'cover.png'))).toBe(cover);
+    // The notes replaced by as many other bytes (their mtime a minute back again): copied.
+    await writeFile(join(dir, 'posts/2024-05-01-trip/notes/notes.txt'), 'NOTES\n');
+    await utimes(join(dir, 'posts/2024-05-01-trip/notes/notes.txt'), then, then);
+    expect((await run(dir, ['build'])).code).toBe(0);
+    expect(await readFile(join(out, 'notes/notes.txt'), 'utf8')).toBe('NOTES\n');
+    expect((await run(dir, ['build', '--no-cache', '--out', 'clean'])).code).toBe(0);
+    for (const file of ['cover.png', 'media/clip.mp3', 'notes/notes.txt', 'index.html']) {
+      expect(await readFile(join(out, file)), file).toEqual(await readFile(join(dir, 'clean/posts/our-trip', file)));
+    }
   });
 });

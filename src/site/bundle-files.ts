@@ -1,4 +1,5 @@
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { listBundleAssets, type BundleAsset } from '../read/assets.js';
 import { scriptInSvg, unsafeType } from './bundle-policy.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
@@ -13,14 +14,34 @@ function unsafeFile(asset: BundleAsset): string | undefined {
   return unsafeType(type) ?? (type === 'image/svg+xml' ? scriptInSvg(asset.file, asset.size) : undefined);
 }
 
-/** Why `file` cannot be opened for reading, or undefined when it can (non-blocking: a FIFO never hangs the build). */
-function cannotRead(file: string): string | undefined {
+/**
+ * The file's stat, taken through a handle opened for reading (non-blocking: a FIFO never hangs the build), or why it
+ * cannot be opened.
+ */
+function opened(file: string): { info: Stats } | { problem: string } {
   try {
-    closeSync(openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)));
-    return undefined;
+    const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      return { info: fstatSync(fd) };
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
-    return (error as Error).message;
+    return { problem: (error as Error).message };
   }
+}
+
+/** A file modified this close (ms) to being looked at may change again without its stat changing (as cache.ts). */
+const RACY_MS = 2000;
+
+/**
+ * The output key of a copy of `file` (see fingerprint.ts): its path, size, modification and change times and inode,
+ * as static files are keyed (read/static-files.ts). An unchanged key lets a rebuild link the copy already in the
+ * output instead of copying the file again; a file modified a moment ago gets none, and is copied.
+ */
+function copyKey(file: string, info: Stats, now: number): string | undefined {
+  if (now - info.mtimeMs < RACY_MS) return undefined;
+  return createHash('sha256').update(`bundle\0${file}\0${info.size}\0${info.mtimeMs}\0${info.ctimeMs}\0${info.ino}`).digest('hex').slice(0, 32);
 }
 
 /** Where each bundle post's folder is (by the post's source path), as the listing found it. */
@@ -32,9 +53,10 @@ export type BundleFolders = ReadonlyMap<string, NonNullable<SourceEntry['bundle'
  * (`posts/<slug>/` by default), where the post's relative references (`![](cover.jpg)`), made absolute against
  * its URL, find them. The bundle may be at any depth under the posts folder. Only published posts are copied: a
  * draft publishes none of its files. Only files of safe types are (bundle-policy.ts), unless `allowAny` (the
- * config's `allowAnyBundleFile`).
+ * config's `allowAnyBundleFile`). Each copy is keyed by its file's stat (`copyKey`; `now` is the wall clock, used only to
+ * tell whether that stat can be trusted), so that a rebuild links an unchanged one from the output.
  */
-export async function bundleFiles(posts: readonly Post[], folders: BundleFolders, allowAny = false): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+export async function bundleFiles(posts: readonly Post[], folders: BundleFolders, allowAny = false, now = Date.now()): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const post of posts) {
@@ -56,16 +78,17 @@ export async function bundleFiles(posts: readonly Post[], folders: BundleFolders
         continue;
       }
       // Checked here, in the stage `check` shares: copying it when writing must not be the first to find out.
-      const unreadable = cannotRead(asset.file);
-      if (unreadable !== undefined) {
-        diagnostics.push(diagnostic(shown, 'error', 'asset-unreadable', `the bundle file ${asset.path} of ${post.source} cannot be read: ${unreadable}`));
+      const readable = opened(asset.file);
+      if ('problem' in readable) {
+        diagnostics.push(diagnostic(shown, 'error', 'asset-unreadable', `the bundle file ${asset.path} of ${post.source} cannot be read: ${readable.problem}`));
         continue;
       }
+      const key = copyKey(asset.file, readable.info, now);
       // Copied by path when written, never held in memory (a 3 GB video is fine); `contents` only for readers
       // that want the bytes (the dev server).
       const from = asset.file;
       files.push({
-        path: `${post.path}${asset.path}`, copyOf: from, origin: { what: `the bundle file ${shown}`, file: shown },
+        path: `${post.path}${asset.path}`, copyOf: from, origin: { what: `the bundle file ${shown}`, file: shown }, ...(key !== undefined && { key }),
         get contents(): Buffer {
           return readFileSync(from);
         },
