@@ -11,15 +11,19 @@ const BODY = [
   'Listen: <audio controls src="media/clip.mp3"></audio> and [the notes](notes/notes.txt).',
 ].join('\n');
 
+/** A bundle with an image, a sound and a text file in sub-folders, published at `posts/our-trip/`. */
+function trip(): Record<string, string | Uint8Array> {
+  return {
+    'posts/2024-05-01-trip/index.md': post({ title: 'Trip', date: '2024-05-01', slug: 'our-trip' }, BODY),
+    'posts/2024-05-01-trip/cover.png': IMAGE,
+    'posts/2024-05-01-trip/media/clip.mp3': new Uint8Array([0xff, 0xfb, 0x90, 0x64]),
+    'posts/2024-05-01-trip/notes/notes.txt': 'notes\n',
+  };
+}
+
 describe('post bundles', () => {
   it('copies the files beside index.md to dist/posts/<slug>/, keeping sub-folders', async () => {
-    const dir = await makeProject({
-      'posts/2024-05-01-trip/index.md': post({ title: 'Trip', date: '2024-05-01', slug: 'our-trip' }, BODY),
-      'posts/2024-05-01-trip/cover.png': IMAGE,
-      'posts/2024-05-01-trip/media/clip.mp3': new Uint8Array([0xff, 0xfb, 0x90, 0x64]),
-      'posts/2024-05-01-trip/notes/notes.txt': 'notes\n',
-      'posts/2024-05-01-trip/.DS_Store': 'junk',
-    });
+    const dir = await makeProject({ ...trip(), 'posts/2024-05-01-trip/.DS_Store': 'junk' });
     const { code, io } = await run(dir, ['build']);
     expect(io.stderrText).toBe('');
     expect(code).toBe(0);
@@ -98,13 +102,7 @@ describe('post bundles', () => {
 
 describe('bundle files in a rebuild', () => {
   it('an unchanged bundle file is linked from the last output, a replaced one is copied again; the output is a clean build\'s', async () => {
-    const dir = await makeProject({
-      'posts/2024-05-01-trip/index.md': post({ title: 'Trip', date: '2024-05-01', slug: 'our-trip' }, BODY),
-      'posts/2024-05-01-trip/cover.png': IMAGE,
-      'posts/2024-05-01-trip/media/clip.mp3': new Uint8Array([0xff, 0xfb, 0x90, 0x64]),
-      'posts/2024-05-01-trip/notes/notes.txt': 'notes\n',
-      'posts/other.md': post({ title: 'Other', date: '2024-05-02' }),
-    });
+    const dir = await makeProject({ ...trip(), 'posts/other.md': post({ title: 'Other', date: '2024-05-02' }) });
     // (files written a moment ago are not trusted by their stat: date them back, as real posts are)
     const then = new Date(Date.now() - 60_000);
     for (const file of ['cover.png', 'media/clip.mp3', 'notes/notes.txt', 'index.md']) await utimes(join(dir, 'posts/2024-05-01-trip', file), then, then);
