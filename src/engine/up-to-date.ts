@@ -167,12 +167,3 @@ export function recordBuild(cacheDir: string, look: InputsLook | undefined, out:
     // (a cache folder that cannot be written: the next build simply builds)
   }
 }
-
-/** Forget the last build's record (a build that wrote without one, or failed to write). */
-export function forgetBuild(cacheDir: string): void {
-  try {
-    rmSync(recordPath(cacheDir), { force: true });
-  } catch {
-    // (as above)
-  }
-}
