@@ -1,5 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { Post } from '../post/post.js';
+import type { KeyMemo } from './key-memo.js';
 
 /**
  * Output fingerprints for incremental writes: a file's key is a hash of everything its contents are made from,
@@ -21,6 +22,8 @@ export interface PostKeys {
    * feeds/budget.ts): the weights that split archives, so a rebuild need not serialize every item to know them.
    */
   readonly weights?: Map<string, number>;
+  /** The last build's plan, when the cache keeps posts between builds (dev's): keys are taken from it (key-memo.ts). */
+  readonly memo?: KeyMemo;
 }
 
 /**
@@ -40,18 +43,22 @@ export function metaKeyOf(meta: Omit<Post, 'html'>): string {
 }
 
 /**
+ * What an output shows of each of its posts: all of it; its fields but not its HTML (`meta`: lists); or, in a
+ * document of summaries, the fields of a post that has a summary and all of one that has none (it carries its HTML).
+ */
+export type Shown = 'posts' | 'meta' | 'summaries';
+
+/**
  * Key of an output made from `posts` (in order) by the template called `kind`, or undefined without post keys.
  * `of: 'meta'` for outputs that show the posts' fields but not their HTML.
  */
-export function postsKey(
-  kind: string, posts: readonly Post[], keys: PostKeys | undefined, of: 'posts' | 'meta' | ((post: Post) => 'posts' | 'meta') = 'posts',
-): string | undefined {
+export function postsKey(kind: string, posts: readonly Post[], keys: PostKeys | undefined, of: Shown = 'posts'): string | undefined {
   if (!keys) return undefined;
   // The same bytes as one hash update per post would take, hashed in one call: a rebuild of a big site keys
   // about 12,000 outputs over some 100,000 post keys, and a call into the hash per key cost more than the hashing.
   let text = `${keys.salt}\0${kind}`;
   for (const post of posts) {
-    const key = keys[typeof of === 'function' ? of(post) : of].get(post);
+    const key = keys[of === 'summaries' ? (post.summary !== undefined ? 'meta' : 'posts') : of].get(post);
     if (key === undefined) return undefined;
     text += `\0${key}`;
   }
@@ -68,8 +75,8 @@ export interface Inputs {
   readonly kind: string;
   /** The posts it shows, in order. */
   readonly posts: readonly Post[];
-  /** What it shows of each post: all of it (the default), or its fields but not its HTML (lists, summaries). */
-  readonly of?: 'posts' | 'meta' | ((post: Post) => 'posts' | 'meta');
+  /** What it shows of each post (see Shown): all of it (the default), its fields but not its HTML (lists), or summaries. */
+  readonly of?: Shown;
 }
 
 /**
@@ -78,20 +85,39 @@ export interface Inputs {
  */
 export interface Keying {
   readonly keyOf: (inputs: Inputs) => string | undefined;
-  readonly remembered?: { readonly weights: Map<string, number>; readonly nameOf: (post: Post) => string | undefined };
+  readonly remembered?: RememberedWeights;
+}
+
+/** Feed item weights kept between builds (feeds/budget.ts): by post fields and config, and by post object when a memo is kept. */
+export interface RememberedWeights {
+  readonly weights: Map<string, number>;
+  readonly nameOf: (post: Post) => string | undefined;
+  /** Weights by post object, for documents of one variant (the memo's: see KeyMemo). */
+  readonly byPost?: (variant: string) => WeakMap<Post, number>;
 }
 
 export function keying(keys: PostKeys | undefined): Keying | undefined {
   if (!keys) return undefined;
-  const { weights } = keys;
+  const { weights, memo } = keys;
+  memo?.begin(keys.salt);
   return {
-    keyOf: (inputs) => postsKey(inputs.kind, inputs.posts, keys, inputs.of),
+    keyOf: memo ? (inputs) => {
+      const of = inputs.of ?? 'posts';
+      const name = `${of}\0${inputs.kind}`;
+      let key = memo.get(name, inputs.posts);
+      if (key === undefined) {
+        key = postsKey(inputs.kind, inputs.posts, keys, of);
+        if (key !== undefined) memo.set(name, inputs.posts, key);
+      }
+      return key;
+    } : (inputs) => postsKey(inputs.kind, inputs.posts, keys, inputs.of),
     ...(weights && {
       remembered: {
         weights, nameOf: (post: Post): string | undefined => {
           const meta = keys.meta.get(post);
           return meta === undefined ? undefined : `${keys.salt}\0${meta}`;
         },
+        ...(memo && { byPost: (variant: string) => memo.weightsOf(variant) }),
       },
     }),
   };

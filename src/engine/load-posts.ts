@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import type { KeysByPost, PostKeys } from './fingerprint.js';
+import type { KeyMemo } from './key-memo.js';
 import { contentHash, withDiagnostics, type HashedResult, type ProcessedSource, type RawSource } from '../post/result.js';
 import type { Post } from '../post/post.js';
 import { BATCH, RenderPool, threadsFor, warmThread, WORKER_THRESHOLD, type PoolOptions } from './render-pool.js';
@@ -38,6 +39,8 @@ export interface PostCache {
   readonly byPost?: { readonly posts: KeysByPost; readonly meta: KeysByPost };
   /** Weights of posts' feed items kept between builds, when this cache keeps them (see PostKeys.weights). */
   readonly weights?: Map<string, number>;
+  /** The last build's plan, when this cache keeps posts between builds (see PostKeys.memo). */
+  readonly memo?: KeyMemo;
 }
 
 export interface LoadOptions {
@@ -189,7 +192,7 @@ export async function loadPosts(entries: readonly SourceEntry[], config: Resolve
   const byPost = cache?.byPost ?? mapsOf(results, keys, cache);
   return {
     results, rendered: misses.length,
-    ...(cache && { keys: { ...byPost, salt: cache.keyOf('', configJson), ...(cache.weights && { weights: cache.weights }) } }),
+    ...(cache && { keys: { ...byPost, salt: cache.keyOf('', configJson), ...(cache.weights && { weights: cache.weights }), ...(cache.memo && { memo: cache.memo }) } }),
   };
 }
 

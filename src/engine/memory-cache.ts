@@ -1,5 +1,6 @@
 import type { FileStamp, PostCache } from './load-posts.js';
 import { metaKeyOf } from './fingerprint.js';
+import { KeyMemo } from './key-memo.js';
 import { RACY_MS, resultKey, toolFingerprint } from './cache.js';
 import type { ProcessedSource } from '../post/result.js';
 import type { Post } from '../post/post.js';
@@ -28,6 +29,8 @@ export class MemoryCache implements PostCache {
   private build = 0;
   /** Feed item weights by post fields and config (see PostKeys.weights): a few new ones per edit, so cleared now and then. */
   readonly weights = new Map<string, number>();
+  /** The last build's output keys and item weights, by the post objects they were made from (key-memo.ts). */
+  readonly memo = new KeyMemo();
   /**
    * The key of every post given to this cache (`put`) or made by it (`settle`), and each one's fingerprint once
    * asked for: a post object is only ever under one key, so these never go stale, and go with their posts.

@@ -1,6 +1,7 @@
 import type { Post } from '../post/post.js';
 import type { FeedDoc } from './doc.js';
 import type { FeedFormat } from './format.js';
+import type { RememberedWeights } from '../engine/fingerprint.js';
 
 /**
  * Most bytes of one archive document, in any format: 512 KiB. Readers and aggregators cap what they fetch
@@ -9,6 +10,12 @@ import type { FeedFormat } from './format.js';
  * posts per document.
  */
 export const ARCHIVE_BYTES = 512 * 1024;
+
+/** Weights by post (a map of this build's, or the memo's weak map kept between builds). */
+interface WeightsByPost {
+  get(post: Post): number | undefined;
+  set(post: Post, weight: number): unknown;
+}
 
 /** Room per item for what the estimate below leaves out: the content element's own tags and a separator. */
 const ITEM_SLACK = 64;
@@ -25,7 +32,7 @@ const ITEM_SLACK = 64;
  */
 export class ArchiveScale {
   /** Weights made in this build, by the documents' variant (see `variantOf`), then by post. */
-  private readonly weights = new Map<string, Map<Post, number>>();
+  private readonly weights = new Map<string, WeightsByPost>();
 
   /**
    * `remembered`, when given, keeps each post's item bytes (without its HTML) from one build to the next, under
@@ -33,7 +40,7 @@ export class ArchiveScale {
    * undefined: not kept): a rebuild then weighs a big blog's archives without serializing every item again.
    */
   constructor(private readonly formats: readonly FeedFormat[], readonly budget: number = ARCHIVE_BYTES,
-    private readonly remembered?: { readonly weights: Map<string, number>; readonly nameOf: (post: Post) => string | undefined }) {}
+    private readonly remembered?: RememberedWeights) {}
 
   /** Bytes of everything in the document but its items (head and foot), the largest format's. */
   overhead(doc: FeedDoc): number {
@@ -48,7 +55,7 @@ export class ArchiveScale {
   weigher(doc: FeedDoc): (post: Post) => number {
     const key = this.variantOf(doc);
     let byPost = this.weights.get(key);
-    if (!byPost) this.weights.set(key, (byPost = new Map()));
+    if (!byPost) this.weights.set(key, (byPost = this.remembered?.byPost?.(key) ?? new Map()));
     const known = byPost;
     const full = doc.content !== 'summary';
     return (post) => {

@@ -2,11 +2,14 @@ import type { Post } from '../post/post.js';
 import type { FeedDoc } from './doc.js';
 import type { FeedFormat } from './format.js';
 
-interface Use {
-  /** Documents still to be made that carry this item. */
-  left: number;
-  /** The item's UTF-8 bytes, kept while `left` > 0. */
-  bytes?: Uint8Array;
+/** The uses of one kind of item (a format and variant): how many documents still to be made carry each post's. */
+interface Uses {
+  /** Documents planned and not yet counted (counting waits for the first document made of this kind). */
+  planned: FeedDoc[];
+  /** Documents still to be made that carry each post's item, once counted. */
+  left?: Map<Post, number>;
+  /** Each item's UTF-8 bytes, kept while another document still to be made carries it. */
+  readonly bytes: Map<Post, Uint8Array>;
 }
 
 /**
@@ -15,48 +18,66 @@ interface Use {
  * A post's item (the RSS item, Atom entry or JSON Feed item: most of a feed's bytes) is the same text in every
  * document of a format that carries it with the same variant (the main feed or its archive, its tags' feeds), so
  * it is serialized and encoded once and the bytes are shared. To keep memory bounded on a big site, an item's bytes
- * are kept only while a document still to be made needs them: `plan` counts the uses of every document first.
- * Making a document more often than planned (or one never planned) is still correct, only slower.
+ * are kept only while a document still to be made needs them: `plan` names every document first, and the uses of
+ * a kind of item are counted when the first document of that kind is made (a rebuild that makes a few documents
+ * counts only their kinds). Making a document more often than planned (or one never planned) is still correct,
+ * only slower.
  */
 export class ItemBytes {
-  private readonly uses = new Map<Post, Map<string, Use>>();
+  private readonly kinds = new Map<string, Uses>();
 
-  /** Count a document's items; call it for every document before making any. */
+  /** Name a document to be made; call it for every document before making any. */
   plan(format: FeedFormat, doc: FeedDoc): void {
     const key = keyOf(format, doc);
-    for (const post of doc.items) {
-      let byKey = this.uses.get(post);
-      if (!byKey) this.uses.set(post, (byKey = new Map()));
-      const use = byKey.get(key);
-      if (use) use.left++;
-      else byKey.set(key, { left: 1 });
-    }
+    const uses = this.kinds.get(key);
+    if (!uses) this.kinds.set(key, { planned: [doc], bytes: new Map() });
+    else if (uses.left) count(uses.left, doc);
+    else uses.planned.push(doc);
   }
 
   /** The document's bytes in order: head, the items (with separators), foot. */
   chunks(format: FeedFormat, doc: FeedDoc): Uint8Array[] {
-    const key = keyOf(format, doc);
+    const uses = this.usesOf(keyOf(format, doc));
     const separator = format.separator === '' ? undefined : Buffer.from(format.separator);
     const out: Uint8Array[] = [Buffer.from(format.head(doc))];
     doc.items.forEach((post, i) => {
       if (separator && i > 0) out.push(separator);
-      out.push(this.item(format, doc, post, key));
+      out.push(this.item(format, doc, post, uses));
     });
     out.push(Buffer.from(format.foot(doc)));
     return out;
   }
 
-  private item(format: FeedFormat, doc: FeedDoc, post: Post, key: string): Uint8Array {
-    const byKey = this.uses.get(post);
-    const use = byKey?.get(key);
-    const bytes = use?.bytes ?? Buffer.from(format.item(post, doc));
-    if (use && byKey) {
-      use.left--;
-      if (use.left > 0) use.bytes = bytes;
-      else if (byKey.delete(key) && byKey.size === 0) this.uses.delete(post); // the last use: let it go
+  /** The counted uses of a kind of item (counted now if this is the first document made of the kind). */
+  private usesOf(key: string): Uses | undefined {
+    const uses = this.kinds.get(key);
+    if (uses && !uses.left) {
+      uses.left = new Map();
+      for (const doc of uses.planned) count(uses.left, doc);
+      uses.planned = [];
+    }
+    return uses;
+  }
+
+  private item(format: FeedFormat, doc: FeedDoc, post: Post, uses: Uses | undefined): Uint8Array {
+    const bytes = uses?.bytes.get(post) ?? Buffer.from(format.item(post, doc));
+    const left = uses?.left?.get(post);
+    if (uses?.left && left !== undefined) {
+      if (left > 1) {
+        uses.left.set(post, left - 1);
+        uses.bytes.set(post, bytes);
+      } else {
+        // the last use: let it go
+        uses.left.delete(post);
+        uses.bytes.delete(post);
+      }
     }
     return bytes;
   }
+}
+
+function count(left: Map<Post, number>, doc: FeedDoc): void {
+  for (const post of doc.items) left.set(post, (left.get(post) ?? 0) + 1);
 }
 
 function keyOf(format: FeedFormat, doc: FeedDoc): string {

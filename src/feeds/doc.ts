@@ -90,6 +90,6 @@ export function docInputs(doc: FeedDoc, formats: readonly string[]): Inputs[] {
   const { items, config: _config, ...rest } = doc; // (the config is in the salt)
   const fields = JSON.stringify(rest);
   // (a post without a summary carries its HTML even there: see feeds/json.ts)
-  const of = doc.content === 'summary' ? (post: Post): 'posts' | 'meta' => (post.summary !== undefined ? 'meta' : 'posts') : 'posts';
+  const of = doc.content === 'summary' ? 'summaries' : 'posts';
   return formats.map((format) => ({ kind: `${format}\0${fields}`, posts: items, of }));
 }

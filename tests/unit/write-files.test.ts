@@ -103,6 +103,18 @@ describe('feed documents as shared item bytes', () => {
     expect(items.chunks(RSS, other)[1]).not.toBe(first[1]); // after its last planned use it is not kept
   });
 
+  it('counts a document planned after the first was made with the others of its kind', () => {
+    const items = new ItemBytes();
+    const other = { ...doc, paths: { rss: 'tags/t/rss.xml', atom: 'tags/t/atom.xml', json: 'tags/t/feed.json' }, items: doc.items.slice(0, 1) };
+    items.plan(RSS, doc);
+    items.plan(RSS, doc);
+    const first = items.chunks(RSS, doc); // the uses of RSS items are counted now: two
+    items.plan(RSS, other); // a third use of the first item
+    expect(items.chunks(RSS, doc)[1]).toBe(first[1]);
+    expect(items.chunks(RSS, other)[1]).toBe(first[1]);
+    expect(Buffer.concat(items.chunks(RSS, other)).toString('utf8')).toBe(rss(other));
+  });
+
   it('feedFiles: contents and chunks carry the same bytes', () => {
     const [file] = feedFiles(doc);
     expect(Buffer.concat(file?.chunks ?? []).toString('utf8')).toBe(rss(doc));
