@@ -94,8 +94,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   });
   diagnostics.push(...unknownKeyWarnings(unknown));
   // Said once for the whole blog, not once per post: dates without an offset are usual in some generators' posts
-  // (Jekyll's `2025-01-29 18:15`), and a blog moved in often has long first paragraphs (the summary without one).
-  const folded = foldRepeated(foldRepeated(diagnostics, 'date-without-offset'), 'long-summary');
+  // (Jekyll's `2025-01-29 18:15`), a blog moved in often has long first paragraphs (the summary without one), and
+  // Jekyll's own posts use Liquid tags in a third of them.
+  const folded = ['date-without-offset', 'long-summary', 'template-tag'].reduce((list, code) => foldRepeated(list, code), diagnostics);
   diagnostics.splice(0, diagnostics.length, ...folded);
   // Links to other posts' files become their permalinks (site-links.ts), in the HTML and in the output keys.
   const links = new PostLinks(read, shownDir, config.url);

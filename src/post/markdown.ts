@@ -2,6 +2,7 @@ import { Marked, type MarkedOptions, type Token, type Tokens, type TokensList } 
 import { footnotes, lexMarkdown } from './footnotes.js';
 import type { ImageSizeLookup } from './html.js';
 import { renderSafeHtml } from './safe-markdown.js';
+import { findTemplateTag, type TemplateTag } from './template-tags.js';
 
 /** What the Markdown stage produces for one post body. */
 export interface RenderedMarkdown {
@@ -16,6 +17,8 @@ export interface RenderedMarkdown {
   readonly finished: boolean;
   /** Every Markdown link and image in the body, in document order (for body-links.ts). */
   readonly links: readonly MarkdownLink[];
+  /** The first template tag of another generator outside code (template-tags.ts), when there is one. */
+  readonly templateTag?: TemplateTag;
 }
 
 /** A link or image as written in Markdown. */
@@ -54,6 +57,9 @@ const MORE = /^<!--\s*more\s*-->$/;
  */
 export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMarkdown {
   const tokens = lexMarkdown(marked, body);
+  // From the same tokens, and only for the few bodies with a brace pair at all.
+  const tag = body.includes('{{') || body.includes('{%') ? findTemplateTag(tokens, body, (ts, visit) => { marked.walkTokens(ts, visit); }) : undefined;
+  const templateTag = tag === undefined ? {} : { templateTag: tag };
   const safe = finish === undefined ? undefined : renderSafeHtml(tokens, finish.base, finish.sizes);
   const html = safe ?? marked.parser(tokens);
   // The marker is a top-level HTML block of its own, so one inside a code block does not count, and the
@@ -67,8 +73,8 @@ export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMa
   marked.walkTokens(tokens, (t) => {
     if (t.type === 'link' || t.type === 'image') links.push({ href: (t as Tokens.Link).href, raw: t.raw, image: t.type === 'image' });
   });
-  if (excerpt.length === 0) return { html, excerptHtml: '', finished, links };
-  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, excerptOptions), finished, links };
+  if (excerpt.length === 0) return { html, excerptHtml: '', finished, links, ...templateTag };
+  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, excerptOptions), finished, links, ...templateTag };
 }
 
 /**

@@ -6,6 +6,7 @@ import { scalarPath, type ParsedSource } from '../read/frontmatter.js';
 import { finishHtml, htmlToText } from './html.js';
 import { siteLinks, type BodyLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
+import { templateTagMessage, templateTagPosition } from './template-tags.js';
 import { MAX_BLOCK_NESTING, MAX_INLINE_NESTING, tooDeep } from './nesting.js';
 import type { Attachment } from './media/attachment.js';
 import { readPostMedia, type ImageInfo } from './media/front-matter.js';
@@ -177,6 +178,10 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
   // (a blank `summary:` counts as none written)
   const summary = summaryText || htmlToText(rendered.excerptHtml) || undefined;
   const links = siteLinks(rendered.links, { source: file.path, body: src.body, bodyLine: src.bodyLine, postUrl: url, siteUrl: config.url });
+  if (rendered.templateTag) {
+    // Once per post, at the first tag: a Jekyll post with one usually has several.
+    warn('body', 'template-tag', templateTagMessage(rendered.templateTag.text), templateTagPosition(src.body, src.bodyLine, rendered.templateTag.offset));
+  }
   if (summary !== undefined && summary.length > config.summaryLength) {
     warn('summary', 'long-summary', `the summary is ${summary.length} characters, over the configured ${config.summaryLength}; readers may cut it off`,
       (summaryKey !== undefined ? keys.get(summaryKey) : undefined) ?? { line: src.bodyLine, column: 1 });
