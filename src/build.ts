@@ -188,7 +188,6 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
   const items = new ItemBytes();
   for (const [doc] of feeds) for (const format of FORMATS) items.plan(format, doc);
   const out = (path: string, make: () => string, origin: OutputOrigin, inputs: Inputs): OutputFile => made(path, make, origin, engine?.keyOf(inputs));
-  if (pagePaths.size > 2 * site.posts.length + 1000) pagePaths.clear();
   return [
     ...feeds.flatMap(([doc, owner]) => feedFiles(doc, engine, items, owner)),
     // The lists show the posts' fields but not their HTML; the rest is config. A page of a list shows its own
@@ -202,7 +201,10 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...sitemapFiles(site, tags).map((file) => out(file.path, file.make, { what: "the site's sitemap" }, { kind: file.path, posts: site.posts, of: 'meta' })),
     out('_headers', () => headersFile(headerRules(site.config)), { what: "the hosting headers (_headers)" }, { kind: 'headers', posts: [] }),
     // A post page is made from the post and the config alone.
-    ...site.posts.map((post) => out(pagePath(post.path), () => postPage(site, post, main), { what: `the page of ${post.source}`, file: post.source }, { kind: 'post', posts: [post] })),
+    ...site.posts.map((post) => {
+      const page = pageOf(post);
+      return out(page.path, () => postPage(site, post, main), page.origin, { kind: 'post', posts: [post] });
+    }),
     out('tags/index.html', () => tagsIndexPage(site, tags, main), { what: 'the list of tags' }, { kind: 'tags', posts: site.posts, of: 'meta' }),
     ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
       () => tagPage(site, tag, byTag[i] ?? main, main, page), { what: `${page.number === 1 ? 'the page' : `page ${page.number}`} of the tag "${tag.name}"` },
@@ -213,18 +215,19 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
 const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
 
 /**
- * Each post page's path, kept between builds (`dev`): the same string as last time, whose hash and internalized
- * form the write's records already have, rather than 10,000 new strings that each later lookup by path hashes.
+ * Each post page's path and origin, kept between builds (`dev`) for as long as the post object lives: the same
+ * strings as last time, whose hashes and internalized forms the write's records already have, rather than 10,000
+ * new strings on every save that each later lookup by path hashes again.
  */
-const pagePaths = new Map<string, string>();
+const pages = new WeakMap<Post, { readonly path: string; readonly origin: OutputOrigin }>();
 
-function pagePath(postPath: string): string {
-  let path = pagePaths.get(postPath);
-  if (path === undefined) {
-    path = `${postPath}index.html`;
-    pagePaths.set(postPath, path);
+function pageOf(post: Post): { readonly path: string; readonly origin: OutputOrigin } {
+  let page = pages.get(post);
+  if (page === undefined) {
+    page = { path: `${post.path}index.html`, origin: { what: `the page of ${post.source}`, file: post.source } };
+    pages.set(post, page);
   }
-  return path;
+  return page;
 }
 
 /**
@@ -235,22 +238,33 @@ function pagePath(postPath: string): string {
 export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemBytes = new ItemBytes(), owner = "the site's"): OutputFile[] {
   const inputs = engine && docInputs(doc, FORMATS.map((format) => format.name));
   return FORMATS.map((format, i) => {
-    const path = doc.paths[format.name];
-    const chunks = (): Uint8Array[] => atStage('serializing', path, () => items.chunks(format, doc));
     const declared = inputs?.[i];
-    const key = declared && engine?.keyOf(declared);
-    return {
-      path,
-      get chunks(): Uint8Array[] {
-        return chunks();
-      },
-      get contents(): Buffer {
-        return Buffer.concat(chunks());
-      },
-      ...(key !== undefined && { key }),
-      origin: { what: `${doc.history?.archived ? 'an archive of ' : ''}${owner} ${FORMAT_NAMES[format.name]}` },
-    };
+    const origin = { what: `${doc.history?.archived ? 'an archive of ' : ''}${owner} ${FORMAT_NAMES[format.name]}` };
+    return new FeedFile(doc, format, items, origin, declared && engine?.keyOf(declared));
   });
+}
+
+/**
+ * One format of a feed document, made each time it is read (from `items`' shared bytes). A class rather than an
+ * object with getters: a big blog plans thousands of these on every rebuild, and few of them are ever made.
+ */
+class FeedFile implements OutputFile {
+  readonly path: string;
+  declare readonly key?: string;
+
+  constructor(private readonly doc: FeedDoc, private readonly format: FeedFormat, private readonly items: ItemBytes,
+    readonly origin: OutputOrigin, key: string | undefined) {
+    this.path = doc.paths[format.name];
+    if (key !== undefined) this.key = key;
+  }
+
+  get chunks(): Uint8Array[] {
+    return atStage('serializing', this.path, () => this.items.chunks(this.format, this.doc));
+  }
+
+  get contents(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
 }
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = { rss: 'RSS feed', atom: 'Atom feed', json: 'JSON Feed' };
@@ -260,12 +274,18 @@ const FORMAT_NAMES: Readonly<Record<string, string>> = { rss: 'RSS feed', atom: 
  * file it was making (or the post it came from).
  */
 function made(path: string, make: () => string, origin: OutputOrigin, key?: string): OutputFile {
-  return {
-    path,
-    get contents(): string {
-      return atStage('serializing', origin.file !== undefined ? origin.what : path, make);
-    },
-    ...(key !== undefined && { key }),
-    origin,
-  };
+  return new MadeFile(path, make, origin, key);
+}
+
+/** See `made` (a class: a big blog plans some 12,000 of these on every rebuild, and few of them are ever made). */
+class MadeFile implements OutputFile {
+  declare readonly key?: string;
+
+  constructor(readonly path: string, private readonly make: () => string, readonly origin: OutputOrigin, key: string | undefined) {
+    if (key !== undefined) this.key = key;
+  }
+
+  get contents(): string {
+    return atStage('serializing', this.origin.file !== undefined ? this.origin.what : this.path, this.make);
+  }
 }
