@@ -184,9 +184,9 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary', scale)
       .map((d): [FeedDoc, string] => [d, `the tag "${tags[i]?.name ?? ''}"'s`])),
   ];
-  // Counted before any is made, so each item's bytes are made once and dropped after their last document.
+  // Shared by the feed files: each item's bytes are made once and dropped after the last document a writer plans to
+  // make (OutputFile.plan).
   const items = new ItemBytes();
-  for (const [doc] of feeds) for (const format of FORMATS) items.plan(format, doc);
   const out = (path: string, make: () => string, origin: OutputOrigin, inputs: Inputs): OutputFile => made(path, make, origin, engine?.keyOf(inputs));
   return [
     ...feeds.flatMap(([doc, owner]) => feedFiles(doc, engine, items, owner)),
@@ -256,6 +256,10 @@ class FeedFile implements OutputFile {
     readonly origin: OutputOrigin, key: string | undefined) {
     this.path = doc.paths[format.name];
     if (key !== undefined) this.key = key;
+  }
+
+  plan(): void {
+    this.items.plan(this.format, this.doc);
   }
 
   get chunks(): Uint8Array[] {

@@ -220,7 +220,10 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       }
     }
     // Contents are made when read (copied files are only copied: reading them would load each whole).
-    if (command === 'check') for (const file of result.files) if (file.copyOf === undefined) void file.contents;
+    if (command === 'check') {
+      for (const file of result.files) file.plan?.();
+      for (const file of result.files) if (file.copyOf === undefined) void file.contents;
+    }
     const posts = result.site?.posts.length ?? 0;
     const ms = Math.round(performance.now() - started);
     const unpublished = leftOutNote(result.site?.leftOut);

@@ -103,11 +103,10 @@ export function keying(keys: PostKeys | undefined): Keying | undefined {
   return {
     keyOf: memo ? (inputs) => {
       const of = inputs.of ?? 'posts';
-      const name = `${of}\0${inputs.kind}`;
-      let key = memo.get(name, inputs.posts);
+      let key = memo.get(inputs.kind, of, inputs.posts);
       if (key === undefined) {
         key = postsKey(inputs.kind, inputs.posts, keys, of);
-        if (key !== undefined) memo.set(name, inputs.posts, key);
+        if (key !== undefined) memo.set(inputs.kind, of, inputs.posts, key);
       }
       return key;
     } : (inputs) => postsKey(inputs.kind, inputs.posts, keys, inputs.of),

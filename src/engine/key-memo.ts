@@ -11,9 +11,9 @@ import type { Post } from '../post/post.js';
  */
 export class KeyMemo {
   private salt: string | undefined;
-  /** Outputs of one post (its page, feeds of one item), by the post, then by template and mode. */
-  private single = new WeakMap<Post, Map<string, string>>();
-  /** Outputs of other numbers of posts, by template and mode: the last build's, and this one's as it asks. */
+  /** Outputs of one post (its page, feeds of one item), by the post, then by template. */
+  private single = new WeakMap<Post, Map<string, Listed>>();
+  /** Outputs of other numbers of posts, by template: the last build's, and this one's as it asks. */
   private last = new Map<string, Listed>();
   private current = new Map<string, Listed>();
   /** Feed item weights by the documents' variant (feeds/budget.ts), then by post. */
@@ -33,22 +33,25 @@ export class KeyMemo {
     this.current = new Map();
   }
 
-  /** The key made last time from exactly these posts with this template and mode (`name`), if any. */
-  get(name: string, posts: readonly Post[]): string | undefined {
-    if (posts.length === 1) return posts[0] && this.single.get(posts[0])?.get(name);
-    const known = this.current.get(name) ?? this.last.get(name);
-    if (!known || !samePosts(known.posts, posts)) return undefined;
-    this.current.set(name, known);
+  /** The key made last time from exactly these posts with this template (`kind`) showing `of` them (fingerprint.ts, Shown), if any. */
+  get(kind: string, of: string, posts: readonly Post[]): string | undefined {
+    if (posts.length === 1) {
+      const known = posts[0] && this.single.get(posts[0])?.get(kind);
+      return known?.of === of ? known.key : undefined;
+    }
+    const known = this.current.get(kind) ?? this.last.get(kind);
+    if (known?.of !== of || !samePosts(known.posts, posts)) return undefined;
+    this.current.set(kind, known);
     return known.key;
   }
 
-  set(name: string, posts: readonly Post[], key: string): void {
+  set(kind: string, of: string, posts: readonly Post[], key: string): void {
     const post = posts[0];
     if (posts.length === 1 && post) {
-      let byName = this.single.get(post);
-      if (!byName) this.single.set(post, (byName = new Map()));
-      byName.set(name, key);
-    } else this.current.set(name, { posts, key });
+      let byKind = this.single.get(post);
+      if (!byKind) this.single.set(post, (byKind = new Map()));
+      byKind.set(kind, { posts, of, key });
+    } else this.current.set(kind, { posts, of, key });
   }
 
   /** Weights of posts' items in documents of one variant, kept while the salt is the same. */
@@ -61,6 +64,7 @@ export class KeyMemo {
 
 interface Listed {
   readonly posts: readonly Post[];
+  readonly of: string;
   readonly key: string;
 }
 

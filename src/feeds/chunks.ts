@@ -18,15 +18,15 @@ interface Uses {
  * A post's item (the RSS item, Atom entry or JSON Feed item: most of a feed's bytes) is the same text in every
  * document of a format that carries it with the same variant (the main feed or its archive, its tags' feeds), so
  * it is serialized and encoded once and the bytes are shared. To keep memory bounded on a big site, an item's bytes
- * are kept only while a document still to be made needs them: `plan` names every document first, and the uses of
- * a kind of item are counted when the first document of that kind is made (a rebuild that makes a few documents
- * counts only their kinds). Making a document more often than planned (or one never planned) is still correct,
- * only slower.
+ * are kept only while a document still to be made needs them: `plan` names every document to be made first (a
+ * writer plans the files it is about to make: OutputFile.plan), and the uses of a kind of item are counted when the
+ * first document of that kind is made. Making a document more often than planned (or one never planned) is still
+ * correct, only slower.
  */
 export class ItemBytes {
   private readonly kinds = new Map<string, Uses>();
 
-  /** Name a document to be made; call it for every document before making any. */
+  /** Name a document to be made; call it for every document to be made before making any. */
   plan(format: FeedFormat, doc: FeedDoc): void {
     const key = keyOf(format, doc);
     const uses = this.kinds.get(key);

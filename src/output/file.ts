@@ -24,6 +24,13 @@ export interface OutputFile {
   readonly copyOf?: string;
   /** What makes this file, for messages about it (two outputs at one path: see output-paths.ts). */
   readonly origin?: OutputOrigin;
+  /**
+   * Called for every file a writer is about to make, before it makes any (write-files.ts): a file made of parts it
+   * shares with others (a feed's items) counts its uses, so that each part is made once and dropped after its last
+   * use. A rebuild that makes four files of 12,000 counts only theirs. Making a file that was not planned is correct,
+   * only slower.
+   */
+  plan?(): void;
 }
 
 /** What an output file is made from, for messages: `the site's RSS feed`, `the page of posts/a.md`. */

@@ -14,9 +14,10 @@ import type { OutputFile } from './file.js';
  * 1.5 s less CPU, a tenth of the context switches, and a build as fast or faster than writing four files at
  * once through the pool.
  */
-export async function writeNewFiles(root: string, files: Iterable<{ readonly file: OutputFile; readonly to: string }>): Promise<void> {
+export async function writeNewFiles(root: string, files: readonly { readonly file: OutputFile; readonly to: string }[]): Promise<void> {
   const made = new Set<string>([root]);
   const spare: Uint8Array[] = [];
+  for (const { file } of files) file.plan?.();
   for (const { file, to } of files) {
     const dir = dirname(to);
     if (!made.has(dir)) {

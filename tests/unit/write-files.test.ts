@@ -63,6 +63,23 @@ describe('writeNewFiles', () => {
     expect(await readFile(join(root, 'first.txt'), 'utf8')).toBe('first');
   });
 
+  it('plans every file it is about to make before it makes any (OutputFile.plan)', async () => {
+    const root = await tempDir();
+    const seen: string[] = [];
+    const file = (path: string): OutputFile => ({
+      path,
+      plan: () => void seen.push(`plan ${path}`),
+      get contents(): string {
+        seen.push(`make ${path}`);
+        return path;
+      },
+    });
+    const files = [file('a.txt'), file('b/c.txt'), { path: 'd.txt', contents: 'no plan' }];
+    await writeNewFiles(root, files.map((f) => ({ file: f, to: join(root, f.path) })));
+    expect(seen).toEqual(['plan a.txt', 'plan b/c.txt', 'make a.txt', 'make b/c.txt']);
+    expect(await readFile(join(root, 'b/c.txt'), 'utf8')).toBe('b/c.txt');
+  });
+
   it('continues a partial write where the system stopped', () => {
     const chunks = bytes([1, 2, 3], [4, 5], [6]);
     expect(after(chunks, 0).map((c) => [...c])).toEqual([[1, 2, 3], [4, 5], [6]]);
@@ -113,6 +130,20 @@ describe('feed documents as shared item bytes', () => {
     expect(items.chunks(RSS, doc)[1]).toBe(first[1]);
     expect(items.chunks(RSS, other)[1]).toBe(first[1]);
     expect(Buffer.concat(items.chunks(RSS, other)).toString('utf8')).toBe(rss(other));
+  });
+
+  it('feedFiles: the files a writer plans share their items, and an unplanned file is made whole', () => {
+    const items = new ItemBytes();
+    const tag = { ...doc, paths: { rss: 'tags/t/rss.xml', atom: 'tags/t/atom.xml', json: 'tags/t/feed.json' }, items: doc.items.slice(0, 1) };
+    const [main] = feedFiles(doc, undefined, items);
+    const [tagged] = feedFiles(tag, undefined, items);
+    main?.plan?.();
+    tagged?.plan?.();
+    const first = main?.chunks ?? [];
+    expect(tagged?.chunks?.[1]).toBe(first[1]); // planned twice: made once
+    const [alone] = feedFiles(doc, undefined, new ItemBytes());
+    expect(Buffer.concat(alone?.chunks ?? []).toString('utf8')).toBe(rss(doc));
+    expect(Buffer.concat(first).toString('utf8')).toBe(rss(doc));
   });
 
   it('feedFiles: contents and chunks carry the same bytes', () => {
