@@ -57,14 +57,20 @@ export async function claimSpare(spare: Spare | undefined, staging: string): Pro
 
 /** Whether every path a record names stays inside its folder (a damaged or foreign cache must not delete elsewhere). */
 function wellFormed(manifest: OutputManifest): boolean {
+  // (a record is never changed once made, and dev hands the same one from write to write: each is looked at once)
+  if (checked.has(manifest.files) && checked.has(manifest.dirs)) return true;
   try {
     for (const path of Object.keys(manifest.files)) safeRelative(path);
     for (const dir of Object.keys(manifest.dirs)) if (dir !== '') safeRelative(dir);
-    return true;
   } catch {
     return false;
   }
+  checked.add(manifest.files);
+  checked.add(manifest.dirs);
+  return true;
 }
+
+const checked = new WeakSet<object>();
 
 /** What `prune` leaves: the files already in place, and the folders whose entries it changed. */
 export interface Pruned {

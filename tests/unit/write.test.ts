@@ -115,5 +115,13 @@ describe('writeOutput', () => {
     const newer = { files: { 'a.html': 'ka', 'b.html': 'kb2', 'c.html': 'kc', 'new.html': 'kn' }, dirs: {} };
     expect(countChanges(newer, files)).toBe(1);
     expect(countChanges(older, [...files])).toBe(4);
+    // Nothing changed, nothing is counted; a file gone is counted even when another path is given twice (no write
+    // takes such a list, but "nothing changed" must never hide a file that is gone).
+    const same = [{ path: 'a.html', contents: 'a', key: 'ka' }, { path: 'b.html', contents: 'b', key: 'kb' }];
+    expect(countChanges({ files: { 'a.html': 'ka', 'b.html': 'kb' }, dirs: {} }, same)).toBe(0);
+    expect(countChanges({ files: { 'a.html': 'ka', 'gone.html': 'kg' }, dirs: {} }, [same[0], { ...same[0] }].map((f) => f as OutputFile))).toBeGreaterThan(0);
+    // A path that is a name of Object.prototype is a file like any other.
+    expect(countChanges({ files: { constructor: 'k' }, dirs: {} }, [{ path: 'constructor', contents: '', key: 'k' }])).toBe(0);
+    expect(countChanges({ files: {}, dirs: {} }, [{ path: 'constructor', contents: '', key: 'k' }])).toBe(1);
   });
 });
