@@ -66,6 +66,9 @@ describe('start-up', () => {
     expect(graph.has(join(SRC, 'engine/up-to-date.ts'))).toBe(true); // the walk does follow the CLI's modules
     expect(HEAVY.filter((name) => graph.has(name))).toEqual([]);
     expect(graph.has(join(SRC, 'post/stage.ts'))).toBe(false);
+    // nor the posts reader and its media types (a build with nothing to do only stamps files)
+    expect(graph.has(join(SRC, 'read/sources.ts'))).toBe(false);
+    expect(graph.has('mime')).toBe(false);
     // The build's pipeline itself is loaded only once the up-to-date check finds there is a build to do.
     expect(graph.has(join(SRC, 'build.ts'))).toBe(false);
     expect(importsOf(join(SRC, 'cli/cli.ts')).lazy).toContain('../build.js');

@@ -10,7 +10,7 @@ import { loadConfigSource } from '../config/load.js';
 import { checkOutDir } from '../output/out-dir.js';
 import { progressReporter } from './progress.js';
 import { formatSkipped } from './skipped.js';
-import { shownPostsDir } from '../read/sources.js';
+import { shownPostsDir } from '../read/text.js';
 import type { Site } from '../site/site.js';
 import { placeholderUrlProblem, siteUrlOverride } from '../config/site-url.js';
 import { didYouMean, locateJsonKey } from '../common/util.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ConfigSource } from './config.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
-import { decodeUtf8 } from '../read/sources.js';
+import { decodeUtf8 } from '../read/text.js';
 import { isPlainObject } from '../common/util.js';
 
 /**

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { listSources, type Listing } from './sources.js';
+import type { Listing } from './sources.js';
 
 /** How a file looked on disk: size, modification time (ms) and inode. */
 export type FileStamp = readonly [size: number, mtimeMs: number, ino: number];
@@ -14,6 +14,14 @@ export interface SourceView {
   listing(dir: string, shownDir: string): Promise<Listing>;
   /** The file's stamp, or undefined when it cannot be had (reading it then reports why). */
   stamp(entry: { readonly abs: string; readonly linked?: true }): FileStamp | undefined;
+}
+
+/**
+ * The posts folder's listing. The reader is loaded when first listed: the up-to-date check of a build with nothing
+ * to do stamps files through this module, and needs none of it.
+ */
+async function listSources(dir: string, shownDir: string): Promise<Listing> {
+  return (await import('./sources.js')).listSources(dir, shownDir);
 }
 
 /** The disk as it is now: every build lists the folder and stats every post. */

@@ -1,5 +1,6 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { sep } from 'node:path';
+import { decodeUtf8 } from './text.js';
 import { listBundleAssets } from './assets.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 import { leadsOutside } from './symlinks.js';
@@ -67,11 +68,6 @@ export interface Listing {
   /** Sorted by path. */
   readonly skipped: SkippedFile[];
   readonly diagnostics: Diagnostic[];
-}
-
-/** The posts folder as messages name it: as given, with `/` separators and no trailing `/`. */
-export function shownPostsDir(postsDir: string): string {
-  return postsDir.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
 }
 
 /** List and read every post (see `listSources` and `readSource`). */
@@ -303,17 +299,6 @@ function hex(byte: number | undefined): string {
   return (byte ?? 0).toString(16).padStart(2, '0');
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }); // drops a leading BOM
-
-/** Strict UTF-8 (a leading BOM dropped); the byte offset of the first malformed sequence otherwise. */
-export function decodeUtf8(bytes: Uint8Array): string | { offset: number } {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return { offset: firstInvalidUtf8Offset(bytes) };
-  }
-}
-
 /** Strict UTF-8 decoding, BOM and CRLF handling, and removal of characters XML 1.0 forbids (with a warning each line). */
 export function decodeSource(bytes: Uint8Array, shown: string): { text?: string; diagnostics: Diagnostic[] } {
   let text = decodeUtf8(bytes);
@@ -347,27 +332,3 @@ export function decodeSource(bytes: Uint8Array, shown: string): { text?: string;
   return { text, diagnostics };
 }
 
-/** Byte offset of the first malformed UTF-8 sequence, found by decoding growing prefixes (binary search). */
-function firstInvalidUtf8Offset(bytes: Uint8Array): number {
-  const valid = (end: number): boolean => {
-    try {
-      // streaming mode accepts a prefix that ends inside a character, so validity only shrinks as `end` grows
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  let lo = 0, hi = bytes.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (valid(mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  // The first `lo` bytes decode; if they end inside a character, the bad sequence starts at its lead byte.
-  let lead = lo - 1;
-  while (lead > 0 && ((bytes[lead] ?? 0) & 0xc0) === 0x80) lead--;
-  const b = bytes[lead] ?? 0;
-  const length = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-  return lead >= 0 && lead + length > lo ? lead : lo;
-}

@@ -7,7 +7,7 @@ import { DEFAULTS } from '../../config/config.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../common/diagnostics.js';
 import { headerRules } from '../../pages/hosting.js';
 import { formatSkipped } from '../skipped.js';
-import { shownPostsDir } from '../../read/sources.js';
+import { shownPostsDir } from '../../read/text.js';
 import { countChanges, outputProblem, primeSpare, writeOutput, type OutputFile, type OutputManifest, type Written } from '../../output/write.js';
 import { spareDir, type Spare } from '../../output/spare.js';
 import { MemoryCache } from '../../engine/memory-cache.js';
