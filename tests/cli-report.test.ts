@@ -2,7 +2,7 @@ import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, post, removeProjects, REPO, runCli, snapshotTree } from './helpers/cli-project.js';
-import { report, type Io } from '../src/cli/io.js';
+import { report, reportText, type Io } from '../src/cli/io.js';
 import { diagnostic, formatDiagnostic, formatGithubAnnotation, sortDiagnostics, type Diagnostic } from '../src/common/diagnostics.js';
 
 /** How a run reports: everything at once, a count, exit codes, --strict, GitHub annotations, check = build. */
@@ -144,6 +144,13 @@ describe('report, with thousands of problems', () => {
     expect(writes.join('')).toBe(expected);
     expect(writes.every((text) => text.endsWith('\n'))).toBe(true);
     expect(writes.length).toBeLessThan(many.length / 10);
+  });
+
+  it('reportText is what it prints, as one string (what the up-to-date check records and prints again)', () => {
+    const io = fake();
+    report(many, io);
+    expect(reportText(many)).toBe(io.log.map(([, text]) => text).join(''));
+    expect(reportText([])).toBe('');
   });
 
   it('under GitHub Actions each annotation still follows its own line', () => {

@@ -2,7 +2,8 @@ import { readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promi
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeProject, post, removeProjects, runCli, snapshotTree, type Run } from './helpers/cli-project.js';
+import { makeProject, post, removeProjects, runCli, SITE, snapshotTree, type Run } from './helpers/cli-project.js';
+import { main } from '../src/cli/cli.js';
 
 /**
  * The up-to-date check of `build` (engine/up-to-date.ts): with nothing it reads changed since the last build,
@@ -190,6 +191,65 @@ describe('the up-to-date check', () => {
       builds.count = 0;
       const run = await runCli(root, ['build']);
       expect([run.code, builds.count], bad.slice(0, 40)).toEqual([0, 1]);
+    }
+  });
+
+  // What a build printed of its problems is recorded as text (last-build.report) and printed again as it is; the
+  // problems themselves are read only to be reported with others or as annotations.
+  it('says the recorded problems with the config\'s own, sorted together, and as GitHub annotations', async () => {
+    const url = 'https://example.github.io/feedwright/'; // a placeholder: a warning of the config's
+    const root = await makeProject({
+      'posts/a.md': post('A', '2024-01-01T09:00:00Z', `See [the missing page](${url}nowhere/).`),
+      'posts/b.md': post('B', '2024-01-02T09:00:00Z'),
+    }, { ...SITE, url });
+    await age(root);
+    const first = await runCli(root, ['build']);
+    expect(first.code).toBe(0);
+    expect(first.lines.map((line) => /\[([a-z-]+)\]$/.exec(line)?.[1])).toEqual(['placeholder-url', 'broken-link', undefined]);
+    builds.count = 0;
+    expect(said(await runCli(root, ['build']))).toEqual(said(first));
+    const annotated = await runCli(root, ['build'], { GITHUB_ACTIONS: 'true' });
+    expect(builds.count).toBe(0);
+    expect(annotated.stdout).toMatch(/^::warning file=posts\/a\.md,line=\d+,col=\d+,title=broken-link::/m);
+    const built = await runCli(root, ['build', '--no-cache'], { GITHUB_ACTIONS: 'true' });
+    expect(builds.count).toBe(1);
+    expect(said(annotated)).toEqual(said(built));
+  });
+
+  it('prints the recorded text as bytes where the output takes them', async () => {
+    const root = await blog();
+    const first = await runCli(root, ['build']);
+    builds.count = 0;
+    let stdout = '';
+    let stderr = '';
+    let writes = 0;
+    const code = await main(['build'], {
+      cwd: root, env: {}, now: () => Date.UTC(2030, 0, 1),
+      stdout: (text) => { stdout += text; },
+      stderr: (text) => { stderr += text; },
+      stderrBytes: (bytes) => { stderr += new TextDecoder().decode(bytes); writes++; },
+    });
+    expect([builds.count, writes]).toEqual([0, 1]);
+    expect(said({ code, stdout, stderr, lines: [] })).toEqual(said(first));
+  });
+
+  it('a report file that is not the one its record names is only a build to do', async () => {
+    const root = await blog();
+    const path = join(root, 'node_modules/.cache/feedwright/last-build.report');
+    const first = await runCli(root, ['build']);
+    const damages: [string, ((bytes: Buffer) => Buffer) | undefined][] = [
+      ['cut short', (bytes) => bytes.subarray(0, bytes.length - 1)],
+      ['a byte changed', (bytes) => Buffer.from(bytes.toString('latin1').replace('broken-link', 'broken-lin_'), 'latin1')],
+      ['deleted', undefined],
+    ];
+    for (const [what, damage] of damages) {
+      const bytes = await readFile(path);
+      if (damage) await writeFile(path, damage(bytes));
+      else await rm(path);
+      builds.count = 0;
+      const run = await runCli(root, ['build']);
+      expect([run.code, builds.count], what).toEqual([0, 1]);
+      expect(said(run), what).toEqual(said(first));
     }
   });
 });

@@ -11,7 +11,9 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrBytes: (bytes) => process.stderr.write(bytes),
   now: () => Date.now(),
   isTTY: process.stderr.isTTY === true,
   signal: stop.signal,
 });
+

@@ -8,6 +8,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Writes UTF-8 bytes to stderr, where that is cheaper than a string (the process's own stderr); else `stderr` is used. */
+  readonly stderrBytes?: (bytes: Uint8Array) => void;
   /** Wall clock, used only to leave out future-dated posts (SOURCE_DATE_EPOCH overrides it) and to date `new` posts. */
   readonly now: () => number;
   /** Whether stderr is a terminal: progress is drawn only there (and never when CI is set). */
@@ -66,6 +68,17 @@ export function report(diagnostics: readonly Diagnostic[], io: Io): void {
     }
   }
   io.stderr(`${text}${formatSummary(diagnostics)}\n`);
+}
+
+/**
+ * What `report` writes to stderr outside GitHub Actions, as one string: the up-to-date check records it with a build
+ * (engine/up-to-date.ts), and a build with nothing to do prints it again rather than sort and format every problem.
+ */
+export function reportText(diagnostics: readonly Diagnostic[]): string {
+  if (diagnostics.length === 0) return '';
+  let text = '';
+  for (const d of sortDiagnostics(diagnostics)) text += `${formatDiagnostic(d)}\n`;
+  return `${text}${formatSummary(diagnostics)}\n`;
 }
 
 /** About how many characters `report` writes at a time (16 KiB: fewer writes gain little, longer strings cost more). */

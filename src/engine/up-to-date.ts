@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
-import type { Diagnostic } from '../common/diagnostics.js';
+import { hasErrors, type Diagnostic } from '../common/diagnostics.js';
 import type { SkippedFile } from '../read/sources.js';
 import { DISK_VIEW, stampOf, type FileStamp, type SourceView } from '../read/source-view.js';
-import { untouched } from '../output/owner.js';
+import { foldersAsLeft } from '../output/owner.js';
 import { RACY_MS, toolFingerprint } from './cache.js';
 
 /**
@@ -27,20 +27,39 @@ import { RACY_MS, toolFingerprint } from './cache.js';
  * Hidden folders that no build reads (`.git`) are looked at by name only.
  */
 
-/** What the last build that wrote the output said, and the state it left the output in. */
+/**
+ * What the last build that wrote the output said, and the state it left the output in (`last-build.json`). What
+ * it printed of its problems is in a file beside it (`last-build.report`): that text, then the problems as JSON.
+ * A build with nothing to do prints the text as it is, rather than parse, sort and format thousands of problems
+ * again; it reads the list only to report them with problems of its own (a config's) or as GitHub annotations.
+ */
 interface BuildRecord {
-  readonly record: 1;
+  readonly record: 2;
   /** The digest of everything that build read. */
   readonly digest: string;
-  /** The output folder (absolute) and the mtime of each of its folders after the write (OutputManifest.dirs). */
+  /** The output folder (absolute). */
   readonly out: string;
-  readonly dirs: Readonly<Record<string, number>>;
+  /** Each of its folders (OutputManifest.dirs: `''` is the folder itself), and the mtime of each after the write. */
+  readonly dirs: readonly string[];
+  readonly mtimes: readonly number[];
   /**
    * The reference time of that build (ms; the clock, or SOURCE_DATE_EPOCH). It left no post out for being dated
    * in the future, so a build at this time or later publishes the same posts; an earlier one may leave some out.
    */
   readonly now: number;
-  readonly said: BuildSaid;
+  readonly said: RecordedSaid;
+}
+
+/** What a build said, as recorded: its problems are in the report file, which this describes. */
+interface RecordedSaid extends Omit<BuildSaid, 'diagnostics'> {
+  /** How many problems it reported, and whether any was an error. */
+  readonly problems: number;
+  readonly errors: boolean;
+  /**
+   * The report file: its length, the length of its text (the rest is the problems as JSON), and the SHA-256 of
+   * each part (a build with nothing to do reads the text only).
+   */
+  readonly report: { readonly bytes: number; readonly textBytes: number; readonly sha256: { readonly text: string; readonly list: string } };
 }
 
 /** What a build reports besides its timing, so that an up-to-date build can say the same. */
@@ -50,6 +69,14 @@ export interface BuildSaid {
   readonly posts: number;
   readonly files: number;
   readonly leftOut?: { readonly drafts: number; readonly future: number };
+}
+
+/** What the last build said, as an up-to-date build says it again: its problems as a list, or as the text printed. */
+export interface Replay extends Omit<BuildSaid, 'diagnostics'> {
+  /** The problems (when asked for as a list). */
+  readonly diagnostics?: readonly Diagnostic[];
+  /** What the CLI printed of them (when asked for as text), as UTF-8: exactly what `report` prints for them alone. */
+  readonly report?: { readonly text: Uint8Array; readonly problems: number; readonly errors: boolean };
 }
 
 /** The inputs as one look at them found them: their digest, and each file's stamp (for the build that follows). */
@@ -69,15 +96,21 @@ const NOT_READ = new Set(['.git', '.hg', '.svn']);
  * files modified too recently to trust their stamps. Undefined when the check cannot be used (a symbolic link).
  */
 export function lookAtInputs(folders: readonly string[], settings: unknown, wallNow: number): InputsLook | undefined {
-  const hash = createHash('sha256').update(toolFingerprint()).update('\0').update(JSON.stringify(settings));
-  const stamps = new Map<string, FileStamp>();
+  // Names and kinds of entries go into one string and each file's size, mtime, inode and change time into one list
+  // of numbers, hashed once each as text and as bytes: at 10,000 files, a hash update per entry and numbers written
+  // out as text cost more than the listing. (The numbers follow the names' order: a file's come with its name.)
+  let names = '';
+  const numbers: number[] = [];
+  // The files' paths, and where each one's numbers start: their stamps are made only if a build asks for them.
+  const files: string[] = [];
+  const at: number[] = [];
   let recordable = true;
   const walk = (dir: string): boolean => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      hash.update(`\0!${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      names += `\0!${(error as NodeJS.ErrnoException).code ?? 'error'}`;
       return true;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -85,85 +118,175 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
       const path = `${dir}${sep}${entry.name}`; // (not join: ten thousand times, it costs more than the listing)
       if (entry.isSymbolicLink()) return false;
       if (entry.isDirectory()) {
-        hash.update(`\0d${entry.name}`);
+        names += `\0d${entry.name}`;
         if (NOT_READ.has(entry.name)) continue;
         if (!walk(path)) return false;
-        hash.update('\0..');
+        names += '\0..';
         continue;
       }
       const info = lstatSync(path, { throwIfNoEntry: false });
       if (!info) return false; // (gone between the listing and now: things are moving, a build it is)
-      const stamp: FileStamp = [info.size, info.mtimeMs, info.ino];
-      if (entry.isFile()) stamps.set(path, stamp);
       if (wallNow - info.mtimeMs < RACY_MS) recordable = false;
+      const file = entry.isFile();
+      if (file) {
+        files.push(path);
+        at.push(numbers.length);
+      }
+      names += `\0${file ? 'f' : 'o'}${entry.name}`;
       // (and the change time: a copy that keeps the old mtime, `cp -p` or `touch -r`, or a chmod, changes only that)
-      hash.update(`\0f${entry.name}\0${entry.isFile() ? 'f' : 'o'}${stamp.join(',')},${info.ctimeMs}`);
+      numbers.push(info.size, info.mtimeMs, info.ino, info.ctimeMs);
     }
     return true;
   };
   for (const folder of folders) {
-    hash.update(`\0\0${folder}`);
+    names += `\0\0${folder}`;
     const top = lstatSync(folder, { throwIfNoEntry: false });
     if (top?.isSymbolicLink()) return undefined;
     if (!top) continue;
     if (!top.isDirectory()) {
-      hash.update(`\0o${top.size},${top.mtimeMs},${top.ino}`);
+      names += '\0o';
+      numbers.push(top.size, top.mtimeMs, top.ino, top.ctimeMs);
       continue;
     }
     if (!walk(folder)) return undefined;
   }
+  // (JSON has no raw NUL, and the names' length ends them: the parts cannot run into each other)
+  const digest = createHash('sha256').update(toolFingerprint()).update('\0').update(JSON.stringify(settings))
+    .update(`\0${names.length}\0`).update(names).update(new Float64Array(numbers)).digest('hex');
+  let stamps: Map<string, FileStamp> | undefined;
+  const stamped = (abs: string): FileStamp | undefined => {
+    if (!stamps) {
+      stamps = new Map();
+      files.forEach((path, i) => {
+        const n = at[i] ?? 0;
+        stamps?.set(path, [numbers[n] ?? 0, numbers[n + 1] ?? 0, numbers[n + 2] ?? 0]);
+      });
+    }
+    return stamps.get(abs);
+  };
   const view: SourceView = {
     listing: DISK_VIEW.listing,
-    stamp: (entry) => stamps.get(entry.abs) ?? stampOf(entry.abs),
+    stamp: (entry) => stamped(entry.abs) ?? stampOf(entry.abs),
   };
-  return { digest: hash.digest('hex'), recordable, view };
+  return { digest, recordable, view };
 }
 
-/** Where the record of the last build is kept in the cache folder. */
+/** Where the record of the last build, and what it printed of its problems, are kept in the cache folder. */
 function recordPath(cacheDir: string): string {
   return join(cacheDir, 'last-build.json');
+}
+function reportPath(cacheDir: string): string {
+  return join(cacheDir, 'last-build.report');
 }
 
 /**
  * What the last build said, when it read exactly these inputs (`look`) and wrote `out`, which is still as it left
- * it; undefined otherwise (a missing, damaged or foreign record is only a build to do).
+ * it; undefined otherwise (a missing, damaged or foreign record is only a build to do). Its problems come `as` a
+ * list, or as the text the CLI printed for them.
  */
-export function upToDate(cacheDir: string, look: InputsLook, out: string, now: number): BuildSaid | undefined {
+export function upToDate(cacheDir: string, look: InputsLook, out: string, now: number, as: 'list' | 'text'): Replay | undefined {
   let record: BuildRecord;
   try {
     record = JSON.parse(readFileSync(recordPath(cacheDir), 'utf8')) as BuildRecord;
   } catch {
     return undefined;
   }
-  if (record?.record !== 1 || record.digest !== look.digest || record.out !== out || typeof record.dirs !== 'object') return undefined;
+  if (record?.record !== 2 || record.digest !== look.digest || record.out !== out) return undefined;
   if (!(typeof record.now === 'number' && now >= record.now)) return undefined;
-  if (!wellFormed(record.said)) return undefined;
-  return untouched(out, { files: {}, dirs: record.dirs }) ? record.said : undefined;
+  const { said } = record;
+  if (!wellFormed(said) || !Array.isArray(record.dirs) || !record.dirs.includes('')) return undefined;
+  if (!Array.isArray(record.mtimes) || !foldersAsLeft(out, record.dirs, record.mtimes)) return undefined;
+  const { report } = said;
+  const bytes = readPart(reportPath(cacheDir), report.bytes, as === 'text' ? 0 : report.textBytes, as === 'text' ? report.textBytes : report.bytes);
+  if (!bytes || sha256(bytes) !== report.sha256[as]) return undefined;
+  const { skipped, posts, files, leftOut } = said;
+  const replay = { skipped, posts, files, ...(leftOut && { leftOut }) };
+  if (as === 'text') return { ...replay, report: { text: bytes, problems: said.problems, errors: said.errors } };
+  let diagnostics: unknown;
+  try {
+    diagnostics = JSON.parse(bytes.toString());
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(diagnostics) && diagnostics.every(wellFormedDiagnostic) ? { ...replay, diagnostics } : undefined;
+}
+
+/** Bytes `start` to `end` of the file at `path`, when it has `size` bytes; undefined when it cannot be read or has another size. */
+function readPart(path: string, size: number, start: number, end: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (fstatSync(fd).size !== size || !(start >= 0 && start <= end && end <= size)) return undefined;
+    const bytes = Buffer.allocUnsafe(end - start);
+    for (let done = 0; done < bytes.length;) {
+      const read = readSync(fd, bytes, done, bytes.length - done, start + done);
+      if (read === 0) return undefined;
+      done += read;
+    }
+    return bytes;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Whether a record's report has the shape a build's has (a damaged record is not replayed). */
-function wellFormed(said: BuildSaid | undefined): boolean {
-  return said !== undefined && Array.isArray(said.skipped) && Array.isArray(said.diagnostics) && typeof said.posts === 'number' && typeof said.files === 'number'
-    && said.diagnostics.every((d) => typeof d?.file === 'string' && typeof d.message === 'string' && typeof d.code === 'string');
+function wellFormed(said: RecordedSaid | undefined): said is RecordedSaid {
+  return said !== undefined && said !== null && Array.isArray(said.skipped) && typeof said.posts === 'number' && typeof said.files === 'number'
+    && typeof said.problems === 'number' && typeof said.errors === 'boolean'
+    && typeof said.report?.bytes === 'number' && typeof said.report.textBytes === 'number' && typeof said.report.sha256?.text === 'string' && typeof said.report.sha256.list === 'string';
+}
+
+function wellFormedDiagnostic(d: unknown): d is Diagnostic {
+  const { file, message, code } = (d ?? {}) as Partial<Diagnostic>;
+  return typeof file === 'string' && typeof message === 'string' && typeof code === 'string';
 }
 
 /**
- * Record a build that wrote `out` (whose folders it left with `dirs`) from the inputs `look` found, or forget the
- * last record when this one may not be made (see the module comment). Never fails the build: the record only
- * ever saves work.
+ * Record a build that wrote `out` (whose folders it left with `dirs`) from the inputs `look` found, with what it
+ * said and what the CLI printed of its problems (`report`), or forget the last record when this one may not be
+ * made (see the module comment). Never fails the build: the record only ever saves work.
  */
-export function recordBuild(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number, said: BuildSaid): void {
+export function recordBuild(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number,
+  said: BuildSaid, report: string): void {
   const path = recordPath(cacheDir);
   try {
     if (!look?.recordable || (said.leftOut?.future ?? 0) > 0) {
       rmSync(path, { force: true });
+      rmSync(reportPath(cacheDir), { force: true });
       return;
     }
-    const record: BuildRecord = { record: 1, digest: look.digest, out, dirs, now, said };
-    const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
-    writeFileSync(temp, JSON.stringify(record));
-    renameSync(temp, path);
+    const text = Buffer.from(report);
+    const list = Buffer.from(JSON.stringify(said.diagnostics));
+    const { diagnostics, ...rest } = said;
+    const record: BuildRecord = {
+      record: 2, digest: look.digest, out, dirs: Object.keys(dirs), mtimes: Object.values(dirs), now,
+      said: {
+        ...rest, problems: diagnostics.length, errors: hasErrors(diagnostics),
+        report: { bytes: text.length + list.length, textBytes: text.length, sha256: { text: sha256(text), list: sha256(list) } },
+      },
+    };
+    // The report first: a record always names the report it goes with by its hash, so a record left with another
+    // build's report (a crash between the two) is only a build to do.
+    replace(reportPath(cacheDir), Buffer.concat([text, list]));
+    replace(path, JSON.stringify(record));
   } catch {
     // (a cache folder that cannot be written: the next build simply builds)
   }
+}
+
+/** Write `path` whole or not at all (a temporary file renamed over it). */
+function replace(path: string, contents: string | Uint8Array): void {
+  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
 }
