@@ -1,8 +1,10 @@
 import { readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeProject, post, removeProjects, runCli, SITE, snapshotTree, type Run } from './helpers/cli-project.js';
+import { compiledCli, makeProject, post, removeCompiledCli, removeProjects, runCli, SITE, snapshotTree, type Run } from './helpers/cli-project.js';
 import { main } from '../src/cli/cli.js';
 
 /**
@@ -17,7 +19,10 @@ vi.mock('../src/build.js', async (original) => {
   return { ...real, build: (...args: Parameters<typeof real.build>) => { builds.count++; return real.build(...args); } };
 });
 
-afterAll(removeProjects);
+afterAll(async () => {
+  await removeProjects();
+  await removeCompiledCli();
+});
 beforeEach(() => {
   builds.count = 0;
 });
@@ -251,5 +256,26 @@ describe('the up-to-date check', () => {
       expect([run.code, builds.count], what).toEqual([0, 1]);
       expect(said(run), what).toEqual(said(first));
     }
+  });
+
+  it('the CLI process prints the whole recorded report through a pipe before it ends', async () => {
+    // Far more than a pipe holds (64 KB): the process ends as soon as its output is handed over, never before.
+    const files = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`posts/p${i}.md`,
+      post(`P${i}`, '2024-01-01T09:00:00Z', `[one](https://example.com/blog/nowhere-${i}/) and [two](https://example.com/blog/elsewhere-${i}/)`)]));
+    const root = await makeProject(files);
+    await age(root);
+    const cli = await compiledCli();
+    const run = async (): Promise<Run> => {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, 'build'], { cwd: root, maxBuffer: 64 << 20 });
+      return { code: 0, stdout, stderr, lines: [] };
+    };
+    const first = await run();
+    const dist = statSync(join(root, 'dist')).ino;
+    expect(first.stderr.length).toBeGreaterThan(100_000);
+    expect(first.stderr).toMatch(/⚠ 0 errors, 800 warnings in 400 files\n$/);
+    const again = await run();
+    expect(again.stdout).toMatch(/^Built 400 posts into dist\/: \d+ files in \d+ ms\n$/);
+    expect(said(again)).toEqual(said(first));
+    expect(statSync(join(root, 'dist')).ino).toBe(dist); // (up to date: a build would have put a new folder in place)
   });
 });
