@@ -29,10 +29,15 @@ export function manifestText(paths: readonly string[]): string {
 
 /** The paths MANIFEST_FILE in `target` lists, or undefined when there is none (or it is not one we wrote). */
 async function listed(target: string): Promise<Set<string> | undefined> {
+  const files = await listedFiles(target);
+  return files && new Set(files.filter((f): f is string => typeof f === 'string'));
+}
+
+/** The `files` of MANIFEST_FILE in `target` as it holds them (`listed` without the set, for whether there is one). */
+async function listedFiles(target: string): Promise<unknown[] | undefined> {
   try {
     const value = JSON.parse(await readFile(join(target, MANIFEST_FILE), 'utf8')) as { feedwright?: unknown; files?: unknown };
-    if (value.feedwright !== 1 || !Array.isArray(value.files)) return undefined;
-    return new Set(value.files.filter((f): f is string => typeof f === 'string'));
+    return value.feedwright === 1 && Array.isArray(value.files) ? value.files : undefined;
   } catch {
     return undefined;
   }
@@ -96,7 +101,7 @@ export async function folderRefusal(target: string, shown: string, record?: Reco
       + `for a mount point (EBUSY); mount the folder above it instead, or pass --out a folder inside it (such as ${join(shown, 'site')})`;
   }
   // (a record in hand is checked first: the list in the folder is a 12,000-path JSON file, read twice a write)
-  if ((record !== undefined && typeof record !== 'function') || (await listed(target)) || recorded(record)) return undefined;
+  if ((record !== undefined && typeof record !== 'function') || (await listedFiles(target)) || recorded(record)) return undefined;
   const first = firstStray(target, new Set());
   if (first === undefined) return undefined; // empty (or only empty folders)
   return `${shown} is not empty and has no ${MANIFEST_FILE}, so it is not an output of feedwright (it holds ${join(shown, first)}); `

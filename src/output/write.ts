@@ -350,6 +350,10 @@ export async function recoverOutput(outDir: string, options: Pick<WriteOptions, 
   const target = resolve(outDir);
   const parent = await lstat(dirname(target)).catch(() => undefined);
   if (!parent?.isDirectory()) return;
+  // With nothing beside the output that a build leaves there (`dist.tmp-…`, `dist.old-…`, `dist.trash-…`, the lock
+  // and its temporary files), there is nothing to undo and no lock to take: only a running build makes new ones.
+  const prefix = `${basename(target)}.`;
+  if (!(await readdir(dirname(target))).some((name) => name.startsWith(prefix))) return;
   const note = options.onNote ?? ((): void => undefined);
   await withLock(`${target}.lock`, () => recoverUnlocked(target, note), lockOptions(note, options.lockWaitMs));
 }
