@@ -98,68 +98,77 @@ const NOT_READ = new Set(['.git', '.hg', '.svn']);
 export function lookAtInputs(folders: readonly string[], settings: unknown, wallNow: number): InputsLook | undefined {
   // Names and kinds of entries go into one string and each file's size, mtime, inode and change time into one list
   // of numbers, hashed once each as text and as bytes: at 10,000 files, a hash update per entry and numbers written
-  // out as text cost more than the listing. (The numbers follow the names' order: a file's come with its name.)
-  let names = '';
+  // out as text cost more than the listing. (The numbers follow the names' order: a file's come with its name.) The
+  // names are kept as the listing gave them, not joined or made into paths as they come: fewer new strings that
+  // live until the end of the walk, which the garbage collector copies again at every collection.
+  const names: string[] = [];
   const numbers: number[] = [];
-  // The files' paths, and where each one's numbers start: their stamps are made only if a build asks for them.
-  const files: string[] = [];
-  const at: number[] = [];
+  // Each file's folder (its path with a separator, by index) and name, and where its numbers start: its stamp is
+  // made only if a build asks for it.
+  const dirs: string[] = [];
+  const fileDir: number[] = [];
+  const fileName: string[] = [];
+  const fileAt: number[] = [];
   let recordable = true;
   const walk = (dir: string): boolean => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      names += `\0!${(error as NodeJS.ErrnoException).code ?? 'error'}`;
+      names.push('\0!', (error as NodeJS.ErrnoException).code ?? 'error');
       return true;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const prefix = `${dir}${sep}`; // (not join: ten thousand times, it costs more than the listing)
+    const index = dirs.push(prefix) - 1;
     for (const entry of entries) {
-      const path = `${dir}${sep}${entry.name}`; // (not join: ten thousand times, it costs more than the listing)
+      const { name } = entry;
       if (entry.isSymbolicLink()) return false;
       if (entry.isDirectory()) {
-        names += `\0d${entry.name}`;
-        if (NOT_READ.has(entry.name)) continue;
-        if (!walk(path)) return false;
-        names += '\0..';
+        names.push('\0d', name);
+        if (NOT_READ.has(name)) continue;
+        if (!walk(prefix + name)) return false;
+        names.push('\0..');
         continue;
       }
-      const info = lstatSync(path, { throwIfNoEntry: false });
+      const info = lstatSync(prefix + name, { throwIfNoEntry: false });
       if (!info) return false; // (gone between the listing and now: things are moving, a build it is)
       if (wallNow - info.mtimeMs < RACY_MS) recordable = false;
       const file = entry.isFile();
       if (file) {
-        files.push(path);
-        at.push(numbers.length);
+        fileDir.push(index);
+        fileName.push(name);
+        fileAt.push(numbers.length);
       }
-      names += `\0${file ? 'f' : 'o'}${entry.name}`;
+      names.push(file ? '\0f' : '\0o', name);
       // (and the change time: a copy that keeps the old mtime, `cp -p` or `touch -r`, or a chmod, changes only that)
       numbers.push(info.size, info.mtimeMs, info.ino, info.ctimeMs);
     }
     return true;
   };
   for (const folder of folders) {
-    names += `\0\0${folder}`;
+    names.push('\0\0', folder);
     const top = lstatSync(folder, { throwIfNoEntry: false });
     if (top?.isSymbolicLink()) return undefined;
     if (!top) continue;
     if (!top.isDirectory()) {
-      names += '\0o';
+      names.push('\0o');
       numbers.push(top.size, top.mtimeMs, top.ino, top.ctimeMs);
       continue;
     }
     if (!walk(folder)) return undefined;
   }
   // (JSON has no raw NUL, and the names' length ends them: the parts cannot run into each other)
+  const text = names.join('');
   const digest = createHash('sha256').update(toolFingerprint()).update('\0').update(JSON.stringify(settings))
-    .update(`\0${names.length}\0`).update(names).update(new Float64Array(numbers)).digest('hex');
+    .update(`\0${text.length}\0`).update(text).update(new Float64Array(numbers)).digest('hex');
   let stamps: Map<string, FileStamp> | undefined;
   const stamped = (abs: string): FileStamp | undefined => {
     if (!stamps) {
       stamps = new Map();
-      files.forEach((path, i) => {
-        const n = at[i] ?? 0;
-        stamps?.set(path, [numbers[n] ?? 0, numbers[n + 1] ?? 0, numbers[n + 2] ?? 0]);
+      fileName.forEach((name, i) => {
+        const at = fileAt[i] ?? 0;
+        stamps?.set(`${dirs[fileDir[i] ?? 0] ?? ''}${name}`, [numbers[at] ?? 0, numbers[at + 1] ?? 0, numbers[at + 2] ?? 0]);
       });
     }
     return stamps.get(abs);
