@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,22 @@ async function folder(files: Record<string, string> = {}): Promise<string> {
 
 const NOW = Date.UTC(2026, 2, 14, 23, 30); // the example post is dated by the clock, in UTC
 
+/**
+ * The arguments a real shell passes to feedwright for `command` (an npm script, a workflow `run:` or a printed
+ * hint): sh parses it, with `feedwright` and `npx` defined as functions that print their arguments.
+ */
+function shellArgs(command: string): string[] {
+  const script = `feedwright() { printf '%s\\0' "$@"; }\nnpx() { shift; feedwright "$@"; }\n${command}\n`;
+  return execFileSync('sh', ['-c', script], { encoding: 'utf8' }).split('\0').slice(0, -1);
+}
+
+interface WorkflowJob { readonly steps: { readonly run?: string }[] }
+/** The feedwright commands a workflow runs, after a real YAML parse. */
+function workflowCommands(text: string): string[] {
+  const jobs = (parse(text) as { jobs: Record<string, WorkflowJob> }).jobs;
+  return Object.values(jobs).flatMap((j) => j.steps.flatMap((s) => (s.run?.includes('feedwright') ? [s.run] : [])));
+}
+
 describe('feedwright init', () => {
   it('in an empty folder: package.json with the config and scripts, an example post, static/, the workflow, .gitignore', async () => {
     const dir = await folder();
@@ -43,6 +60,13 @@ describe('feedwright init', () => {
     const workflow = await readFile(join(dir, '.github/workflows/feeds.yml'), 'utf8');
     expect(validateWorkflow(workflow).errors).toEqual([]);
     expect(Object.keys((parse(workflow) as { jobs: object }).jobs)).toEqual(['check', 'build', 'deploy']);
+    expect(workflowCommands(workflow)).toEqual(['npx feedwright check --strict', 'npx feedwright build']);
+    // The hint names the script that shows drafts, so the draft `new` writes is in the preview.
+    expect(io.stdoutText.split('\nNext:\n')[1]?.split('\n').slice(0, 3)).toEqual([
+      '  npx feedwright new "Title"   start a post (a draft until you remove "draft: true")',
+      '  npm run dev                  preview at http://127.0.0.1:8080/ with drafts, rebuilt on every save',
+      '  npm run build                write the feeds and pages into dist/',
+    ]);
 
     // The scaffold builds as it is (with the placeholder warned about), and is clean with the real URL.
     const built = await run(dir, ['build'], { now: () => NOW });
@@ -102,6 +126,74 @@ describe('feedwright init', () => {
     expect(code).toBe(1);
     expect(io.stderrText).toMatch(/^feedwright: package\.json is not valid JSON \(.*\); fix it and run init again; nothing was changed\n$/);
     expect(await readdir(broken)).toEqual(['package.json']);
+  });
+
+  it('--posts DIR (a Jekyll blog): every script, workflow command and hint says --posts DIR, and no example post is added', async () => {
+    const dir = await folder({ '_posts/2020-01-01-old.md': '---\ntitle: Old\ncategories: ruby\n---\n\nKept.\n' });
+    const { code, io } = await run(dir, ['init', '--posts', '_posts'], { now: () => NOW });
+    expect([code, io.stderrText]).toEqual([0, '']);
+    expect(io.stdoutText).toContain('left    _posts/: it already holds files, so no example post was added\n');
+    expect(await readdir(dir)).not.toContain('posts');
+    expect(await readdir(join(dir, '_posts'))).toEqual(['2020-01-01-old.md']);
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts).toEqual({ build: 'feedwright build --posts _posts', check: 'feedwright check --posts _posts', dev: 'feedwright dev --drafts --future --posts _posts' });
+    const workflow = await readFile(join(dir, '.github/workflows/feeds.yml'), 'utf8');
+    expect(validateWorkflow(workflow).errors).toEqual([]);
+    expect(workflowCommands(workflow)).toEqual(['npx feedwright check --strict --posts _posts', 'npx feedwright build --posts _posts']);
+    const next = io.stdoutText.split('\nNext:\n')[1]?.split('\n').slice(0, 3).map((l) => l.trim().split(/ {3,}/)[0] ?? '');
+    expect(next).toEqual(['npx feedwright new "Title" --posts _posts', 'npm run dev', 'npm run build']);
+
+    // What CI and the hints run reads the blog's post, and `new` writes into _posts/.
+    const env = { FEEDWRIGHT_SITE_URL: 'https://jane.github.io/notes/' };
+    for (const command of workflowCommands(workflow)) {
+      const ran = await run(dir, shellArgs(command), { now: () => NOW, env });
+      expect([command, ran.code, ran.io.stderrText]).toEqual([command, 0, '']);
+      expect(ran.io.stdoutText).toMatch(/^(Built|Checked) 1 post[ :]/);
+    }
+    expect(await readFile(join(dir, 'dist/posts/old/index.html'), 'utf8')).toContain('Kept.');
+    const made = await run(dir, shellArgs((next?.[0] ?? '').replace('"Title"', '"A new one"')), { now: () => NOW });
+    expect([made.code, made.io.stdoutText]).toEqual([0, 'Created _posts/2026-03-14-a-new-one.md (a draft: remove "draft: true" to publish it)\n']);
+    // `npm run dev` is `feedwright dev --drafts --future --posts _posts`: as a build, it has both posts.
+    const devArgs = shellArgs(pkg.scripts.dev ?? '').map((a) => (a === 'dev' ? 'check' : a));
+    expect((await run(dir, devArgs, { now: () => NOW, env })).io.stdoutText).toMatch(/^Checked 2 posts:/);
+  });
+
+  it('--posts DIR that is empty or missing gets the example post there; a name with a space is quoted for sh, npm and YAML', async () => {
+    const dir = await folder();
+    const { code, io } = await run(dir, ['init', '--posts', 'content/my posts/'], { now: () => NOW });
+    expect([code, io.stderrText]).toEqual([0, '']);
+    expect(await readdir(join(dir, 'content/my posts'))).toEqual(['2026-03-14-hello-feeds.md']);
+    expect(await readdir(dir)).not.toContain('posts');
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toBe('feedwright build --posts "content/my posts"');
+    const workflow = await readFile(join(dir, '.github/workflows/feeds.yml'), 'utf8');
+    expect(validateWorkflow(workflow).errors).toEqual([]);
+    for (const command of [...Object.values(pkg.scripts), ...workflowCommands(workflow)]) {
+      const args = shellArgs(command);
+      expect(args.slice(-2), command).toEqual(['--posts', 'content/my posts']);
+    }
+    const built = await run(dir, shellArgs(workflowCommands(workflow)[1] ?? ''), { now: () => NOW });
+    expect([built.code, built.io.stdoutText]).toEqual([0, expect.stringMatching(/^Built 1 post into dist\//)]);
+    expect(await readFile(join(dir, 'content/my posts/2026-03-14-hello-feeds.md'), 'utf8')).toContain('Every Markdown file in `content/my posts/` is a post');
+  });
+
+  it('--posts DIR: an existing workflow without --posts is left, with a word; taken scripts are named with --posts', async () => {
+    const dir = await folder({ 'package.json': '{ "scripts": { "build": "jekyll build" } }\n', '.github/workflows/feeds.yml': 'name: mine\n', '_posts/a.md': 'x' });
+    const { code, io } = await run(dir, ['init', '--posts', '_posts'], { now: () => NOW });
+    expect(code).toBe(0);
+    expect(io.stdoutText).toContain('kept the scripts build (use npx feedwright build --posts _posts) as they were');
+    expect(io.stdoutText).toContain('left    .github/workflows/feeds.yml: it exists, and no command in it says --posts: add --posts _posts to its feedwright commands\n');
+    expect(io.stdoutText).toMatch(/\n {2}npx feedwright build --posts _posts +write the feeds/);
+  });
+
+  it('--posts outside the folder, or with a character no quoting serves every shell, is wrong usage and changes nothing', async () => {
+    for (const bad of ['../elsewhere', '/tmp', '.', 'a$b', 'say"hi"']) {
+      const dir = await folder();
+      const { code, io } = await run(dir, ['init', '--posts', bad], { now: () => NOW });
+      expect([bad, code]).toEqual([bad, 2]);
+      expect(io.stderrText).toMatch(/^feedwright: --posts .*; nothing was changed\n$/);
+      expect(await readdir(dir)).toEqual([]);
+    }
   });
 
   it('takes no arguments', async () => {

@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const command = positionals[0] ?? 'build';
   // The other commands are loaded when used: a build does not pay for the dev server's file watcher and HTTP code.
   if (command === 'new') return (await import('./commands/new.js')).newPost(positionals.slice(1), values, io);
-  if (command === 'init') return (await import('./commands/init.js')).init(positionals.slice(1), io);
+  if (command === 'init') return (await import('./commands/init.js')).init(positionals.slice(1), values, io);
   if (command === 'ping' && positionals.length === 1) return (await import('./commands/ping.js')).ping(values, io);
   if (command === 'dev' && positionals.length === 1) return (await import('./dev/dev.js')).dev(values, io);
   if ((command !== 'build' && command !== 'check') || positionals.length > 1) {

@@ -30,7 +30,8 @@ Commands:
                      127.0.0.1, rebuild on every change to posts or config, reload open pages
   new "Title"        create posts/<date>-<slug>.md with front matter filled in (never overwrites)
   init               set up a blog in the current folder: config, an example post, static/, the GitHub
-                     Pages workflow, .gitignore (creates what is missing, never overwrites a file)
+                     Pages workflow, .gitignore (creates what is missing, never overwrites a file);
+                     with --posts DIR, its scripts and workflow read DIR
   ping               tell the configured WebSub hub that every feed has changed (after a deploy)
 
 Options:

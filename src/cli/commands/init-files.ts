@@ -21,11 +21,31 @@ export const INIT_SCRIPTS = {
   dev: 'feedwright dev --drafts --future',
 } as const;
 
+/**
+ * The posts folder as `init` writes it into commands: `''` for the default `posts`, else ` --posts DIR` with DIR
+ * as it is when it holds only characters no shell treats specially, or in double quotes (which sh, bash and
+ * Windows' cmd.exe, where npm may run a script, all read alike when the name holds none of " $ ` \\ % ! and no control character).
+ * `dir` is a relative path with `/` separators (init refuses other names before it gets here).
+ */
+export function postsFlag(dir: string): string {
+  if (dir === 'posts') return '';
+  return ` --posts ${/^[A-Za-z0-9._/+@=,-]+$/.test(dir) ? dir : `"${dir}"`}`;
+}
+
+/** What `postsFlag` cannot quote for every shell npm may use: init refuses such a folder name. */
+export const UNQUOTABLE = /["$`%!\\\x00-\x1f\x7f]/;
+
+/** The npm scripts for a blog whose posts are in `dir` (relative, `/` separators). */
+export function initScripts(dir: string): Record<keyof typeof INIT_SCRIPTS, string> {
+  const flag = postsFlag(dir);
+  return { build: `${INIT_SCRIPTS.build}${flag}`, check: `${INIT_SCRIPTS.check}${flag}`, dev: `${INIT_SCRIPTS.dev}${flag}` };
+}
+
 /** Lines `.gitignore` must have: the output and the installed packages (with feedwright's build cache). */
 export const GITIGNORE_LINES = ['node_modules/', 'dist/'] as const;
 
 /** The example post, dated `day` (YYYY-MM-DD). Published, so the first build shows something. */
-export function examplePost(day: string): string {
+export function examplePost(day: string, dir = 'posts'): string {
   return `---
 title: "Hello, feeds"
 date: ${day}
@@ -33,12 +53,12 @@ summary: The first post of this blog, written by feedwright init. Edit it or del
 tags: [meta]
 ---
 
-This post was written by \`feedwright init\`. Every Markdown file in \`posts/\` is a post: the front matter above
+This post was written by \`feedwright init\`. Every Markdown file in \`${dir}/\` is a post: the front matter above
 says its title and date, and the rest is the text, in GitHub-flavoured Markdown.
 
 <!-- more -->
 
-- \`npx feedwright new "My next post"\` starts a new post (as a draft).
+- \`npx feedwright new "My next post"${postsFlag(dir)}\` starts a new post (as a draft).
 - \`npm run dev\` shows the site at http://127.0.0.1:8080/ and rebuilds on every save.
 - \`npm run build\` writes the feeds and pages into \`dist/\`.
 
@@ -52,7 +72,11 @@ will be served from.
  * and on main build with the site URL GitHub Pages reports and deploy. The same shape as this repository's own
  * workflow, without the tool's test suite (an installed tool is tested where it is made).
  */
-export const WORKFLOW = `# Check the posts on every pull request and push; on main, build for the GitHub Pages URL and deploy.
+export function workflow(dir = 'posts'): string {
+  const flag = postsFlag(dir);
+  // A plain YAML scalar cannot hold every folder name (` #` starts a comment): a JSON string is YAML too.
+  const run = (command: string): string => (flag.includes('"') ? JSON.stringify(command) : command);
+  return `# Check the posts on every pull request and push; on main, build for the GitHub Pages URL and deploy.
 # Once: Settings -> Pages -> Source: GitHub Actions. Commit package-lock.json (npm ci needs it).
 name: feeds
 
@@ -80,7 +104,7 @@ jobs:
           cache: npm
       - run: npm ci
       # Warnings fail too. The URL stands in for the Pages one (the config's may still be a placeholder).
-      - run: npx feedwright check --strict
+      - run: ${run(`npx feedwright check --strict${flag}`)}
         env:
           FEEDWRIGHT_SITE_URL: https://\${{ github.repository_owner }}.github.io/\${{ github.event.repository.name }}/
 
@@ -103,7 +127,7 @@ jobs:
         uses: actions/configure-pages@v5
       - run: npm ci
       - name: Build dist/ for the Pages URL
-        run: npx feedwright build
+        run: ${run(`npx feedwright build${flag}`)}
         env:
           FEEDWRIGHT_SITE_URL: \${{ steps.pages.outputs.base_url }}
       - uses: actions/upload-pages-artifact@v3
@@ -124,3 +148,4 @@ jobs:
         id: deployment
         uses: actions/deploy-pages@v4
 `;
+}

@@ -1,9 +1,10 @@
 import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { USAGE, type Io } from '../io.js';
 import { toIsoDay } from '../../post/dates.js';
 import { isPlainObject } from '../../common/util.js';
-import { examplePost, GITIGNORE_LINES, INIT_CONFIG, INIT_SCRIPTS, WORKFLOW } from './init-files.js';
+import { examplePost, GITIGNORE_LINES, INIT_CONFIG, INIT_SCRIPTS, initScripts, postsFlag, UNQUOTABLE, workflow } from './init-files.js';
+import type { CliValues } from './context.js';
 
 /** What init did with one path: made it, added to it, or left it as it was (and why). */
 interface Step {
@@ -16,40 +17,67 @@ interface Step {
  * `feedwright init`: scaffold a blog in the current folder. It never overwrites or rewrites a file: it creates
  * what is missing (package.json, the example post, static/, the GitHub Pages workflow, .gitignore), adds the
  * `feedwright` field and free npm scripts to an existing package.json, appends missing lines to .gitignore, and
- * reports every path it created, updated or left alone.
+ * reports every path it created, updated or left alone. With `--posts DIR` every command it writes (npm scripts,
+ * workflow, the hints it prints) carries `--posts DIR`, and the example post goes into DIR.
  */
-export async function init(args: readonly string[], io: Io): Promise<number> {
+export async function init(args: readonly string[], values: CliValues, io: Io): Promise<number> {
   if (args.length > 0) {
     io.stderr(`feedwright: "init" takes no arguments; it sets up the current folder\n\n${USAGE}`);
     return 2;
   }
   const root = io.cwd;
-  const pkg = await packageJson(root);
+  const dir = postsDirOf(root, values.posts);
+  if (typeof dir !== 'string') {
+    io.stderr(`feedwright: ${dir.problem}; nothing was changed\n`);
+    return 2;
+  }
+  const flag = postsFlag(dir);
+  const pkg = await packageJson(root, dir);
   if (typeof pkg === 'string') {
     io.stderr(`feedwright: ${pkg}; nothing was changed\n`);
     return 1;
   }
   const steps: Step[] = [pkg.step];
   if (pkg.write !== undefined) await writeFile(join(root, 'package.json'), pkg.write, { flag: pkg.step.did === 'created' ? 'wx' : 'w' });
-  steps.push(await examplePostStep(root, io.now()));
+  steps.push(await examplePostStep(root, io.now(), dir));
   steps.push(await createFile(root, 'static/.gitkeep', '', 'static files (favicon, CNAME, images) go in static/'));
-  steps.push(await createFile(root, '.github/workflows/feeds.yml', WORKFLOW, 'checks posts on pull requests, builds and deploys to GitHub Pages from main'));
+  steps.push(await workflowStep(root, dir));
   steps.push(await gitignore(root));
 
   for (const s of steps) io.stdout(`${s.did === 'left' ? 'left   ' : s.did === 'created' ? 'created' : 'updated'} ${s.path}: ${s.why}\n`);
+  // The hints name the npm script where it is the one init writes (`dev` shows drafts, so `new`'s draft appears).
+  const ours = initScripts(dir);
+  const hints = [
+    [`npx feedwright new "Title"${flag}`, 'start a post (a draft until you remove "draft: true")'],
+    [pkg.scripts?.dev === ours.dev ? 'npm run dev' : `npx feedwright dev --drafts --future${flag}`, 'preview at http://127.0.0.1:8080/ with drafts, rebuilt on every save'],
+    [pkg.scripts?.build === ours.build ? 'npm run build' : `npx feedwright build${flag}`, 'write the feeds and pages into dist/'],
+  ] as const;
+  const width = Math.max(...hints.map(([command]) => command.length)) + 3;
   io.stdout(`
 Next:
-  npx feedwright new "Title"   start a post (a draft until you remove "draft: true")
-  npx feedwright dev           preview at http://127.0.0.1:8080/, rebuilt on every save
-  npx feedwright build         write the feeds and pages into dist/
-Before the first real build, set "url" in the "feedwright" field of package.json to the address the site
+${hints.map(([command, what]) => `  ${command.padEnd(width)}${what}\n`).join('')}Before the first real build, set "url" in the "feedwright" field of package.json to the address the site
 will be served from (the GitHub Pages workflow builds with the Pages URL when it deploys).
 `);
   return 0;
 }
 
+/**
+ * The posts folder `--posts` names, as init writes it into commands: relative to the current folder with `/`
+ * separators (`posts` when not given), or why init cannot use it.
+ */
+function postsDirOf(root: string, given: string | undefined): string | { problem: string } {
+  if (given === undefined) return 'posts';
+  const rel = relative(root, resolve(root, given));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    return { problem: `--posts ${given}: init writes the posts folder into the npm scripts and the workflow, which run in this folder; give a folder inside it` };
+  }
+  if (UNQUOTABLE.test(rel)) return { problem: `--posts ${JSON.stringify(given)}: a folder name with " $ \` \\ % ! or a control character cannot be written into a command that every shell reads alike; rename the folder` };
+  return rel.split(sep).join('/');
+}
+
 /** package.json with the config and scripts added where missing; `write` is undefined when nothing changes. */
-async function packageJson(root: string): Promise<{ step: Step; write?: string } | string> {
+async function packageJson(root: string, dir: string): Promise<{ step: Step; write?: string; scripts?: Record<string, unknown> } | string> {
+  const ours = initScripts(dir);
   const path = join(root, 'package.json');
   let text: string;
   try {
@@ -57,8 +85,8 @@ async function packageJson(root: string): Promise<{ step: Step; write?: string }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot read package.json: ${(error as Error).message}`;
     const name = basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|-+$/g, '') || 'blog';
-    const fresh = { name, private: true, scripts: INIT_SCRIPTS, feedwright: INIT_CONFIG };
-    return { step: { path: 'package.json', did: 'created', why: 'the "feedwright" config (set "url"!) and npm scripts build, check, dev' }, write: `${JSON.stringify(fresh, null, 2)}\n` };
+    const fresh = { name, private: true, scripts: ours, feedwright: INIT_CONFIG };
+    return { step: { path: 'package.json', did: 'created', why: 'the "feedwright" config (set "url"!) and npm scripts build, check, dev' }, write: `${JSON.stringify(fresh, null, 2)}\n`, scripts: ours };
   }
   let data: unknown;
   try {
@@ -77,30 +105,40 @@ async function packageJson(root: string): Promise<{ step: Step; write?: string }
   const scripts = isPlainObject(next.scripts) ? { ...next.scripts } : next.scripts === undefined ? {} : undefined;
   if (scripts === undefined) kept.push('"scripts" (not an object)');
   else {
-    const free = Object.entries(INIT_SCRIPTS).filter(([name]) => scripts[name] === undefined);
+    const free = Object.entries(ours).filter(([name]) => scripts[name] === undefined);
     for (const [name, command] of free) scripts[name] = command;
     if (free.length > 0) {
       next.scripts = scripts;
       added.push(`npm script${free.length === 1 ? '' : 's'} ${free.map(([n]) => n).join(', ')}`);
     }
     const taken = Object.keys(INIT_SCRIPTS).filter((name) => !free.some(([n]) => n === name));
-    if (taken.length > 0) kept.push(`the scripts ${taken.join(', ')} (use npx feedwright ${taken.join(', npx feedwright ')})`);
+    if (taken.length > 0) kept.push(`the scripts ${taken.join(', ')} (use ${taken.map((name) => `npx feedwright ${name}${postsFlag(dir)}`).join(', ')})`);
   }
   const why = [...(added.length > 0 ? [`added ${added.join(' and ')}`] : []), ...(kept.length > 0 ? [`kept ${kept.join(' and ')} as they were`] : [])].join('; ');
-  if (added.length === 0) return { step: { path: 'package.json', did: 'left', why } };
+  const finalScripts = isPlainObject(next.scripts) ? next.scripts : undefined;
+  if (added.length === 0) return { step: { path: 'package.json', did: 'left', why }, ...(finalScripts && { scripts: finalScripts }) };
   // Same indentation and line ending as the file had; every existing field keeps its value and place.
   const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const json = JSON.stringify(next, null, indent).replace(/\n/g, eol);
-  return { step: { path: 'package.json', did: 'updated', why }, write: `${json}${eol}` };
+  return { step: { path: 'package.json', did: 'updated', why }, write: `${json}${eol}`, ...(finalScripts && { scripts: finalScripts }) };
 }
 
-/** posts/ with one example post, unless posts/ already holds something. */
-async function examplePostStep(root: string, now: number): Promise<Step> {
-  const existing = await readdir(join(root, 'posts')).catch(() => undefined);
-  if (existing !== undefined && existing.length > 0) return { path: 'posts/', did: 'left', why: 'it already holds files, so no example post was added' };
+/** The posts folder `dir` with one example post, unless it already holds something. */
+async function examplePostStep(root: string, now: number, dir: string): Promise<Step> {
+  const existing = await readdir(join(root, dir)).catch(() => undefined);
+  if (existing !== undefined && existing.length > 0) return { path: `${dir}/`, did: 'left', why: 'it already holds files, so no example post was added' };
   const day = toIsoDay(now, 'UTC');
-  return createFile(root, `posts/${day}-hello-feeds.md`, examplePost(day), 'an example post (edit or delete it)');
+  return createFile(root, `${dir}/${day}-hello-feeds.md`, examplePost(day, dir), 'an example post (edit or delete it)');
+}
+
+/** The workflow, created for `dir`; one that exists is left, with a word when it does not say `--posts`. */
+async function workflowStep(root: string, dir: string): Promise<Step> {
+  const path = '.github/workflows/feeds.yml';
+  const step = await createFile(root, path, workflow(dir), 'checks posts on pull requests, builds and deploys to GitHub Pages from main');
+  if (step.did !== 'left' || dir === 'posts') return step;
+  const text = await readFile(join(root, path), 'utf8').catch(() => '');
+  return text.includes('--posts') ? step : { ...step, why: `it exists, and no command in it says --posts: add${postsFlag(dir)} to its feedwright commands` };
 }
 
 /** Create `rel` with `text` unless it exists (never replaced, even if it appears meanwhile). */
