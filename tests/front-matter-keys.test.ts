@@ -26,8 +26,8 @@ describe("other generators' keys are read as ours, without a warning", () => {
       'posts/astro.md': doc(['title: Astro', 'pubDate: 2024-03-01T10:00:00Z', 'updatedDate: 2024-03-05T10:00:00Z', 'description: From description.', 'heroImage: /hero.jpg']),
       'posts/hugo.md': doc(['title: Hugo', 'publishDate: 2024-03-02T10:00:00Z', 'lastmod: 2024-03-06T10:00:00Z', 'categories: [Go, Web]', 'authors: [Ann, Bo]']),
       'posts/hugo-published.md': doc(['title: Hugo published', 'published: 2024-03-03T10:00:00Z', 'modified: 2024-03-07T10:00:00Z', 'excerpt: From excerpt.']),
-      // Jekyll: a date with a space and an offset without a colon; `categories` as text is split at spaces
-      'posts/jekyll.md': doc(['title: Jekyll', 'layout: post', 'date: 2025-01-29 18:15:32 +0530', 'last_modified_at: 2025-02-01 08:00:00 +0000', 'categories: jekyll update', 'category: Notes',
+      // Jekyll: a date with a space and an offset without a colon; `tags` and `categories` as text are split at spaces
+      'posts/jekyll.md': doc(['title: Jekyll', 'layout: post', 'date: 2025-01-29 18:15:32 +0530', 'last_modified_at: 2025-02-01 08:00:00 +0000', 'tags: ruby  rails', 'categories: jekyll update', 'category: Notes',
         'author:', '  name: Jane', '  url: https://jane.example', '  twitter: jane', '  avatar: /jane.png']),
       // a date and time without an offset is read in the configured zone (here Asia/Kolkata, +05:30)
       'posts/jekyll-local.md': doc(['title: Jekyll local', 'date: 2025-01-29 18:15', 'spoiler: From spoiler.']),
@@ -50,7 +50,7 @@ describe("other generators' keys are read as ours, without a warning", () => {
     expect(by.get('Hugo')).toMatchObject({ date_published: '2024-03-02T10:00:00Z', date_modified: '2024-03-06T10:00:00Z', tags: ['Go', 'Web'], authors: [{ name: 'Ann' }, { name: 'Bo' }] });
     expect(by.get('Hugo published')).toMatchObject({ date_published: '2024-03-03T10:00:00Z', date_modified: '2024-03-07T10:00:00Z', summary: 'From excerpt.' });
     expect(by.get('Jekyll')).toMatchObject({
-      date_published: '2025-01-29T12:45:32Z', date_modified: '2025-02-01T08:00:00Z', tags: ['jekyll', 'update', 'Notes'],
+      date_published: '2025-01-29T12:45:32Z', date_modified: '2025-02-01T08:00:00Z', tags: ['ruby', 'rails', 'jekyll', 'update', 'Notes'],
       authors: [{ name: 'Jane', url: 'https://jane.example/' }],
     });
     expect(by.get('Jekyll local')).toMatchObject({ date_published: '2025-01-29T12:45:00Z', summary: 'From spoiler.' });

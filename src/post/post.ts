@@ -263,8 +263,9 @@ function firstPresent(data: Readonly<Record<string, unknown>>, keys: readonly st
 
 /**
  * Tags from `tags`, `categories`, `category` and Zola's `[taxonomies]` tags and categories, in that order, each
- * kept once (letter case ignored: the first spelling stays). Jekyll splits a `categories` line at spaces
- * (`categories: jekyll update` is two), so this does too; `tags` and `category` written as text are one tag.
+ * kept once (letter case ignored: the first spelling stays). Jekyll splits a `categories` or `tags` line at spaces
+ * (`categories: jekyll update`, `tags: ruby rails` are two each), so this does too; `tags` text with a comma
+ * (`tags: film, alita`) is one tag, with a `tags-as-text` warning, and `category` text is one tag.
  */
 function readAllTags(data: Readonly<Record<string, unknown>>, text: AsText, error: Report): string[] {
   const found: string[] = [];
@@ -272,7 +273,8 @@ function readAllTags(data: Readonly<Record<string, unknown>>, text: AsText, erro
     if (value === undefined || value === null) return;
     const scalar = text(value, ...path);
     if (typeof scalar === 'string') {
-      found.push(...(key === 'categories' ? scalar.split(/\s+/) : [scalar]));
+      const words = key === 'categories' || (key === 'tags' && !scalar.includes(','));
+      found.push(...(words ? scalar.split(/\s+/) : [scalar]));
       return;
     }
     // Hexo writes nested lists for category paths ([[Diary, Life]]): one level is flattened.
