@@ -2,7 +2,7 @@ import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { walkChain, FORMATS } from './helpers/feed-chain.js';
-import { makeProject, readFeeds, removeProjects, REPO, runCli, snapshotTree } from './helpers/cli-project.js';
+import { makeProject, readFeeds, removeProjects, REPO, runCli, SITE, snapshotTree } from './helpers/cli-project.js';
 import { png } from './helpers/media-files.js';
 
 /**
@@ -118,5 +118,48 @@ describe("other generators' blogs build as they are", () => {
     expect(await snapshotTree(join(root, 'dist'))).toEqual(first);
     expect((await runCli(root, ['build', '--posts', blog.posts, '--no-cache', '--out', 'again'])).code).toBe(0);
     expect(await snapshotTree(join(root, 'again'))).toEqual(first);
+  });
+});
+
+/** What README's "Bring your blog" says about moving a Jekyll blog, built as it says. */
+describe('moving a Jekyll blog (README: Jekyll URLs and ids, assets/)', () => {
+  const jekyllPost = (title: string, extra = '', body = 'Text.'): string => `---\ntitle: ${title}\nlayout: post\n${extra}---\n\n${body}\n`;
+
+  it("the date pattern keeps a pretty Jekyll URL; an id: line keeps jekyll-feed's id; one slug on two days is fine", async () => {
+    const root = await makeProject({
+      '_posts/2024-01-31-hello.md': jekyllPost('Hello', 'id: https://example.com/2024/01/31/hello\n'),
+      '_posts/2024-02-01-hello.md': jekyllPost('Hello again'),
+    }, { ...SITE, url: 'https://example.com/', permalink: '/:year/:month/:day/:title/' });
+    const run = await runCli(root, ['build', '--posts', '_posts']);
+    expect([run.code, run.lines]).toEqual([0, []]);
+    const { json } = await readFeeds(root);
+    expect(json.items.map((i) => [i.id, i.url])).toEqual([
+      ['https://example.com/2024/02/01/hello/', 'https://example.com/2024/02/01/hello/'],
+      ['https://example.com/2024/01/31/hello', 'https://example.com/2024/01/31/hello/'],
+    ]);
+    // Without a permalink pattern the two share posts/hello/: that is the duplicate-slug error.
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'blog', feedwright: { ...SITE, url: 'https://example.com/' } }));
+    const clash = await runCli(root, ['check', '--posts', '_posts']);
+    expect(clash.code).toBe(1);
+    expect(clash.lines.filter((l) => l.endsWith('[duplicate-slug]'))).toHaveLength(2);
+  });
+
+  it('static/assets/ serves /assets/… links on a site at a domain root; below a path they lead outside the site, unreported', async () => {
+    const files = (body: string): Record<string, string | Uint8Array> => ({ '_posts/2024-01-31-pics.md': jekyllPost('Pics', 'date: 2024-01-31\n', body), 'static/assets/a.png': png(4, 4) });
+    const warned = (run: { lines: string[] }): string[] => run.lines.filter((l) => l.endsWith('[broken-link]')).map((l) => /image to (\S+)/.exec(l)?.[1] ?? l);
+    // at a domain's root, /assets/a.png is the copied file, and a missing one is reported
+    const atRoot = await makeProject(files('![a](/assets/a.png) ![b](/assets/missing.png)'), { ...SITE, url: 'https://example.com/' });
+    const rootRun = await runCli(atRoot, ['build', '--posts', '_posts']);
+    expect([rootRun.code, warned(rootRun)]).toEqual([0, ['https://example.com/assets/missing.png']]);
+    expect(await readFile(join(atRoot, 'dist/assets/a.png'))).toEqual(Buffer.from(png(4, 4)));
+
+    // below /blog/, the file is at /blog/assets/a.png; /assets/… points outside the site and is not checked
+    const below = await makeProject(files('![a](/assets/a.png) ![b](/assets/missing.png) ![c](/blog/assets/a.png) ![d](/blog/assets/missing.png)'), { ...SITE, url: 'https://example.com/blog/' });
+    const belowRun = await runCli(below, ['build', '--posts', '_posts']);
+    expect([belowRun.code, warned(belowRun)]).toEqual([0, ['https://example.com/blog/assets/missing.png']]);
+    const page = await readFile(join(below, 'dist/posts/pics/index.html'), 'utf8');
+    expect(page).toContain('src="https://example.com/assets/a.png"');
+    expect(page).toContain('src="https://example.com/blog/assets/a.png"');
+    expect(await readFile(join(below, 'dist/assets/a.png'))).toEqual(Buffer.from(png(4, 4)));
   });
 });
