@@ -88,3 +88,14 @@ describe('npm run build/check/dev (src/cli/run.mjs)', () => {
     await expect(readFile(join(dir, 'ran.txt'))).rejects.toThrow();
   }, 180_000);
 });
+
+describe('.gitignore of this repository', () => {
+  it("ignores the tarball `npm pack` writes (feedwright-<version>.tgz), so it is not committed by accident", async () => {
+    const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
+    const tarball = `${pkg.name}-${pkg.version}.tgz`;
+    // git check-ignore exits 0 when the path is ignored (the file need not exist), 1 when it is not.
+    const { stdout } = await exec('git', ['check-ignore', '--no-index', '-v', tarball], { cwd: REPO });
+    expect(stdout).toMatch(/^\.gitignore:\d+:feedwright-\*\.tgz\t/);
+    await expect(exec('git', ['check-ignore', '--no-index', 'README.md'], { cwd: REPO })).rejects.toMatchObject({ code: 1 });
+  });
+});
