@@ -226,6 +226,13 @@ describe('slugs and dates from file names', () => {
       'posts/undated.md:1:1 error missing "date": add e.g. "date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00" [missing-date]',
       '✖ 1 error, 0 warnings in 1 file',
     ]);
+    // The hint is written in the front matter's own language: TOML (Hugo, Zola) and JSON.
+    await writeFile(join(root, 'posts/undated.md'), '+++\ntitle = "Undated"\n+++\n\nBody.\n');
+    expect((await runCli(root, ['check'])).lines[0]).toBe(
+      'posts/undated.md:1:1 error missing "date": add e.g. "date = 2024-01-31" or "date = 2024-01-31T09:00:00+01:00" [missing-date]');
+    await writeFile(join(root, 'posts/undated.md'), '{ "title": "Undated" }\n\nBody.\n');
+    expect((await runCli(root, ['check'])).lines[0]).toBe(
+      'posts/undated.md:1:1 error missing "date": add e.g. a member "date": "2024-01-31" or "date": "2024-01-31T09:00:00+01:00" [missing-date]');
     await rename(join(root, 'posts/undated.md'), join(root, 'posts/2024-02-30-undated.md'));
     expect((await runCli(root, ['check'])).lines[0]).toBe(
       'posts/2024-02-30-undated.md:1:1 error the date in the file name is not a real date: "2024-02-30": day 30 does not exist in 2024-02 (it has 29 days); rename the file or add a "date" [invalid-date]');

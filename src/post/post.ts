@@ -3,6 +3,8 @@ import { parseDate } from './dates.js';
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import { ALIASES, QUIET_KEYS, READ_KEYS, TAG_KEYS, TAXONOMY_TAG_KEYS } from './front-matter-keys.js';
 import { scalarPath, type ParsedSource } from '../read/frontmatter.js';
+import { startsToml } from '../read/frontmatter-toml.js';
+import { startsJson } from '../read/frontmatter-json.js';
 import { finishHtml, htmlToText } from './html.js';
 import { siteLinks, type BodyLink } from './links.js';
 import { renderMarkdown } from './markdown.js';
@@ -104,7 +106,11 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     date = readDate(file.nameDate, 'date', config, (_key, code, message) => error('date', code,
       `${message.replace('"date" is', 'the date in the file name is')}; rename the file or add a "date"`), warn);
   } else if (dateKey === undefined) {
-    error('date', 'missing-date', 'missing "date": add e.g. "date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00"');
+    // Written the way the file's front matter is: YAML, TOML (`+++`) or JSON.
+    const hint = startsToml(file.text) ? '"date = 2024-01-31" or "date = 2024-01-31T09:00:00+01:00"'
+      : startsJson(file.text) ? 'a member "date": "2024-01-31" or "date": "2024-01-31T09:00:00+01:00"'
+      : '"date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00"';
+    error('date', 'missing-date', `missing "date": add e.g. ${hint}`);
   } else {
     date = readDate(data[dateKey], dateKey, config, error, warn);
   }
