@@ -86,6 +86,39 @@ describe('a build killed while writing', () => {
     expect(Object.keys(after).filter((p) => /^posts\/p\d+\/index\.html$/.test(p))).toHaveLength(600);
   }, 120_000);
 
+  it('Ctrl+C (SIGINT, or SIGTERM) ends a build at once, leaves the previous dist/ byte for byte, and the next build cleans up', async () => {
+    const bin = await compiledCli();
+    const root = await makeProject(manyPosts(20, 'Old'));
+    expect((await runCli(root, ['build'])).code).toBe(0);
+    const before = await snapshotTree(join(root, 'dist'));
+    for (const [path, text] of Object.entries(manyPosts(600, 'New'))) await writeFile(join(root, path), text);
+    for (const name of ['SIGINT', 'SIGTERM'] as const) {
+      const child = spawn(process.execPath, [bin, 'build'], { cwd: root, stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
+      // Interrupted the moment its staging folder appears: mid-build, with hundreds of pages still to write.
+      await new Promise<void>((found, failed) => {
+        const watcher = watch(root, (_event, file) => {
+          if (file?.startsWith('dist.tmp-')) {
+            child.kill('SIGSTOP');
+            watcher.close();
+            found();
+          }
+        });
+        void exited.then(() => {
+          watcher.close();
+          failed(new Error('the build finished before it could be interrupted'));
+        });
+      });
+      child.kill(name);
+      child.kill('SIGCONT');
+      expect(await exited).toBe(name); // ended by the signal, not by finishing the build (exit 0)
+      expect(await snapshotTree(join(root, 'dist'))).toEqual(before);
+    }
+    const next = await runCli(root, ['build']);
+    expect(next.code).toBe(0);
+    expect(await leftovers(root)).toEqual([]);
+  }, 120_000);
+
   it('killed between its two renames (dist/ gone, dist.old-… left): the next build puts dist/ back, even when it fails', async () => {
     const root = await makeProject({ 'posts/a.md': post('A') });
     expect((await runCli(root, ['build'])).code).toBe(0);

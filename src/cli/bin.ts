@@ -1,10 +1,21 @@
 #!/usr/bin/env node
+import { getEventListeners } from 'node:events';
 import { main } from './cli.js';
 
-// The only module that touches `process`. Ctrl+C ends long-running commands (`dev`) cleanly.
+// The only module that touches `process`. Ctrl+C ends long-running commands (`dev`) cleanly: they listen to the
+// signal below. Any other command (a build) is ended at once, as a program without a handler is: a write under way
+// is then left as a kill leaves it (the old output or the new, never a mix: see output/write.ts), and the next
+// build cleans up.
 const stop = new AbortController();
-process.once('SIGINT', () => stop.abort());
-process.once('SIGTERM', () => stop.abort());
+const interrupt = (name: NodeJS.Signals) => (): void => {
+  if (getEventListeners(stop.signal, 'abort').length > 0) stop.abort();
+  else {
+    process.removeAllListeners(name);
+    process.kill(process.pid, name);
+  }
+};
+process.once('SIGINT', interrupt('SIGINT'));
+process.once('SIGTERM', interrupt('SIGTERM'));
 
 const code = await main(process.argv.slice(2), {
   cwd: process.cwd(),

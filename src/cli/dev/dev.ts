@@ -28,6 +28,12 @@ const IDLE_MS = 750;
  * A build with errors prints them and leaves the last good build in place and served.
  */
 export async function dev(values: CliValues, io: Io): Promise<number> {
+  // Listened to from the start, so that Ctrl+C during the first build ends dev cleanly once that build is done
+  // (a command that does not listen is ended at once: see bin.ts).
+  const stopped = new Promise<void>((stop) => {
+    if (io.signal?.aborted) stop();
+    io.signal?.addEventListener('abort', () => stop(), { once: true });
+  });
   const root = io.cwd;
   const postsDir = values.posts ?? 'posts';
   const outDir = values.out ?? 'dist';
@@ -172,10 +178,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
   await queue;
   io.stdout(`Watching ${postsDir}/, ${staticDir}/ and ${configPath} for changes\n`);
 
-  await new Promise<void>((stop) => {
-    if (io.signal?.aborted) stop();
-    io.signal?.addEventListener('abort', () => stop(), { once: true });
-  });
+  await stopped;
   clearTimeout(timer);
   clearTimeout(idle);
   await queue;
