@@ -1,7 +1,10 @@
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { walkChain, FORMATS } from './helpers/feed-chain.js';
+import { parseAtomFeed, parseRssFeed } from 'feedsmith';
+import { walkChain, FEED_FILE, FORMATS } from './helpers/feed-chain.js';
+import { FEED_MEDIA_TYPES } from '../src/pages/hosting.js';
+import { xmlProblem } from './helpers/xml.js';
 import { makeProject, readFeeds, removeProjects, REPO, runCli, SITE, snapshotTree } from './helpers/cli-project.js';
 import { png } from './helpers/media-files.js';
 
@@ -161,5 +164,51 @@ describe('moving a Jekyll blog (README: Jekyll URLs and ids, assets/)', () => {
     expect(page).toContain('src="https://example.com/assets/a.png"');
     expect(page).toContain('src="https://example.com/blog/assets/a.png"');
     expect(await readFile(join(below, 'dist/assets/a.png'))).toEqual(Buffer.from(png(4, 4)));
+  });
+});
+
+/** README "Bring your blog", Keep the feed's address: each generator's main feed URL, kept by `output`. */
+describe("keeping the old generator's feed address (README: Keep the feed's address)", () => {
+  const ROOT_URL = 'https://example.com/';
+  const selfOf = (xml: string, format: 'rss' | 'atom'): string | undefined => {
+    const links = format === 'atom' ? parseAtomFeed(xml).links : parseRssFeed(xml).atom?.links;
+    return links?.find((l) => l.rel === 'self')?.href;
+  };
+
+  it.each([
+    // jekyll-feed: Atom at /feed.xml
+    { name: 'jekyll', posts: '_posts', output: { atom: 'feed.xml' }, file: 'feed.xml', format: 'atom' as const },
+    // Hugo: RSS at /index.xml
+    { name: 'hugo-yaml', posts: 'content/posts', output: { rss: 'index.xml' }, file: 'index.xml', format: 'rss' as const },
+  ])('$name: "output": $output serves the $format feed at /$file, self link and archives there', async ({ name, posts, output, file, format }) => {
+    const root = await makeProject({}, { title: 'Moved', url: ROOT_URL, limit: 2, archiveSize: 1, output });
+    await cp(join(REPO, 'tests/fixtures/blogs', name), root, { recursive: true });
+    const run = await runCli(root, ['build', '--posts', posts]);
+    expect(run.code).toBe(0);
+    expect(run.lines.filter((l) => l.includes('config'))).toEqual([]);
+
+    const files = await textFiles(join(root, 'dist'));
+    const text = files.get(file);
+    expect(text, file).toBeDefined();
+    expect(xmlProblem(text!)).toBeUndefined();
+    expect(selfOf(text!, format)).toBe(`${ROOT_URL}${file}`);
+    // the format's default name is not written too, the other two formats keep theirs
+    expect(files.has(FEED_FILE[format])).toBe(false);
+    for (const other of FORMATS.filter((f) => f !== format)) expect(files.has(FEED_FILE[other]), other).toBe(true);
+    // the home page offers it to readers, the host is told its type, and its archive chain starts there
+    expect(files.get('index.html')).toContain(`href="${ROOT_URL}${file}"`);
+    expect(files.get('_headers')).toContain(`/${file}\n  Content-Type: ${FEED_MEDIA_TYPES[format]}`);
+    const chain = walkChain(files, format, ROOT_URL, '', file);
+    expect(chain.length).toBeGreaterThan(1);
+    for (const doc of chain.slice(1)) expect(doc.url).toMatch(new RegExp(`^${ROOT_URL}archive/\\d+/${file.replace('.', '\\.')}$`));
+  });
+
+  it("zola: the default names are Zola's, the main Atom feed at /atom.xml and a tag's at /tags/<slug>/atom.xml", async () => {
+    const root = await makeProject({}, { title: 'Moved', url: ROOT_URL });
+    await cp(join(REPO, 'tests/fixtures/blogs/zola'), root, { recursive: true });
+    expect((await runCli(root, ['build', '--posts', 'content/blog'])).code).toBe(0);
+    const files = await textFiles(join(root, 'dist'));
+    expect(selfOf(files.get('atom.xml')!, 'atom')).toBe(`${ROOT_URL}atom.xml`);
+    expect(selfOf(files.get('tags/rust/atom.xml')!, 'atom')).toBe(`${ROOT_URL}tags/rust/atom.xml`);
   });
 });

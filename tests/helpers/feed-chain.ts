@@ -61,12 +61,13 @@ export function readPage(format: Format, text: string): Page {
 }
 
 /**
- * Follow the "older" links from a subscription feed (the main one, or the one in `dir`) of the site at `site`,
- * whose output files are `files` (by path); returns every document visited, newest first.
+ * Follow the "older" links from a subscription feed (the main one, or the one in `dir`; named `file`, the default
+ * name unless the config's `output` renames it) of the site at `site`, whose output files are `files` (by path);
+ * returns every document visited, newest first.
  */
-export function walkChain(files: ReadonlyMap<string, string>, format: Format, site: string, dir = ''): { url: string; page: Page }[] {
+export function walkChain(files: ReadonlyMap<string, string>, format: Format, site: string, dir = '', file = FEED_FILE[format]): { url: string; page: Page }[] {
   const visited: { url: string; page: Page }[] = [];
-  let url: string | undefined = new URL(dir + FEED_FILE[format], site).href;
+  let url: string | undefined = new URL(dir + file, site).href;
   while (url !== undefined) {
     expect(url.startsWith(site)).toBe(true);
     const text = files.get(url.slice(site.length));
