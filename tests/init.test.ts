@@ -196,6 +196,103 @@ describe('feedwright init', () => {
     }
   });
 
+  it('--out DIR and --config FILE: the config is written into FILE, every script, workflow command and hint says both, the workflow publishes DIR', async () => {
+    const dir = await folder();
+    const { code, io } = await run(dir, ['init', '--out', 'public/', '--config', 'feedwright.json'], { now: () => NOW });
+    expect([code, io.stderrText]).toEqual([0, '']);
+    expect(io.stdoutText.split('\n').slice(0, 6)).toEqual([
+      'created package.json: npm scripts build, check, dev',
+      'created feedwright.json: the feedwright config (set "url"!), read with --config',
+      'created posts/2026-03-14-hello-feeds.md: an example post (edit or delete it)',
+      'created static/.gitkeep: static files (favicon, CNAME, images) go in static/',
+      'created .github/workflows/feeds.yml: checks posts on pull requests, builds and deploys to GitHub Pages from main',
+      'created .gitignore: ignores node_modules/ and public/',
+    ]);
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, unknown> & { scripts: Record<string, string> };
+    expect(pkg.feedwright).toBeUndefined(); // one config, where the commands read it
+    expect(JSON.parse(await readFile(join(dir, 'feedwright.json'), 'utf8'))).toMatchObject({ title: 'My blog', url: 'https://your-name.github.io/your-blog/' });
+    expect(pkg.scripts).toEqual({
+      build: 'feedwright build --out public --config feedwright.json',
+      check: 'feedwright check --out public --config feedwright.json',
+      dev: 'feedwright dev --drafts --future --out public --config feedwright.json',
+    });
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\npublic/\n');
+    const workflow = await readFile(join(dir, '.github/workflows/feeds.yml'), 'utf8');
+    expect(validateWorkflow(workflow).errors).toEqual([]);
+    expect(workflowCommands(workflow)).toEqual(['npx feedwright check --strict --out public --config feedwright.json', 'npx feedwright build --out public --config feedwright.json']);
+    const steps = (parse(workflow) as { jobs: { build: { steps: { uses?: string; with?: { path?: string } }[] } } }).jobs.build.steps;
+    expect(steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact'))?.with?.path).toBe('public');
+    const next = io.stdoutText.split('\nNext:\n')[1]?.split('\n') ?? [];
+    expect(next.slice(0, 3).map((l) => l.trim().split(/ {3,}/))).toEqual([
+      ['npx feedwright new "Title" --config feedwright.json', 'start a post (a draft until you remove "draft: true")'],
+      ['npm run dev', 'preview at http://127.0.0.1:8080/ with drafts, rebuilt on every save'],
+      ['npm run build', 'write the feeds and pages into public/'],
+    ]);
+    expect(next[3]).toBe('Before the first real build, set "url" in feedwright.json to the address the site');
+    expect(await readFile(join(dir, 'posts/2026-03-14-hello-feeds.md'), 'utf8')).toContain('set `"url"` in `feedwright.json` to the address');
+
+    // What CI runs reads feedwright.json and writes public/; the config's title is the one in the file.
+    await writeFile(join(dir, 'feedwright.json'), JSON.stringify({ title: 'From the file', url: 'https://your-name.github.io/your-blog/' }));
+    const env = { FEEDWRIGHT_SITE_URL: 'https://jane.github.io/notes/' };
+    for (const command of workflowCommands(workflow)) {
+      const ran = await run(dir, shellArgs(command), { now: () => NOW, env });
+      expect([command, ran.code, ran.io.stderrText]).toEqual([command, 0, '']);
+    }
+    expect(await readdir(dir)).not.toContain('dist');
+    expect(await readFile(join(dir, 'public/atom.xml'), 'utf8')).toContain('<title type="text">From the file</title>');
+    // `new` as the hint says: dated in the config's zone, so it reads the config (a broken one would stop it)
+    await writeFile(join(dir, 'feedwright.json'), JSON.stringify({ url: 'https://jane.github.io/notes/', timeZone: 'Pacific/Kiritimati' }));
+    const made = await run(dir, shellArgs(next[0]?.trim().split(/ {3,}/)[0]?.replace('"Title"', '"Later"') ?? ''), { now: () => NOW });
+    expect([made.code, made.io.stdoutText]).toEqual([0, 'Created posts/2026-03-15-later.md (a draft: remove "draft: true" to publish it)\n']);
+  });
+
+  it('--out and --config names with a space are quoted for sh, npm and YAML; with --posts, all three', async () => {
+    const dir = await folder();
+    const { code, io } = await run(dir, ['init', '--posts', '_posts', '--out', 'my site', '--config', 'conf/feed config.json'], { now: () => NOW });
+    expect([code, io.stderrText]).toEqual([0, '']);
+    expect(JSON.parse(await readFile(join(dir, 'conf/feed config.json'), 'utf8'))).toMatchObject({ title: 'My blog' });
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const workflow = await readFile(join(dir, '.github/workflows/feeds.yml'), 'utf8');
+    expect(validateWorkflow(workflow).errors).toEqual([]);
+    for (const command of [...Object.values(pkg.scripts), ...workflowCommands(workflow)]) {
+      expect(shellArgs(command).slice(-6), command).toEqual(['--posts', '_posts', '--out', 'my site', '--config', 'conf/feed config.json']);
+    }
+    const steps = (parse(workflow) as { jobs: { build: { steps: { uses?: string; with?: { path?: string } }[] } } }).jobs.build.steps;
+    expect(steps.find((s) => s.uses?.startsWith('actions/upload-pages-artifact'))?.with?.path).toBe('my site');
+    const built = await run(dir, shellArgs(workflowCommands(workflow)[1] ?? ''), { now: () => NOW });
+    expect([built.code, built.io.stdoutText]).toEqual([0, expect.stringMatching(/^Built 1 post into my site\//)]);
+  });
+
+  it('--config with a package.json of its own: its "feedwright" field is kept and said to be unread; an existing workflow gets a word for --out', async () => {
+    const dir = await folder({ 'package.json': '{ "feedwright": { "url": "https://old.example/" } }\n', '.github/workflows/feeds.yml': 'run: feedwright build\n' });
+    const { code, io } = await run(dir, ['init', '--out', 'public', '--config', 'site.json'], { now: () => NOW });
+    expect(code).toBe(0);
+    expect(io.stdoutText).toContain('updated package.json: added npm scripts build, check, dev; kept its "feedwright" field (not read: the commands say --config site.json) as they were\n');
+    expect(io.stdoutText).toContain('left    .github/workflows/feeds.yml: it exists, and no command in it says --out or --config: add --out public --config site.json to its feedwright commands and publish public\n');
+    expect(await readFile(join(dir, 'site.json'), 'utf8')).toContain('"url": "https://your-name.github.io/your-blog/"');
+  });
+
+  it('--out or --config that build could not use, or that init cannot write, is wrong usage and changes nothing', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--out', '.'], /^feedwright: --out \.: init writes the output folder into the npm scripts/],
+      [['--out', '../site'], /^feedwright: --out \.\.\/site: init writes the output folder into the npm scripts/],
+      [['--out', 'posts/site'], /^feedwright: --out posts\/site overlaps the posts folder posts/],
+      [['--out', 'a$b'], /^feedwright: --out "a\$b": a folder name with/],
+      [['--config', '../shared.json'], /^feedwright: --config \.\.\/shared\.json: init writes the config file into/],
+      [['--config', 'site/package.json'], /^feedwright: --config site\/package\.json: init writes the config into the "feedwright" field of this folder's package\.json/],
+      [['--config', 'dist/feedwright.json'], /^feedwright: --config dist\/feedwright\.json is inside the output folder dist, which every build replaces/],
+      [['--config', 'say"hi".json'], /^feedwright: --config .*: a file name with/],
+    ];
+    for (const [flags, message] of cases) {
+      const dir = await folder();
+      const { code, io } = await run(dir, ['init', ...flags], { now: () => NOW });
+      expect([flags, code]).toEqual([flags, 2]);
+      expect(io.stderrText).toMatch(message);
+      expect(io.stderrText).toMatch(/; nothing was changed\n$/);
+      expect(await readdir(dir)).toEqual([]);
+    }
+  });
+
   it('takes no arguments', async () => {
     const dir = await folder();
     expect((await run(dir, ['init', 'blog'])).code).toBe(2);

@@ -31,7 +31,8 @@ Commands:
   new "Title"        create posts/<date>-<slug>.md with front matter filled in (never overwrites)
   init               set up a blog in the current folder: config, an example post, static/, the GitHub
                      Pages workflow, .gitignore (creates what is missing, never overwrites a file);
-                     with --posts DIR, its scripts and workflow read DIR
+                     with --posts, --out or --config, its scripts and workflow say them (the
+                     config is then written into FILE)
   ping               tell the configured WebSub hub that every feed has changed (after a deploy)
 
 Options:

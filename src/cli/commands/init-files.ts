@@ -22,30 +22,57 @@ export const INIT_SCRIPTS = {
 } as const;
 
 /**
- * The posts folder as `init` writes it into commands: `''` for the default `posts`, else ` --posts DIR` with DIR
- * as it is when it holds only characters no shell treats specially, or in double quotes (which sh, bash and
- * Windows' cmd.exe, where npm may run a script, all read alike when the name holds none of " $ ` \\ % ! and no control character).
- * `dir` is a relative path with `/` separators (init refuses other names before it gets here).
+ * The folders and config file `init` writes into every command, relative to the project with `/` separators
+ * (init refuses other names before it gets here): `--posts DIR`, `--out DIR`, `--config FILE`.
  */
-export function postsFlag(dir: string): string {
-  if (dir === 'posts') return '';
-  return ` --posts ${/^[A-Za-z0-9._/+@=,-]+$/.test(dir) ? dir : `"${dir}"`}`;
+export interface InitPaths {
+  readonly posts: string;
+  readonly out: string;
+  readonly config: string;
 }
 
-/** What `postsFlag` cannot quote for every shell npm may use: init refuses such a folder name. */
+/** What a command gets when no flag is given. */
+export const DEFAULT_PATHS: InitPaths = { posts: 'posts', out: 'dist', config: 'package.json' };
+
+/**
+ * The flags for `paths` (those of `which`, the ones the command reads) as `init` writes them into commands: `''`
+ * for defaults, else ` --posts DIR` (and ` --out DIR`, ` --config FILE`) with the path as it is when it holds only
+ * characters no shell treats specially, or in double quotes (which sh, bash and Windows' cmd.exe, where npm may run
+ * a script, all read alike when the name holds none of " $ ` \\ % ! and no control character).
+ */
+export function pathFlags(paths: InitPaths, which: readonly (keyof InitPaths)[] = ['posts', 'out', 'config']): string {
+  return which.filter((key) => paths[key] !== DEFAULT_PATHS[key]).map((key) => ` --${key} ${shellWord(paths[key])}`).join('');
+}
+
+function shellWord(path: string): string {
+  return /^[A-Za-z0-9._/+@=,-]+$/.test(path) ? path : `"${path}"`;
+}
+
+/** What `pathFlags` cannot quote for every shell npm may use: init refuses such a name. */
 export const UNQUOTABLE = /["$`%!\\\x00-\x1f\x7f]/;
 
-/** The npm scripts for a blog whose posts are in `dir` (relative, `/` separators). */
-export function initScripts(dir: string): Record<keyof typeof INIT_SCRIPTS, string> {
-  const flag = postsFlag(dir);
-  return { build: `${INIT_SCRIPTS.build}${flag}`, check: `${INIT_SCRIPTS.check}${flag}`, dev: `${INIT_SCRIPTS.dev}${flag}` };
+/** The flags `new` reads (it writes into the posts folder, dated in the config's time zone). */
+export const NEW_FLAGS: readonly (keyof InitPaths)[] = ['posts', 'config'];
+
+/** The npm scripts for a blog with `paths`. */
+export function initScripts(paths: InitPaths): Record<keyof typeof INIT_SCRIPTS, string> {
+  const flags = pathFlags(paths);
+  return { build: `${INIT_SCRIPTS.build}${flags}`, check: `${INIT_SCRIPTS.check}${flags}`, dev: `${INIT_SCRIPTS.dev}${flags}` };
 }
 
-/** Lines `.gitignore` must have: the output and the installed packages (with feedwright's build cache). */
-export const GITIGNORE_LINES = ['node_modules/', 'dist/'] as const;
+/** Where the config's "url" is, in words, for the hints. */
+export function configPlace(paths: InitPaths): string {
+  return paths.config === DEFAULT_PATHS.config ? 'the "feedwright" field of package.json' : paths.config;
+}
+
+/** Lines `.gitignore` must have: the installed packages (with feedwright's build cache) and the output `out`. */
+export function gitignoreLines(out = DEFAULT_PATHS.out): string[] {
+  return ['node_modules/', `${out}/`];
+}
 
 /** The example post, dated `day` (YYYY-MM-DD). Published, so the first build shows something. */
-export function examplePost(day: string, dir = 'posts'): string {
+export function examplePost(day: string, paths: InitPaths = DEFAULT_PATHS): string {
+  const dir = paths.posts;
   return `---
 title: "Hello, feeds"
 date: ${day}
@@ -58,11 +85,11 @@ says its title and date, and the rest is the text, in GitHub-flavoured Markdown.
 
 <!-- more -->
 
-- \`npx feedwright new "My next post"${postsFlag(dir)}\` starts a new post (as a draft).
+- \`npx feedwright new "My next post"${pathFlags(paths, NEW_FLAGS)}\` starts a new post (as a draft).
 - \`npm run dev\` shows the site at http://127.0.0.1:8080/ and rebuilds on every save.
-- \`npm run build\` writes the feeds and pages into \`dist/\`.
+- \`npm run build\` writes the feeds and pages into \`${paths.out}/\`.
 
-Before the first real build, set \`"url"\` in the \`"feedwright"\` field of \`package.json\` to the address the site
+Before the first real build, set \`"url"\` in ${paths.config === DEFAULT_PATHS.config ? 'the \`"feedwright"\` field of \`package.json\`' : `\`${paths.config}\``} to the address the site
 will be served from.
 `;
 }
@@ -72,8 +99,8 @@ will be served from.
  * and on main build with the site URL GitHub Pages reports and deploy. The same shape as this repository's own
  * workflow, without the tool's test suite (an installed tool is tested where it is made).
  */
-export function workflow(dir = 'posts'): string {
-  const flag = postsFlag(dir);
+export function workflow(paths: InitPaths = DEFAULT_PATHS): string {
+  const flag = pathFlags(paths);
   // A plain YAML scalar cannot hold every folder name (` #` starts a comment): a JSON string is YAML too.
   const run = (command: string): string => (flag.includes('"') ? JSON.stringify(command) : command);
   return `# Check the posts on every pull request and push; on main, build for the GitHub Pages URL and deploy.
@@ -126,13 +153,13 @@ jobs:
         id: pages
         uses: actions/configure-pages@v5
       - run: npm ci
-      - name: Build dist/ for the Pages URL
+      - name: Build ${paths.out}/ for the Pages URL
         run: ${run(`npx feedwright build${flag}`)}
         env:
           FEEDWRIGHT_SITE_URL: \${{ steps.pages.outputs.base_url }}
       - uses: actions/upload-pages-artifact@v3
         with:
-          path: dist
+          path: ${yamlPath(paths.out)}
 
   deploy:
     needs: build
@@ -148,4 +175,9 @@ jobs:
         id: deployment
         uses: actions/deploy-pages@v4
 `;
+}
+
+/** A path as a YAML scalar: plain when it can be, else a JSON string (which YAML reads as the same text). */
+function yamlPath(path: string): string {
+  return /^[A-Za-z0-9._/+@=,-]+$/.test(path) ? path : JSON.stringify(path);
 }
