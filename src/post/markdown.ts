@@ -55,7 +55,7 @@ const MORE = /^<!--\s*more\s*-->$/;
  * Render a post body once; the excerpt comes from the same tokens. With `finish`, a body without raw
  * HTML is rendered straight to its final, safe HTML (`finished`); otherwise `html` is marked's own output.
  */
-export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMarkdown {
+export function renderMarkdown(body: string, finish?: FinishOptions, excerptSeparator?: string): RenderedMarkdown {
   const tokens = lexMarkdown(marked, body);
   // From the same tokens, and only for the few bodies with a brace pair at all.
   const tag = body.includes('{{') || body.includes('{%') ? findTemplateTag(tokens, body, (ts, visit) => { marked.walkTokens(ts, visit); }) : undefined;
@@ -64,7 +64,9 @@ export function renderMarkdown(body: string, finish?: FinishOptions): RenderedMa
   const html = safe ?? marked.parser(tokens);
   // The marker is a top-level HTML block of its own, so one inside a code block does not count, and the
   // excerpt keeps the whole body's link reference definitions (they may come after the marker).
-  const more = tokens.findIndex((t: Token) => t.type === 'html' && MORE.test(t.raw.trim()));
+  // (a post's own marker, Jekyll's `excerpt_separator` such as `<!--break-->`, is taken the same way)
+  const isMarker = excerptSeparator === undefined ? (raw: string) => MORE.test(raw) : (raw: string) => raw === excerptSeparator;
+  const more = tokens.findIndex((t: Token) => t.type === 'html' && isMarker(t.raw.trim()));
   const first = more >= 0 ? undefined : tokens.find((t: Token) => t.type === 'paragraph' && hasText((t as Tokens.Paragraph).tokens));
   const excerpt = more >= 0 ? tokens.slice(0, more) : first ? [first] : [];
   const finished = safe !== undefined;

@@ -177,7 +177,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     return { diagnostics: problems, unknownKeys };
   }
   // Markdown without raw HTML is rendered straight to safe HTML; the rest goes through the sanitizer.
-  const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes });
+  const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes }, excerptSeparator(data, warn));
   // Free of characters XML 1.0 forbids (a character reference such as `&#1;` decodes to one), once, here: the
   // feeds then carry it as it is, without scanning it again in every format.
   const html = xmlSafe(rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes));
@@ -208,6 +208,20 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
 }
 
 type Report = (key: string, code: string, message: string) => void;
+
+/**
+ * The post's own summary marker (Jekyll's `excerpt_separator`), when it is one feedwright can find: an HTML comment
+ * on a line of its own, as `<!--more-->` is. Jekyll's default, a blank line, means what feedwright does without
+ * one (the first paragraph); any other text is warned about, and the first paragraph is the summary.
+ */
+function excerptSeparator(data: Readonly<Record<string, unknown>>, warn: Report): string | undefined {
+  const value = data.excerpt_separator;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const marker = value.trim();
+  if (/^<!--[^]*-->$/.test(marker)) return marker;
+  warn('excerpt_separator', 'excerpt-separator', `"excerpt_separator" ${JSON.stringify(value)} is not an HTML comment, which is the only marker feedwright finds (on a line of its own, as <!--more-->); the summary is the first paragraph. Write an HTML comment such as <!--more--> where the summary ends, or a "summary" key`);
+  return undefined;
+}
 
 /** Text that must be there; `value` has been through `AsText`, so a number or boolean here was never written. */
 function requiredText(value: unknown, key: string, error: Report): string | undefined {

@@ -25,6 +25,14 @@ describe('renderMarkdown (GitHub-flavoured)', () => {
     expect(html).toBe('<pre><code class="language-js">if (a &lt; b &amp;&amp; c) {}\n</code></pre>\n');
   });
 
+  it("excerpt: a post's own separator (Jekyll's excerpt_separator) instead of <!-- more -->", () => {
+    const body = 'One.\n\nTwo.\n\n<!--break-->\n\nThree.\n\n<!--more-->\n\nFour.\n';
+    expect(renderMarkdown(body, undefined, '<!--break-->').excerptHtml).toBe('<p>One.</p>\n<p>Two.</p>\n');
+    expect(renderMarkdown(body).excerptHtml).toContain('<p>Three.</p>'); // without it, <!--more--> is the marker
+    // not found: the first paragraph, as without one; in a code block it is not a marker
+    expect(renderMarkdown('One.\n\n```\n<!--break-->\n```\n\nTwo.\n', undefined, '<!--break-->').excerptHtml).toBe('<p>One.</p>\n');
+  });
+
   it('excerpt: the part before <!-- more -->, else the first paragraph, else nothing', () => {
     expect(renderMarkdown('One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n').excerptHtml).toBe('<p>One.</p>\n<p>Two.</p>\n');
     expect(renderMarkdown('One.\n\n<!--more-->\n').excerptHtml).toBe('<p>One.</p>\n');

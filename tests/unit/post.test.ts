@@ -35,6 +35,17 @@ describe('toPost', () => {
     expect(convert('---\ntitle: A\ndate: 2024-01-02\n---\n\n# Head\n\nFirst &amp; only.\n\nSecond.\n').post?.summary).toBe('First & only.');
   });
 
+  it("takes Jekyll's excerpt_separator when it is an HTML comment, and warns about one it cannot find", () => {
+    const body = '\nOne.\n\nTwo.\n\n<!--break-->\n\nThree.\n';
+    const own = convert(`---\ntitle: A\ndate: 2024-01-02\nexcerpt_separator: <!--break-->\n---\n${body}`);
+    expect(own.post?.summary).toBe('One. Two.');
+    expect(own.diagnostics).toEqual([]);
+    expect(convert(`---\ntitle: A\ndate: 2024-01-02\nexcerpt_separator: "\\n\\n"\n---\n${body}`).diagnostics).toEqual([]); // Jekyll's default
+    const other = convert(`---\ntitle: A\ndate: 2024-01-02\nexcerpt_separator: "~~~"\n---\n${body}`);
+    expect(other.post?.summary).toBe('One.');
+    expect(other.diagnostics).toMatchObject([{ code: 'excerpt-separator', severity: 'warning', line: 4, column: 1 }]);
+  });
+
   it('gives HTML without any character XML 1.0 forbids, even where a character reference spells one (the feeds rely on it)', () => {
     const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
     const body = 'One &#1; two &#x7; three &#xFFFE; four &#xFFFF; five &#xDC00; six.\n\n<b>&#x1B;</b> [link](https://example.org/&#x1;) ![alt &#2;](pic.png)\n';
