@@ -26,7 +26,7 @@ export const TAXONOMY_TAG_KEYS = ['tags', 'categories'] as const;
 /** Every top-level key feedwright reads (`permalink` and `url` only when the config asks; see config.ts). */
 export const READ_KEYS: readonly string[] = [
   'title', ...ALIASES.date, ...ALIASES.updated, 'slug', ...ALIASES.summary, ...TAG_KEYS, 'taxonomies',
-  'author', 'authors', 'draft', 'id', 'image', ...MEDIA_KEYS,
+  'author', 'authors', 'draft', 'id', 'image', 'excerpt_separator', ...MEDIA_KEYS,
 ];
 
 /** The names shown in messages as "the keys feedwright reads": one per field, not every alias. */
@@ -41,7 +41,7 @@ export const CANONICAL_KEYS: readonly string[] = [
  */
 export const QUIET_KEYS: ReadonlySet<string> = new Set([
   // Jekyll and its plugins (jekyll-seo-tag, jekyll-redirect-from, Minimal Mistakes, Chirpy)
-  'layout', 'permalink', 'excerpt_separator', 'render_with_liquid', 'redirect_from', 'redirect_to', 'canonical_url',
+  'layout', 'permalink', 'render_with_liquid', 'redirect_from', 'redirect_to', 'canonical_url',
   'comments', 'toc', 'toc_label', 'toc_sticky', 'math', 'mermaid', 'pin', 'hidden', 'sitemap', 'header', 'classes',
   'author_profile', 'read_time', 'related', 'share', 'show_date', 'sidebar', 'feature_image', 'featured', 'seo', 'lang',
   // Hugo (and PaperMod-style themes)
