@@ -233,6 +233,18 @@ describe('slugs and dates from file names', () => {
     await writeFile(join(root, 'posts/undated.md'), '{ "title": "Undated" }\n\nBody.\n');
     expect((await runCli(root, ['check'])).lines[0]).toBe(
       'posts/undated.md:1:1 error missing "date": add e.g. a member "date": "2024-01-31" or "date": "2024-01-31T09:00:00+01:00" [missing-date]');
+    // So is missing-title's (and wrong-type's for a title that is not text).
+    await writeFile(join(root, 'posts/undated.md'), '+++\ndate = 2024-01-31\n+++\n\nBody.\n');
+    expect((await runCli(root, ['check'])).lines[0]).toBe(
+      'posts/undated.md:1:1 error missing "title": add a line such as title = "My first post" to the front matter [missing-title]');
+    await writeFile(join(root, 'posts/undated.md'), '{ "date": "2024-01-31" }\n\nBody.\n');
+    expect((await runCli(root, ['check'])).lines[0]).toBe(
+      'posts/undated.md:1:1 error missing "title": add a member such as "title": "My first post" to the front matter [missing-title]');
+    await writeFile(join(root, 'posts/undated.md'), '+++\ntitle = ["a", "b"]\ndate = 2024-01-31\n+++\n\nBody.\n');
+    expect((await runCli(root, ['check'])).lines[0]).toMatch(/^posts\/undated\.md:2:1 error "title" must be text, found .*; write it as a string, e\.g\. title = "My first post" \[wrong-type\]$/);
+    await writeFile(join(root, 'posts/undated.md'), '{ "title": { "en": "A" }, "date": "2024-01-31" }\n\nBody.\n');
+    expect((await runCli(root, ['check'])).lines[0]).toMatch(/^posts\/undated\.md:1:\d+ error "title" must be text, found .*; write it as a string, e\.g\. "title": "My first post" \[wrong-type\]$/);
+    await writeFile(join(root, 'posts/undated.md'), '{ "title": "Undated" }\n\nBody.\n');
     await rename(join(root, 'posts/undated.md'), join(root, 'posts/2024-02-30-undated.md'));
     expect((await runCli(root, ['check'])).lines[0]).toBe(
       'posts/2024-02-30-undated.md:1:1 error the date in the file name is not a real date: "2024-02-30": day 30 does not exist in 2024-02 (it has 29 days); rename the file or add a "date" [invalid-date]');

@@ -95,7 +95,9 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
   const text = (value: unknown, ...path: (string | number)[]): unknown =>
     (typeof value === 'number' || typeof value === 'boolean') ? src.scalars?.get(scalarPath(...path)) ?? String(value) : value;
 
-  const title = requiredText(text(data.title, 'title'), 'title', error);
+  // Hints are written the way the file's front matter is: YAML, TOML (`+++`) or JSON.
+  const language: FrontMatterLanguage = startsToml(file.text) ? 'toml' : startsJson(file.text) ? 'json' : 'yaml';
+  const title = requiredText(text(data.title, 'title'), 'title', language, error);
 
   // `published: false` (Jekyll) is a flag, `published: 2024-01-31` (Hugo) a date.
   const isFlag = (key: string): boolean => key === 'published' && typeof data[key] === 'boolean';
@@ -106,9 +108,8 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     date = readDate(file.nameDate, 'date', config, (_key, code, message) => error('date', code,
       `${message.replace('"date" is', 'the date in the file name is')}; rename the file or add a "date"`), warn);
   } else if (dateKey === undefined) {
-    // Written the way the file's front matter is: YAML, TOML (`+++`) or JSON.
-    const hint = startsToml(file.text) ? '"date = 2024-01-31" or "date = 2024-01-31T09:00:00+01:00"'
-      : startsJson(file.text) ? 'a member "date": "2024-01-31" or "date": "2024-01-31T09:00:00+01:00"'
+    const hint = language === 'toml' ? '"date = 2024-01-31" or "date = 2024-01-31T09:00:00+01:00"'
+      : language === 'json' ? 'a member "date": "2024-01-31" or "date": "2024-01-31T09:00:00+01:00"'
       : '"date: 2024-01-31" or "date: 2024-01-31T09:00:00+01:00"';
     error('date', 'missing-date', `missing "date": add e.g. ${hint}`);
   } else {
@@ -223,15 +224,24 @@ function excerptSeparator(data: Readonly<Record<string, unknown>>, warn: Report)
   return undefined;
 }
 
+/** The language of a post's front matter, which hints are written in. */
+type FrontMatterLanguage = 'yaml' | 'toml' | 'json';
+
 /** Text that must be there; `value` has been through `AsText`, so a number or boolean here was never written. */
-function requiredText(value: unknown, key: string, error: Report): string | undefined {
+function requiredText(value: unknown, key: string, language: FrontMatterLanguage, error: Report): string | undefined {
   if (value === undefined || value === null) {
-    error(key, `missing-${key}`, `missing "${key}": add a line such as "${key}: My first post" to the front matter`);
+    const add = language === 'toml' ? `a line such as ${key} = "My first post"`
+      : language === 'json' ? `a member such as "${key}": "My first post"`
+      : `a line such as "${key}: My first post"`;
+    error(key, `missing-${key}`, `missing "${key}": add ${add} to the front matter`);
     return undefined;
   }
   if (typeof value !== 'string') {
     // A list or mapping has no one way to be written as text (String() of one can even throw: `title: {toString: []}`).
-    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; write it on one line after "${key}:", e.g. ${key}: "My first post"`);
+    const how = language === 'toml' ? `write it as a string, e.g. ${key} = "My first post"`
+      : language === 'json' ? `write it as a string, e.g. "${key}": "My first post"`
+      : `write it on one line after "${key}:", e.g. ${key}: "My first post"`;
+    error(key, 'wrong-type', `"${key}" must be text, found ${describe(value)}; ${how}`);
     return undefined;
   }
   const text = value.replace(/\s+/g, ' ').trim();
