@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, statSync, watch } from 'node:fs';
 import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +31,23 @@ async function leftovers(root: string): Promise<string[]> {
   return (await readdir(root)).filter((name) => name.startsWith('dist.')).sort();
 }
 
+/** Stop (SIGSTOP) a build the moment its staging folder appears in `root`; the folder's name. */
+function frozenAtStaging(root: string, child: ChildProcess, exited: Promise<unknown>): Promise<string> {
+  return new Promise<string>((found, failed) => {
+    const watcher = watch(root, (_event, name) => {
+      if (name?.startsWith('dist.tmp-')) {
+        child.kill('SIGSTOP');
+        watcher.close();
+        found(name);
+      }
+    });
+    void exited.then(() => {
+      watcher.close();
+      failed(new Error('the build finished before it could be interrupted'));
+    });
+  });
+}
+
 describe('a build killed while writing', () => {
   it('leaves the previous dist/ byte for byte, and the next build recovers and cleans up', async () => {
     const bin = await compiledCli();
@@ -44,19 +61,7 @@ describe('a build killed while writing', () => {
     const child = spawn(process.execPath, [bin, 'build'], { cwd: root, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
     // Freeze the child the moment its staging folder appears, look, then kill it.
-    const staging = await new Promise<string>((found, failed) => {
-      const watcher = watch(root, (_event, name) => {
-        if (name?.startsWith('dist.tmp-')) {
-          child.kill('SIGSTOP');
-          watcher.close();
-          found(name);
-        }
-      });
-      void exited.then(() => {
-        watcher.close();
-        failed(new Error('the build finished before it could be interrupted'));
-      });
-    });
+    const staging = await frozenAtStaging(root, child, exited);
     // Let it write its first pages, so it is killed mid-write rather than at its first step.
    
     child.kill('SIGCONT');
@@ -96,19 +101,7 @@ describe('a build killed while writing', () => {
       const child = spawn(process.execPath, [bin, 'build'], { cwd: root, stdio: 'ignore' });
       const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
       // Interrupted the moment its staging folder appears: mid-build, with hundreds of pages still to write.
-      await new Promise<void>((found, failed) => {
-        const watcher = watch(root, (_event, file) => {
-          if (file?.startsWith('dist.tmp-')) {
-            child.kill('SIGSTOP');
-            watcher.close();
-            found();
-          }
-        });
-        void exited.then(() => {
-          watcher.close();
-          failed(new Error('the build finished before it could be interrupted'));
-        });
-      });
+      await frozenAtStaging(root, child, exited);
       child.kill(name);
       child.kill('SIGCONT');
       expect(await exited).toBe(name); // ended by the signal, not by finishing the build (exit 0)
