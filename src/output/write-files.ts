@@ -59,7 +59,7 @@ function writerThreadAvailable(): boolean {
  */
 const BATCH_BYTES = 1024 * 1024;
 /** Buffers sent to the writer thread and not yet back, at most: this thread waits beyond it. */
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 24;
 /** A batch is sent once it holds this many files (or its buffer is full). */
 const BATCH_FILES = 128;
 
