@@ -1,13 +1,13 @@
 import { isAscii } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { existsSync, watch } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { DiskCache } from '../src/engine/cache.js';
 import { CACHE_DIR, main, type Io } from '../src/cli/cli.js';
-import { compiledCli, removeCompiledCli, snapshotTree } from './helpers/cli-project.js';
+import { compiledCli, frozenAtStaging, removeCompiledCli, snapshotTree } from './helpers/cli-project.js';
 import { config, SITE, tempProject, tinyName, tinyPost, writeTinyPosts } from './scale-fixtures.js';
 
 afterAll(removeCompiledCli);
@@ -235,19 +235,7 @@ describe('the build cache', () => {
     for (let i = 0; i < 300; i++) await writeFile(join(root, 'posts', tinyName(i)), tinyPost(i, ' Edited.'));
     const child = build();
     const exited = new Promise<NodeJS.Signals | number | null>((done) => child.on('exit', (code, signal) => done(signal ?? code)));
-    const staging = await new Promise<string>((found, failed) => {
-      const watcher = watch(root, (_event, name) => {
-        if (name?.startsWith('dist.tmp-')) {
-          child.kill('SIGSTOP');
-          watcher.close();
-          found(name);
-        }
-      });
-      void exited.then(() => {
-        watcher.close();
-        failed(new Error('the build finished before it could be interrupted'));
-      });
-    });
+    const staging = await frozenAtStaging(root, child, exited);
     child.kill('SIGCONT');
     await new Promise<void>((wrote) => {
       const poll = (): void => (existsSync(join(root, staging, 'posts')) ? wrote() : void setTimeout(poll, 2));

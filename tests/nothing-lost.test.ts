@@ -1,11 +1,11 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, statSync, watch } from 'node:fs';
 import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { manifestText } from '../src/output/owner.js';
 import { MANIFEST_FILE, safeRelative, writeOutput } from '../src/output/write.js';
-import { compiledCli, makeProject, post, removeCompiledCli, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
+import { compiledCli, frozenAtStaging, makeProject, post, removeCompiledCli, removeProjects, runCli, snapshotTree } from './helpers/cli-project.js';
 
 /** The output folder is replaced only by a complete build, atomically; nothing outside it is ever touched. */
 
@@ -29,23 +29,6 @@ function deadPid(): number {
 /** Sibling entries of the output folder that a build may leave behind (dist.tmp-…, dist.old-…, dist.lock). */
 async function leftovers(root: string): Promise<string[]> {
   return (await readdir(root)).filter((name) => name.startsWith('dist.')).sort();
-}
-
-/** Stop (SIGSTOP) a build the moment its staging folder appears in `root`; the folder's name. */
-function frozenAtStaging(root: string, child: ChildProcess, exited: Promise<unknown>): Promise<string> {
-  return new Promise<string>((found, failed) => {
-    const watcher = watch(root, (_event, name) => {
-      if (name?.startsWith('dist.tmp-')) {
-        child.kill('SIGSTOP');
-        watcher.close();
-        found(name);
-      }
-    });
-    void exited.then(() => {
-      watcher.close();
-      failed(new Error('the build finished before it could be interrupted'));
-    });
-  });
 }
 
 describe('a build killed while writing', () => {

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -147,4 +148,21 @@ export async function readFeeds(root: string): Promise<Feeds> {
   parseAtomFeed(atom);
   parseJsonFeed(jsonText);
   return { rss, atom, jsonText, json: JSON.parse(jsonText) as Feeds['json'] };
+}
+
+/** Stop (SIGSTOP) a build the moment its staging folder appears in `root`; the folder's name. */
+export function frozenAtStaging(root: string, child: ChildProcess, exited: Promise<unknown>): Promise<string> {
+  return new Promise<string>((found, failed) => {
+    const watcher = watch(root, (_event, name) => {
+      if (name?.startsWith('dist.tmp-')) {
+        child.kill('SIGSTOP');
+        watcher.close();
+        found(name);
+      }
+    });
+    void exited.then(() => {
+      watcher.close();
+      failed(new Error('the build finished before it could be interrupted'));
+    });
+  });
 }
