@@ -52,11 +52,7 @@ export function untouched(target: string, previous: OutputManifest | undefined):
   if (!previous?.dirs || previous.dirs[''] === undefined) return false;
   const { dirs } = previous;
   // (the names, then a lookup each: Object.entries makes an array per folder of an 11,000-folder record)
-  for (const dir of Object.keys(dirs)) {
-    // (string concatenation, not join: recorded folders are clean `/`-separated paths, and join costs more than the call)
-    const info = lstatSync(dir === '' ? target : `${target}/${dir}`, { throwIfNoEntry: false });
-    if (!info?.isDirectory() || info.mtimeMs !== dirs[dir]) return false;
-  }
+  for (const dir of Object.keys(dirs)) if (!folderAsLeft(target, dir, dirs[dir])) return false;
   return true;
 }
 
@@ -66,13 +62,15 @@ export function untouched(target: string, previous: OutputManifest | undefined):
  */
 export function foldersAsLeft(target: string, dirs: readonly string[], mtimes: readonly number[]): boolean {
   if (dirs.length !== mtimes.length) return false;
-  for (let i = 0; i < dirs.length; i++) {
-    const dir = dirs[i];
-    // (string concatenation, not join: recorded folders are clean `/`-separated paths, and join costs more than the call)
-    const info = lstatSync(dir === '' ? target : `${target}/${dir}`, { throwIfNoEntry: false });
-    if (!info?.isDirectory() || info.mtimeMs !== mtimes[i]) return false;
-  }
+  for (let i = 0; i < dirs.length; i++) if (!folderAsLeft(target, dirs[i] ?? '', mtimes[i])) return false;
   return true;
+}
+
+/** Whether the folder `dir` of `target` is still there, a real folder, with the mtime `mtime`. */
+function folderAsLeft(target: string, dir: string, mtime: number | undefined): boolean {
+  // (string concatenation, not join: recorded folders are clean `/`-separated paths, and join costs more than the call)
+  const info = lstatSync(dir === '' ? target : `${target}/${dir}`, { throwIfNoEntry: false });
+  return info?.isDirectory() === true && info.mtimeMs === mtime;
 }
 
 type Record_ = OutputManifest | (() => OutputManifest | undefined) | undefined;
