@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/config.js';
 import { StageError } from '../common/errors.js';
+import { workerFile } from '../common/worker-file.js';
 import type { HashedResult, RawSource } from '../post/result.js';
 
 /**
@@ -40,11 +39,11 @@ export type BatchReply =
   | { readonly id: number; readonly failure: { readonly stage: string; readonly file: string; readonly message: string; readonly stack: string } };
 
 // The compiled worker sits next to this module; when running from TypeScript sources (tests) there is none.
-const WORKER_FILE = fileURLToPath(new URL('./render-worker.js', import.meta.url));
+const WORKER_FILE = workerFile(import.meta.url, 'render-worker.js');
 
 /** Whether worker threads are available at all (they are not when running from TypeScript sources). */
 export function workersAvailable(): boolean {
-  return import.meta.url.endsWith('.js') && existsSync(WORKER_FILE);
+  return WORKER_FILE !== undefined;
 }
 
 /**
@@ -91,6 +90,7 @@ export class RenderPool {
   /** Start more threads, up to `threads` in all. */
   grow(threads: number): void {
     while (this.workers.length < threads) {
+      if (WORKER_FILE === undefined) throw new Error('render threads run only from the compiled code');
       const slot = { worker: new Worker(WORKER_FILE, { workerData: this.config }), inFlight: [] as Pending[] };
       slot.worker.on('message', (reply: BatchReply) => {
         const done = slot.inFlight.find((p) => p.request.id === reply.id);

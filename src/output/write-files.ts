@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerFile } from '../common/worker-file.js';
 import type { OutputFile } from './file.js';
 import { createFile, type FileJob } from './create-files.js';
 import type { WriterBatch, WriterReply } from './writer-thread.js';
@@ -26,7 +25,7 @@ export { after } from './create-files.js';
  */
 export async function writeNewFiles(root: string, files: readonly { readonly file: OutputFile; readonly to: string }[], thread?: boolean): Promise<void> {
   for (const { file } of files) file.plan?.();
-  if (thread ?? (files.length >= THREAD_THRESHOLD && writerThreadAvailable())) return writeThroughThread(root, files);
+  if (thread ?? (files.length >= THREAD_THRESHOLD && WRITER_FILE !== undefined)) return writeThroughThread(root, files);
   const made = new Set<string>([root]);
   const spare: Uint8Array[] = [];
   for (const { file, to } of files) {
@@ -47,11 +46,7 @@ export async function writeNewFiles(root: string, files: readonly { readonly fil
 const THREAD_THRESHOLD = 500;
 
 /** The compiled writer thread sits next to this module; when running from TypeScript sources (tests) there is none. */
-const WRITER_FILE = fileURLToPath(new URL('./writer-thread.js', import.meta.url));
-
-function writerThreadAvailable(): boolean {
-  return import.meta.url.endsWith('.js') && existsSync(WRITER_FILE);
-}
+const WRITER_FILE = workerFile(import.meta.url, 'writer-thread.js');
 
 /**
  * Batches are packed into buffers of this size (a file bigger gets one of its own), which the writer thread hands
@@ -64,6 +59,7 @@ const IN_FLIGHT = 24;
 const BATCH_FILES = 128;
 
 async function writeThroughThread(root: string, files: readonly { readonly file: OutputFile; readonly to: string }[]): Promise<void> {
+  if (WRITER_FILE === undefined) throw new Error('the writer thread runs only from the compiled code');
   const worker = new Worker(WRITER_FILE, { workerData: root });
   let failure: { error: unknown } | undefined; // the thread's: a file before any this thread failed to make
   let ended = false;
