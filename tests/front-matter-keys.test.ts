@@ -27,7 +27,8 @@ describe("other generators' keys are read as ours, without a warning", () => {
       'posts/hugo.md': doc(['title: Hugo', 'publishDate: 2024-03-02T10:00:00Z', 'lastmod: 2024-03-06T10:00:00Z', 'categories: [Go, Web]', 'authors: [Ann, Bo]']),
       'posts/hugo-published.md': doc(['title: Hugo published', 'published: 2024-03-03T10:00:00Z', 'modified: 2024-03-07T10:00:00Z', 'excerpt: From excerpt.']),
       // Jekyll: a date with a space and an offset without a colon; `tags` and `categories` as text are split at spaces
-      'posts/jekyll.md': doc(['title: Jekyll', 'layout: post', 'date: 2025-01-29 18:15:32 +0530', 'last_modified_at: 2025-02-01 08:00:00 +0000', 'tags: ruby  rails', 'categories: jekyll update', 'category: Notes',
+      // in a `_posts` folder (where Jekyll reads posts)
+      'posts/_posts/jekyll.md': doc(['title: Jekyll', 'layout: post', 'date: 2025-01-29 18:15:32 +0530', 'last_modified_at: 2025-02-01 08:00:00 +0000', 'tags: ruby  rails', 'categories: jekyll update', 'category: Notes',
         'author:', '  name: Jane', '  url: https://jane.example', '  twitter: jane', '  avatar: /jane.png']),
       // a date and time without an offset is read in the configured zone (here Asia/Kolkata, +05:30)
       'posts/jekyll-local.md': doc(['title: Jekyll local', 'date: 2025-01-29 18:15', 'spoiler: From spoiler.']),
@@ -37,6 +38,9 @@ describe("other generators' keys are read as ours, without a warning", () => {
       // Chirpy (Jekyll) writes the cover as a mapping
       'posts/chirpy.md': doc(['title: Chirpy', 'date: 2024-03-06T10:00:00Z', 'image:', '  path: https://cdn.example.com/cover.jpg', '  alt: A cover', '  lqip: data:image/webp;base64,AAAA']),
       'posts/astropaper.md': doc(['title: AstroPaper', 'pubDatetime: 2024-03-04T10:00:00Z', 'modDatetime: 2024-03-08T10:00:00Z', 'author: [Cy]']),
+      // elsewhere a line is one tag, as Eleventy (eleventy-base-blog's `tags: another tag`) and Hugo read it
+      'posts/eleventy.md': doc(['title: Eleventy', 'date: 2018-05-01', 'tags: another tag']),
+      'posts/hugo-text.md': doc(['title: Hugo text', 'date: 2018-05-02', 'categories: Hugo Tips', 'tags: [Go]']),
       'posts/zola.md': doc(['title: Zola', 'date: 2024-03-05', 'updated: 2024-03-09', 'taxonomies:', '  tags: [rust, Web]', '  categories: [Code]', 'extra:', '  toc: true']),
     }, { ...SITE, timeZone: 'Asia/Kolkata' });
     const run = await runCli(root, ['build']);
@@ -53,6 +57,8 @@ describe("other generators' keys are read as ours, without a warning", () => {
       date_published: '2025-01-29T12:45:32Z', date_modified: '2025-02-01T08:00:00Z', tags: ['ruby', 'rails', 'jekyll', 'update', 'Notes'],
       authors: [{ name: 'Jane', url: 'https://jane.example/' }],
     });
+    expect(by.get('Eleventy')?.tags).toEqual(['another tag']);
+    expect(by.get('Hugo text')?.tags).toEqual(['Go', 'Hugo Tips']);
     expect(by.get('Jekyll local')).toMatchObject({ date_published: '2025-01-29T12:45:00Z', summary: 'From spoiler.' });
     expect(by.get('Chirpy')).toMatchObject({ image: 'https://cdn.example.com/cover.jpg' });
     expect(by.get('Astro template')).toMatchObject({ date_published: '2022-07-07T18:30:00Z', date_modified: '2022-07-08T18:30:00Z' });

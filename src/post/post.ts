@@ -136,7 +136,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     else error('id', 'invalid-id', `"id" must be a permanent absolute URI such as "https://example.com/old/path/" or "tag:example.com,2024:post-1", found ${describe(data.id)}; allowed schemes: ${ID_SCHEMES.join(', ')}`);
   }
 
-  const tags = readAllTags(data, text, error);
+  const tags = readAllTags(data, text, error, inJekyllPosts(file.path));
   if (typeof data.tags === 'string' && data.tags.includes(',')) {
     warn('tags', 'tags-as-text', `"tags" is one piece of text, so "${data.tags}" is a single tag; write a list to get several: tags: [${data.tags.split(',').map((t) => t.trim()).filter(Boolean).join(', ')}]`);
   }
@@ -283,6 +283,11 @@ function readSlug(value: unknown, stem: string, error: Report): string {
   return slug;
 }
 
+/** Whether a post's file (as listed, `/`-separated) is in a `_posts` folder, where Jekyll reads its posts from. */
+function inJekyllPosts(path: string): boolean {
+  return /(?:^|\/)_posts\//.test(path);
+}
+
 /** Reads a value as text: scalars as written (see `toPost`), anything else as it is. */
 type AsText = (value: unknown, ...path: (string | number)[]) => unknown;
 
@@ -294,16 +299,18 @@ function firstPresent(data: Readonly<Record<string, unknown>>, keys: readonly st
 /**
  * Tags from `tags`, `categories`, `category` and Zola's `[taxonomies]` tags and categories, in that order, each
  * kept once (letter case ignored: the first spelling stays). Jekyll splits a `categories` or `tags` line at spaces
- * (`categories: jekyll update`, `tags: ruby rails` are two each), so this does too; `tags` text with a comma
- * (`tags: film, alita`) is one tag, with a `tags-as-text` warning, and `category` text is one tag.
+ * (`categories: jekyll update`, `tags: ruby rails` are two each), so this does too for a post in a `_posts` folder
+ * (`jekyll`: the only place Jekyll reads posts from); elsewhere such a line is one tag, as Eleventy and Hugo read it
+ * (eleventy-base-blog's `tags: another tag`). `tags` text with a comma (`tags: film, alita`) is one tag, with a
+ * `tags-as-text` warning, and `category` text is one tag.
  */
-function readAllTags(data: Readonly<Record<string, unknown>>, text: AsText, error: Report): string[] {
+function readAllTags(data: Readonly<Record<string, unknown>>, text: AsText, error: Report, jekyll: boolean): string[] {
   const found: string[] = [];
   const take = (value: unknown, key: string, path: readonly (string | number)[]): void => {
     if (value === undefined || value === null) return;
     const scalar = text(value, ...path);
     if (typeof scalar === 'string') {
-      const words = key === 'categories' || (key === 'tags' && !scalar.includes(','));
+      const words = jekyll && (key === 'categories' || (key === 'tags' && !scalar.includes(',')));
       found.push(...(words ? scalar.split(/\s+/) : [scalar]));
       return;
     }
