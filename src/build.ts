@@ -7,7 +7,7 @@ import { atStage, atStageAsync } from './common/errors.js';
 import { pageFeed } from './feeds/archive.js';
 import { ARCHIVE_BYTES, ArchiveScale } from './feeds/budget.js';
 import { ATOM } from './feeds/atom.js';
-import { ItemBytes } from './feeds/chunks.js';
+import { ItemTexts } from './feeds/chunks.js';
 import { docInputs, mainFeed, type FeedDoc } from './feeds/doc.js';
 import type { FeedFormat } from './feeds/format.js';
 import { JSON_FEED } from './feeds/json.js';
@@ -185,9 +185,9 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     ...byTag.flatMap((doc, i) => pageFeed({ ...doc, items: tags[i]?.posts ?? doc.items }, site.config, 'summary', scale)
       .map((d): [FeedDoc, string] => [d, `the tag "${tags[i]?.name ?? ''}"'s`])),
   ];
-  // Shared by the feed files: each item's bytes are made once and dropped after the last document a writer plans to
+  // Shared by the feed files: each item's text is made once and dropped after the last document a writer plans to
   // make (OutputFile.plan).
-  const items = new ItemBytes();
+  const items = new ItemTexts();
   const out = (path: string, make: () => string, origin: OutputOrigin, inputs: Inputs): OutputFile => made(path, make, origin, engine?.keyOf(inputs));
   return [
     ...feeds.flatMap(([doc, owner]) => feedFiles(doc, engine, items, owner)),
@@ -233,10 +233,10 @@ function pageOf(post: Post): { readonly path: string; readonly origin: OutputOri
 
 /**
  * One feed document in all three formats (keyed by its own fields and its items' keys, when there are any).
- * Item bytes come from `items` (shared with the other documents it has planned); `owner` names whose feed it is
+ * Item texts come from `items` (shared with the other documents it has planned); `owner` names whose feed it is
  * in messages (`the site's`).
  */
-export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemBytes = new ItemBytes(), owner = "the site's"): OutputFile[] {
+export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemTexts = new ItemTexts(), owner = "the site's"): OutputFile[] {
   const inputs = engine && docInputs(doc, FORMATS.map((format) => format.name));
   return FORMATS.map((format, i) => {
     const declared = inputs?.[i];
@@ -246,14 +246,14 @@ export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemBytes = new 
 }
 
 /**
- * One format of a feed document, made each time it is read (from `items`' shared bytes). A class rather than an
+ * One format of a feed document, made each time it is read (from `items`' shared texts). A class rather than an
  * object with getters: a big blog plans thousands of these on every rebuild, and few of them are ever made.
  */
 class FeedFile implements OutputFile {
   readonly path: string;
   declare readonly key?: string;
 
-  constructor(private readonly doc: FeedDoc, private readonly format: FeedFormat, private readonly items: ItemBytes,
+  constructor(private readonly doc: FeedDoc, private readonly format: FeedFormat, private readonly items: ItemTexts,
     readonly origin: OutputOrigin, key: string | undefined) {
     this.path = doc.paths[format.name];
     if (key !== undefined) this.key = key;
@@ -263,12 +263,12 @@ class FeedFile implements OutputFile {
     this.items.plan(this.format, this.doc);
   }
 
-  get chunks(): Uint8Array[] {
+  get chunks(): string[] {
     return atStage('serializing', this.path, () => this.items.chunks(this.format, this.doc));
   }
 
-  get contents(): Buffer {
-    return Buffer.concat(this.chunks);
+  get contents(): string {
+    return this.chunks.join('');
   }
 }
 

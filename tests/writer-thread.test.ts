@@ -39,6 +39,10 @@ describe('writeNewFiles through the writer thread', () => {
       { path: 'empty.txt', contents: '' },
       { path: 'raw.bin', contents: new Uint8Array([0, 1, 2]) },
       { path: 'a/b/c/feed.xml', contents: 'unused', chunks: [Buffer.from('<feed>'), shared, shared, Buffer.from('</feed>')] },
+      // text pieces (a feed's items) mixed with bytes: each file of a batch is encoded straight into its buffer,
+      // and one that does not fit in what is left of it starts the next batch
+      ...texts.slice(0, 40).map((text, i) => ({ path: `feeds/f${i}.xml`, contents: 'unused', chunks: ['<feed>', text.repeat(500), shared, '</feed>'] })),
+      { path: 'feeds/big.xml', contents: 'unused', chunks: ['€'.repeat(200_000), shared, 'z'.repeat(900_000)] },
       { path: 'copied/source.bin', contents: '', copyOf: source },
     ];
     // The thread writes batches while this one makes the next files: when file 100 is made, 99 is not written yet
@@ -56,6 +60,8 @@ describe('writeNewFiles through the writer thread', () => {
     expect(tree.get('empty.txt')?.length).toBe(0);
     expect([...(tree.get('raw.bin') ?? [])]).toEqual([0, 1, 2]);
     expect(tree.get('a/b/c/feed.xml')?.toString('utf8')).toBe('<feed><item>é</item><item>é</item></feed>');
+    texts.slice(0, 40).forEach((text, i) => expect(tree.get(`feeds/f${i}.xml`)?.toString('utf8')).toBe(`<feed>${text.repeat(500)}<item>é</item></feed>`));
+    expect(tree.get('feeds/big.xml')?.toString('utf8')).toBe(`${'€'.repeat(200_000)}<item>é</item>${'z'.repeat(900_000)}`);
     expect([...(tree.get('copied/source.bin') ?? [])]).toEqual([9, 8, 7]);
     expect(tree.size).toBe(files.length);
     expect([...shared]).toEqual([...Buffer.from('<item>é</item>')]); // the shared pieces are still there

@@ -6,10 +6,10 @@ export interface OutputFile {
   /** May be computed when read (big sites render feeds and pages one at a time as they are written): read it once. */
   readonly contents: string | Uint8Array;
   /**
-   * The same bytes as `contents`, in pieces (feeds are made of shared item bytes): when present, a writer writes
-   * these instead, without joining them. Made when read too: read either `chunks` or `contents`, once.
+   * The same bytes as `contents`, in pieces of text or bytes (feeds are made of shared item texts): when present, a
+   * writer writes these instead, without joining them. Made when read too: read either `chunks` or `contents`, once.
    */
-  readonly chunks?: readonly Uint8Array[];
+  readonly chunks?: readonly (string | Uint8Array)[];
   /**
    * Fingerprint of everything `contents` is made from, when the build can tell (see fingerprint.ts): an
    * incremental write links a file whose key is the one it had last time from the previous output instead of

@@ -112,24 +112,19 @@ async function writeThroughThread(root: string, files: readonly { readonly file:
         if (failure || exited) break;
         if (file.copyOf !== undefined) jobs.push({ to, copyOf: file.copyOf });
         else {
-          const pieces = 'chunks' in file ? file.chunks : undefined;
-          const contents = pieces ? undefined : file.contents;
-          // (text takes at most three bytes per UTF-16 unit)
-          let size = typeof contents === 'string' ? contents.length * 3 : 0;
-          if (contents !== undefined && typeof contents !== 'string') size = contents.byteLength;
-          for (const piece of pieces ?? []) size += piece.byteLength;
-          if (used + size > buffer.length && jobs.length > 0) send();
-          // (a file bigger than a batch goes alone, in a buffer of its size)
-          if (size > buffer.length) buffer = new Uint8Array(size);
-          const at = used;
-          if (typeof contents === 'string') used += encoder.encodeInto(contents, buffer.subarray(used)).written;
-          else {
-            for (const piece of pieces ?? [contents ?? new Uint8Array()]) {
-              buffer.set(piece, used);
-              used += piece.byteLength;
-            }
+          const pieces = piecesOf(file);
+          let end = encodePieces(pieces, buffer, used);
+          if (end < 0 && jobs.length > 0) {
+            send();
+            end = encodePieces(pieces, buffer, 0);
           }
-          jobs.push({ to, at, size: used - at });
+          // (a file bigger than a batch goes alone, in a buffer of its size)
+          if (end < 0) {
+            buffer = new Uint8Array(byteLengthOf(pieces));
+            end = encodePieces(pieces, buffer, 0);
+          }
+          jobs.push({ to, at: used, size: end - used });
+          used = end;
         }
         if (jobs.length >= BATCH_FILES || used >= buffer.length) send();
         if (inFlight > IN_FLIGHT) await until(() => inFlight <= IN_FLIGHT / 2);
@@ -155,18 +150,50 @@ async function writeThroughThread(root: string, files: readonly { readonly file:
 // faults that come with it) costs more than the encoding itself on a big site.
 const encoder = new TextEncoder();
 
+/** A file's contents as pieces of text or bytes (read once: `chunks` when the file has them, else `contents`). */
+function piecesOf(file: OutputFile): readonly (string | Uint8Array)[] {
+  const chunks = 'chunks' in file ? file.chunks : undefined;
+  return chunks ?? [file.contents];
+}
+
 /**
- * A file's bytes in pieces (each of `chunks` and `contents` is made when read: read one, once). Text is encoded
- * into a buffer from `spare` (or a new one), returned as `buffer` to put back there once written.
+ * Encode `pieces` one after the other into `buffer` from `at`; the end, or -1 when they do not fit (what was
+ * written past `at` is then to be ignored). Trying is cheaper than measuring every piece first: most files fit.
+ */
+function encodePieces(pieces: readonly (string | Uint8Array)[], buffer: Uint8Array, at: number): number {
+  let used = at;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') {
+      const { read, written } = encoder.encodeInto(piece, buffer.subarray(used));
+      if (read < piece.length) return -1;
+      used += written;
+    } else {
+      if (used + piece.byteLength > buffer.length) return -1;
+      buffer.set(piece, used);
+      used += piece.byteLength;
+    }
+  }
+  return used;
+}
+
+function byteLengthOf(pieces: readonly (string | Uint8Array)[]): number {
+  let size = 0;
+  for (const piece of pieces) size += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
+  return size;
+}
+
+/**
+ * A file's bytes in pieces: bytes as they are, text encoded into a buffer from `spare` (or a new one, big enough),
+ * returned as `buffer` to put back there once written.
  */
 function bytesOf(file: OutputFile, spare: Uint8Array[]): { chunks: readonly Uint8Array[]; buffer?: Uint8Array } {
-  if ('chunks' in file) {
-    const pieces = file.chunks;
-    if (pieces) return { chunks: pieces };
-  }
-  const contents = file.contents;
-  if (typeof contents !== 'string') return { chunks: [contents] };
+  const pieces = piecesOf(file);
+  if (pieces.every((piece): piece is Uint8Array => typeof piece !== 'string')) return { chunks: pieces };
   let buffer = spare.pop() ?? new Uint8Array(1 << 20);
-  if (buffer.length < contents.length * 3) buffer = new Uint8Array(contents.length * 3);
-  return { chunks: [buffer.subarray(0, encoder.encodeInto(contents, buffer).written)], buffer };
+  let end = encodePieces(pieces, buffer, 0);
+  if (end < 0) {
+    buffer = new Uint8Array(byteLengthOf(pieces));
+    end = encodePieces(pieces, buffer, 0);
+  }
+  return { chunks: [buffer.subarray(0, end)], buffer };
 }

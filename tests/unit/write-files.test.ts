@@ -1,9 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/config.js';
 import { feedFiles } from '../../src/build.js';
-import { ItemBytes } from '../../src/feeds/chunks.js';
+import { ItemTexts } from '../../src/feeds/chunks.js';
 import { mainFeed } from '../../src/feeds/doc.js';
 import { RSS, rss } from '../../src/feeds/rss.js';
 import type { Post } from '../../src/post/post.js';
@@ -27,6 +27,9 @@ describe('writeNewFiles', () => {
       { path: 'big.txt', contents: big },
       { path: 'raw.bin', contents: new Uint8Array([0, 1, 2]) },
       { path: 'a/b/c/chunked.txt', contents: 'unused', chunks: bytes([104, 101], [], [108, 108, 111]) },
+      // text and bytes mixed, once small and once past a buffer's 1 MB in pieces
+      { path: 'mixed.txt', contents: 'unused', chunks: ['<a>é', new Uint8Array([0xe2, 0x82, 0xac]), '', '😀</a>'] },
+      { path: 'mixed-big.txt', contents: 'unused', chunks: ['€'.repeat(200_000), Buffer.from('y'.repeat(300_000)), 'z'.repeat(200_000)] },
     ];
     await writeNewFiles(root, files.map((file) => ({ file, to: join(root, file.path) })));
     const tree = await readTree(root);
@@ -34,6 +37,8 @@ describe('writeNewFiles', () => {
     expect(tree.get('big.txt')?.toString('utf8')).toBe(big);
     expect([...(tree.get('raw.bin') ?? [])]).toEqual([0, 1, 2]);
     expect(tree.get('a/b/c/chunked.txt')?.toString('utf8')).toBe('hello'); // chunks win over contents
+    expect(tree.get('mixed.txt')?.toString('utf8')).toBe('<a>é€😀</a>');
+    expect(tree.get('mixed-big.txt')?.toString('utf8')).toBe(`${'€'.repeat(200_000)}${'y'.repeat(300_000)}${'z'.repeat(200_000)}`);
   });
 
   it('never replaces a file, and throws the first failure, with every file before it complete', async () => {
@@ -102,53 +107,72 @@ describe('feed documents as shared item bytes', () => {
   });
   const doc = mainFeed(buildSite([post(1), post(2), post(3)], config, { drafts: false, future: false, now: Date.UTC(2025, 0, 1) }).site);
 
-  it('gives the bytes of the whole-string serializer, however often a document is made', () => {
-    const items = new ItemBytes();
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  // How often each post's RSS item is serialized.
+  const countItems = (): Map<string, number> => {
+    const made = new Map<string, number>();
+    const item = RSS.item.bind(RSS);
+    vi.spyOn(RSS, 'item').mockImplementation((p, d) => {
+      made.set(p.slug, (made.get(p.slug) ?? 0) + 1);
+      return item(p, d);
+    });
+    return made;
+  };
+  const tag = { ...doc, paths: { rss: 'tags/t/rss.xml', atom: 'tags/t/atom.xml', json: 'tags/t/feed.json' }, items: doc.items.slice(0, 1) };
+  // (made whole, before any item is counted)
+  const docText = rss(doc);
+  const tagText = rss(tag);
+
+  it('gives the text of the whole-string serializer, however often a document is made', () => {
+    const items = new ItemTexts();
     items.plan(RSS, doc);
-    items.plan(RSS, doc); // two planned uses: the first keeps each item's bytes, the second releases them
-    for (let made = 0; made < 3; made++) expect(Buffer.concat(items.chunks(RSS, doc)).toString('utf8')).toBe(rss(doc));
+    items.plan(RSS, doc); // two planned uses: the first keeps each item's text, the second releases it
+    for (let made = 0; made < 3; made++) expect(items.chunks(RSS, doc).join('')).toBe(rss(doc));
   });
 
-  it('shares one item buffer between the documents that carry the post', () => {
-    const items = new ItemBytes();
-    const other = { ...doc, paths: { rss: 'tags/t/rss.xml', atom: 'tags/t/atom.xml', json: 'tags/t/feed.json' }, items: doc.items.slice(0, 1) };
+  it('serializes an item once for the documents planned to carry it, and lets it go after its last use', () => {
+    const items = new ItemTexts();
     items.plan(RSS, doc);
-    items.plan(RSS, other);
-    const first = items.chunks(RSS, doc);
-    const second = items.chunks(RSS, other);
-    expect(second[1]).toBe(first[1]); // the same Buffer object: serialized and encoded once
-    expect(items.chunks(RSS, other)[1]).not.toBe(first[1]); // after its last planned use it is not kept
+    items.plan(RSS, tag);
+    const made = countItems();
+    expect(items.chunks(RSS, doc).join('')).toBe(docText);
+    expect(items.chunks(RSS, tag).join('')).toBe(tagText);
+    expect(Object.fromEntries(made)).toEqual({ p1: 1, p2: 1, p3: 1 }); // p1 is in both: made once
+    items.chunks(RSS, tag); // a use beyond the plan: made again (not kept after its last planned use)
+    expect(made.get(tag.items[0]?.slug ?? '')).toBe(2);
   });
 
   it('counts a document planned after the first was made with the others of its kind', () => {
-    const items = new ItemBytes();
-    const other = { ...doc, paths: { rss: 'tags/t/rss.xml', atom: 'tags/t/atom.xml', json: 'tags/t/feed.json' }, items: doc.items.slice(0, 1) };
+    const items = new ItemTexts();
     items.plan(RSS, doc);
     items.plan(RSS, doc);
-    const first = items.chunks(RSS, doc); // the uses of RSS items are counted now: two
-    items.plan(RSS, other); // a third use of the first item
-    expect(items.chunks(RSS, doc)[1]).toBe(first[1]);
-    expect(items.chunks(RSS, other)[1]).toBe(first[1]);
-    expect(Buffer.concat(items.chunks(RSS, other)).toString('utf8')).toBe(rss(other));
+    const made = countItems();
+    items.chunks(RSS, doc); // the uses of RSS items are counted now: two
+    items.plan(RSS, tag); // a third use of the first item
+    items.chunks(RSS, doc);
+    expect(items.chunks(RSS, tag).join('')).toBe(tagText);
+    expect(Object.fromEntries(made)).toEqual({ p1: 1, p2: 1, p3: 1 });
   });
 
   it('feedFiles: the files a writer plans share their items, and an unplanned file is made whole', () => {
-    const items = new ItemBytes();
-    const tag = { ...doc, paths: { rss: 'tags/t/rss.xml', atom: 'tags/t/atom.xml', json: 'tags/t/feed.json' }, items: doc.items.slice(0, 1) };
+    const items = new ItemTexts();
     const [main] = feedFiles(doc, undefined, items);
     const [tagged] = feedFiles(tag, undefined, items);
     main?.plan?.();
     tagged?.plan?.();
-    const first = main?.chunks ?? [];
-    expect(tagged?.chunks?.[1]).toBe(first[1]); // planned twice: made once
-    const [alone] = feedFiles(doc, undefined, new ItemBytes());
-    expect(Buffer.concat(alone?.chunks ?? []).toString('utf8')).toBe(rss(doc));
-    expect(Buffer.concat(first).toString('utf8')).toBe(rss(doc));
+    const made = countItems();
+    expect(main?.chunks?.join('')).toBe(docText);
+    expect(tagged?.chunks?.join('')).toBe(tagText);
+    expect(made.get(tag.items[0]?.slug ?? '')).toBe(1); // planned twice: made once
+    const [alone] = feedFiles(doc, undefined, new ItemTexts());
+    expect(alone?.chunks?.join('')).toBe(docText);
   });
 
-  it('feedFiles: contents and chunks carry the same bytes', () => {
+  it('feedFiles: contents and chunks carry the same text', () => {
     const [file] = feedFiles(doc);
-    expect(Buffer.concat(file?.chunks ?? []).toString('utf8')).toBe(rss(doc));
-    expect(Buffer.from(file?.contents ?? '').toString('utf8')).toBe(rss(doc));
+    expect(file?.chunks?.join('')).toBe(rss(doc));
+    expect(feedFiles(doc)[0]?.contents).toBe(rss(doc));
   });
 });
