@@ -1,3 +1,4 @@
+import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/config.js';
 import { parseFrontMatter } from '../../src/read/frontmatter.js';
@@ -112,5 +113,24 @@ describe('toPost', () => {
     const { post, diagnostics } = convert('---\ntitle: A\ndate: 2024-01-02T00:00:00Z\nupdated: 2024-01-01T00:00:00Z\n---\n\nx\n');
     expect(diagnostics.map((d) => d.code)).toEqual(['updated-before-date']);
     expect(post?.updated).toBe(post?.date);
+  });
+});
+
+describe('parseFrontMatter: YAML split', () => {
+  // gray-matter is given only the file up to the closing "---" (read/frontmatter.ts): the YAML and the body must be
+  // what it gives for the whole file, whatever follows that line.
+  const SPLIT_ONLY = { engines: { yaml: { parse: (): object => ({}), stringify: (): string => '' } } };
+  it.each([
+    ['LF', '---\ntitle: a\n---\nbody\n'],
+    ['spaces after the delimiters', '---  \ntitle: a\n---  \nbody'],
+    ['no body', '---\ntitle: a\n---'],
+    ['blank lines before the body', '---\ntitle: a\n---\n\n\nbody'],
+    ['"----" in the YAML', '---\ntitle: a\nx: |\n  y\n----\n---\nbody'],
+    ['"---" again in the body', '---\ntitle: a\n---\nbody\n---\nmore'],
+  ])('%s', (_name, text) => {
+    const parsed = parseFrontMatter({ path: 'posts/a.md', stem: 'a', text });
+    const whole = matter(text, SPLIT_ONLY);
+    expect(parsed.source?.body).toBe(whole.content);
+    expect(parsed.source?.bodyLine).toBe(text.slice(0, text.length - whole.content.length).split('\n').length);
   });
 });
