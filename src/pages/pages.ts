@@ -149,9 +149,23 @@ function pager(page: ListPage, firstUrl: string): string {
   return `      <nav class="pager" aria-label="Pages">\n        ${links.join('\n        ')}\n      </nav>`;
 }
 
+/**
+ * A post's date shown on a page. A big blog shows each date on some four pages (its own, the list, its tags'
+ * lists) and formatting it takes microseconds, so each is made once per zone and language.
+ */
 function timeTag(ms: number, config: ResolvedConfig): string {
-  return `<time datetime="${h(toIsoDay(ms, config.timeZone))}">${h(toDisplayDate(ms, config.timeZone, config.language))}</time>`;
+  const key = `${config.timeZone} ${config.language}`;
+  let shown = timeTags.get(key);
+  if (!shown) timeTags.set(key, (shown = new Map()));
+  let tag = shown.get(ms);
+  if (tag === undefined) {
+    tag = `<time datetime="${h(toIsoDay(ms, config.timeZone))}">${h(toDisplayDate(ms, config.timeZone, config.language))}</time>`;
+    shown.set(ms, tag);
+  }
+  return tag;
 }
+
+const timeTags = new Map<string, Map<number, string>>();
 
 const INTRO = 'Follow new posts in any feed reader: paste one of these addresses into it.';
 
