@@ -59,6 +59,32 @@ describe('folders at any depth', () => {
     expect(listing.skipped).toEqual([{ path: 'posts/d/index.md', reason: 'section-index' }]);
   });
 
+  it("Zola's and Hugo's translations beside their original are skipped and named: bundles stay bundles, one post each", async () => {
+    const root = await makeProject({
+      // tabi (Zola): a section index and bundles, each with translations
+      'posts/_index.md': '+++\ntitle = "Blog"\n+++\n',
+      'posts/_index.ca.md': '+++\ntitle = "Blog"\n+++\n',
+      'posts/comments/index.md': post('Comments', '2023-07-14', '![cover](cover.png)'),
+      'posts/comments/index.ca.md': post('Comentaris', '2023-07-14'),
+      'posts/comments/index.pt-br.md': post('Comentários', '2023-07-14'),
+      'posts/comments/cover.png': 'png bytes',
+      // Hugo: translation by file name
+      'posts/hello.md': post('Hello', '2024-01-02'),
+      'posts/hello.fr.md': post('Bonjour', '2024-01-02'),
+      // a name with a dot and no original beside it stays a post
+      'posts/notes.es.md': post('Notes ES', '2024-01-03'),
+    });
+    const run = await runCli(root, ['build']);
+    expect([run.code, run.lines]).toEqual([0, []]);
+    expect(await urls(root)).toEqual([`${BASE}comments/`, `${BASE}hello/`, `${BASE}notes.es/`]);
+    expect(await readFile(join(root, 'dist/posts/comments/cover.png'), 'utf8')).toBe('png bytes');
+    // a translation is not a bundle file either
+    const tree = await snapshotTree(join(root, 'dist/posts/comments'));
+    expect(Object.keys(tree).sort()).toEqual(['cover.png', 'index.html']);
+    expect(run.stdout.split('\n')[0]).toBe('Skipped 5 files in posts/ that are not posts: section indexes (they head a folder of posts) (1): _index.md; '
+      + 'translations (Zola, Hugo: x.fr.md beside x.md; only the original is built) (4): _index.ca.md, comments/index.ca.md, comments/index.pt-br.md and 1 more');
+  });
+
   it('two posts in different folders with the same slug are both named', async () => {
     const root = await makeProject({ 'posts/2023/hello.md': post('One'), 'posts/2024/hello.markdown': post('Two') });
     const run = await runCli(root, ['check']);

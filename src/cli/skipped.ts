@@ -3,6 +3,7 @@ import type { SkippedFile, SkipReason } from '../read/sources.js';
 /** How each reason is said in the summary line, in the order the line lists them. */
 const REASONS: readonly (readonly [SkipReason, string])[] = [
   ['section-index', 'section indexes (they head a folder of posts)'],
+  ['translation', 'translations (Zola, Hugo: x.fr.md beside x.md; only the original is built)'],
   ['readme', 'READMEs (they describe a folder)'],
   ['mdx', 'MDX (JSX in Markdown, not read)'],
   ['not-markdown', 'not Markdown (.md, .markdown)'],

@@ -31,7 +31,17 @@ export interface BundleAssetsResult {
 }
 
 /**
- * Every file in a bundle folder and its subfolders, except its `index.md` and dot-files. Symbolic links are
+ * The name a Zola or Hugo translation is of: `index.ca.md` → `index`, `_index.es.md` → `_index`, `post.pt-br.md` →
+ * `post` (a language code of 2 or 3 letters, with subtags); undefined for any other name. Such a file is a
+ * translation only beside its original (`index.md`, `post.md`): see `listSources`.
+ */
+export function translatedName(name: string): string | undefined {
+  return /^(.+)\.[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*\.(?:md|markdown)$/i.exec(name)?.[1];
+}
+
+/**
+ * Every file in a bundle folder and its subfolders, except its `index.md`, the index's translations beside it
+ * (`index.ca.md`: skipped, see `listSources`) and dot-files. Symbolic links are
  * followed only when they resolve to a file inside the bundle (a link to `/etc/passwd` or to a sibling post is
  * left out, with a warning), and linked folders are not descended into, so the walk always ends.
  * @param bundleDir absolute path of the bundle folder
@@ -41,6 +51,7 @@ export interface BundleAssetsResult {
 export function listBundleAssets(bundleDir: string, shownDir: string, index = 'index.md'): BundleAssetsResult {
   const assets: BundleAsset[] = [];
   const diagnostics: Diagnostic[] = [];
+  const indexBase = index.replace(/\.(?:md|markdown)$/i, '').toLowerCase();
   // Resolved only when a link needs checking: most bundles have none.
   let root: string | undefined;
   const walk = (dir: string, prefix: string): void => {
@@ -70,6 +81,7 @@ export function listBundleAssets(bundleDir: string, shownDir: string, index = 'i
       if (entry.name.startsWith('.')) continue;
       const rel = `${prefix}${entry.name.normalize('NFC')}`;
       if (rel === index) continue;
+      if (prefix === '' && translatedName(rel)?.toLowerCase() === indexBase) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         walk(full, `${rel}/`);

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { sep } from 'node:path';
 import { decodeUtf8 } from './text.js';
-import { listBundleAssets } from './assets.js';
+import { listBundleAssets, translatedName } from './assets.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 import { leadsOutside } from './symlinks.js';
 import { describeAssets, type AssetInfo } from './media-info.js';
@@ -52,7 +52,7 @@ export interface SourceEntry {
 }
 
 /** Why a file under the posts folder is not a post (see `listSources`). */
-export type SkipReason = 'section-index' | 'readme' | 'mdx' | 'not-markdown' | 'hidden' | 'link-loop' | 'link-outside';
+export type SkipReason = 'section-index' | 'translation' | 'readme' | 'mdx' | 'not-markdown' | 'hidden' | 'link-loop' | 'link-outside';
 
 /** A file (or hidden folder) under the posts folder that is not a post and not a bundle file. */
 export interface SkippedFile {
@@ -155,6 +155,14 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
   // Links that lead out of the posts folder: an error when they would be posts, unless this folder is a bundle.
   const outside: { path: string; postLike: boolean; dir: boolean }[] = [];
   let sectionMark = isRoot;
+  // Zola's and Hugo's translations (`index.ca.md`, `_index.es.md`, `post.fr.md`) beside their original (`index.md`,
+  // `post.md`): feedwright builds one language, the original's, so they are skipped and named.
+  const markdownNames = new Set<string>();
+  for (const entry of entries) {
+    const name = new TextDecoder('utf-8').decode(entry.name).normalize('NFC');
+    if (MARKDOWN.test(name)) markdownNames.add(name.replace(MARKDOWN, '').toLowerCase());
+  }
+  const translations: SkippedFile[] = [];
   for (const entry of entries) {
     const full = joinBytes(folder.abs, entry.name);
     const decoded = decodeUtf8(entry.name);
@@ -199,6 +207,11 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
     }
     const lower = name.toLowerCase();
     if (MARKDOWN.test(name) && (kind.file || kind.missing)) {
+      const original = translatedName(name)?.toLowerCase();
+      if (original !== undefined && markdownNames.has(original)) {
+        translations.push({ path: shown, reason: 'translation' });
+        continue;
+      }
       const base = name.replace(MARKDOWN, '');
       const baseLower = base.toLowerCase();
       if ((baseLower === '_index' || baseLower === 'index') && entry.isSymbolicLink()) linkedIndexes.add(name);
@@ -226,7 +239,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
         abs: joinBytes(folder.abs, Buffer.from(index)).toString(), path: `${folder.shown}/${index}`, ...nameParts(folderName),
         bundle: { abs: folder.abs.toString(), path: folder.shown, index }, ...((folder.linked || linkedIndexes.has(index)) && { linked: true as const }),
       }],
-      skipped: hiddenBelow,
+      skipped: [...translations, ...hiddenBelow],
     };
   }
   for (const i of indexes) skipped.push({ path: `${folder.shown}/${i}`, reason: 'section-index' });
@@ -237,7 +250,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
         `this symbolic link leads outside the posts folder ${folder.top.shown}/, so it is not read${link.dir ? ' (a linked folder would be published whole)' : ''}: move the ${link.dir ? 'bundle' : 'post'} into ${folder.top.shown}/, or link to a place inside it`));
     }
   }
-  return { posts, skipped: [...skipped, ...hiddenBelow] };
+  return { posts, skipped: [...skipped, ...translations, ...hiddenBelow] };
 }
 
 /** The slug and the date a file (or bundle folder) name gives: `2024-01-31-Hello World` → `hello-world`, `2024-01-31`. */
