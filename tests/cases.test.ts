@@ -25,6 +25,9 @@ afterAll(removeProjects);
 
 describe('errors: the post is named at the offending line, nothing is written', () => {
   const cases: [string, string][] = [
+    // Eleventy names the front matter's language after the dashes
+    ['front-matter-js.md', 'posts/front-matter-js.md:1:1 error the front matter is marked "---js", a language after the dashes: JavaScript front matter (Eleventy\'s) is code, which feedwright does not run: write its values as YAML between plain "---" lines (title: "…", date: 2024-01-31, draft: true) [missing-front-matter]'],
+    ['front-matter-json-marked.md', 'posts/front-matter-json-marked.md:1:1 error the front matter is marked "---json", a language after the dashes: feedwright reads JSON front matter as an object that starts the file, without "---" lines: remove line 1 and the closing "---" [missing-front-matter]'],
     ['malformed-yaml.md', 'posts/malformed-yaml.md:4:1 error invalid YAML in the front matter: Flow sequence in block collection must be sufficiently indented and end with a ] [yaml-syntax]'],
     ['missing-front-matter.md', 'posts/missing-front-matter.md:1:1 error no front matter: the file must start with a line "---", then YAML such as "title: …" and "date: 2024-01-31", then "---" (or TOML between "+++" lines, or a JSON object); found "Just a paragraph, no front matter." [missing-front-matter]'],
     ['unclosed-front-matter.md', 'posts/unclosed-front-matter.md:1:1 error the front matter opened on line 1 is never closed: add a line "---" after the last YAML line [unclosed-front-matter]'],

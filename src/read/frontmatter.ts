@@ -45,6 +45,20 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
     const cleaned = cleanStrings(file, data, keys, startsToml(text) ? 'a TOML' : 'a JSON');
     return { diagnostics: cleaned.diagnostics, source: { file, data: cleaned.data, keys, body, bodyLine } };
   }
+  const tagged = /^---[ \t]*([A-Za-z][\w-]*)[ \t]*(?:\n|$)/.exec(text)?.[1];
+  if (tagged !== undefined) {
+    // Eleventy (and gray-matter) name the front matter's language after the dashes: "---js", "---json", "---yaml".
+    const lang = tagged.toLowerCase();
+    const fix = lang === 'js' || lang === 'javascript'
+      ? 'JavaScript front matter (Eleventy\'s) is code, which feedwright does not run: write its values as YAML between plain "---" lines (title: "…", date: 2024-01-31, draft: true)'
+      : lang === 'yaml' || lang === 'yml'
+        ? 'feedwright reads YAML between plain "---" lines: write line 1 as "---"'
+        : lang === 'json'
+          ? 'feedwright reads JSON front matter as an object that starts the file, without "---" lines: remove line 1 and the closing "---"'
+          : 'feedwright reads YAML between plain "---" lines, TOML between "+++" lines, or a JSON object that starts the file';
+    return { diagnostics: [diagnostic(file.path, 'error', 'missing-front-matter',
+      `the front matter is marked "---${tagged}", a language after the dashes: ${fix}`, { line: 1, column: 1 })] };
+  }
   if (!/^---[ \t]*(\n|$)/.test(text)) {
     return { diagnostics: [diagnostic(file.path, 'error', 'missing-front-matter',
       `no front matter: the file must start with a line "---", then YAML such as "title: …" and "date: 2024-01-31", then "---" (or TOML between "+++" lines, or a JSON object); found "${firstLine(text)}"`,
