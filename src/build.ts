@@ -209,7 +209,8 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
     out('tags/index.html', () => tagsIndexPage(site, tags, main), { what: 'the list of tags' }, { kind: 'tags', posts: site.posts, of: 'meta' }),
     ...tags.flatMap((tag, i) => listPages(tag.posts).map((page) => out(listPagePath(tagDir(tag), page.number),
       () => tagPage(site, tag, byTag[i] ?? main, main, page), { what: `${page.number === 1 ? 'the page' : `page ${page.number}`} of the tag "${tag.name}"` },
-      { kind: `tag\0${tag.slug}\0${page.number}\0${page.count}\0${page.total}`, posts: page.posts, of: 'meta' }))),
+      // (the name too: it is the spelling most of the tag's posts use, those on other pages included)
+      { kind: `tag\0${tag.slug}\0${tag.name}\0${page.number}\0${page.count}\0${page.total}`, posts: page.posts, of: 'meta' }))),
   ];
 }
 

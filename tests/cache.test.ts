@@ -338,3 +338,25 @@ describe('front-matter positions from the cache', () => {
     expect(await warnings(['build'])).toBe(clean);
   });
 });
+
+describe("a tag's list pages", () => {
+  it("rewrite every page of a tag when its shown spelling changes, even a page none of whose posts changed", async () => {
+    const root = await tempProject('cache-tag-spelling');
+    await setConfig(root);
+    // 101 posts of one tag: page 2 of its list holds only the oldest. 61 write it "Film", 40 "film".
+    const spelled = (i: number, tag: string): string => tinyPost(i).replace(/tags: \[t\d\]/, `tags: [${tag}]`);
+    await Promise.all(Array.from({ length: 101 }, (_, i) => writeFile(join(root, 'posts', tinyName(i)), spelled(i, i <= 60 ? 'Film' : 'film'))));
+    const both = async (): Promise<void> => {
+      expect(await main(['build'], io(root))).toBe(0);
+      await rm(join(root, 'clean'), { recursive: true, force: true });
+      expect(await main(['build', '--no-cache', '--out', 'clean'], io(root))).toBe(0);
+      expect(await tree(join(root, 'dist'))).toEqual(await tree(join(root, 'clean')));
+    };
+    await both();
+    expect(await readFile(join(root, 'dist', 'tags/film/page/2/index.html'), 'utf8')).toContain('Posts tagged “Film”');
+    // 30 posts of page 1 change their spelling: "film" is now the most used, on both pages.
+    for (let i = 1; i <= 30; i++) await writeFile(join(root, 'posts', tinyName(i)), spelled(i, 'film'));
+    await both();
+    expect(await readFile(join(root, 'dist', 'tags/film/page/2/index.html'), 'utf8')).toContain('Posts tagged “film”');
+  });
+});
