@@ -1,9 +1,9 @@
 import { isAscii } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { build } from '../src/build.js';
 import { DiskCache } from '../src/engine/cache.js';
 import { CACHE_DIR, main, type Io } from '../src/cli/cli.js';
@@ -358,5 +358,32 @@ describe("a tag's list pages", () => {
     for (let i = 1; i <= 30; i++) await writeFile(join(root, 'posts', tinyName(i)), spelled(i, 'film'));
     await both();
     expect(await readFile(join(root, 'dist', 'tags/film/page/2/index.html'), 'utf8')).toContain('Posts tagged “film”');
+  });
+});
+
+describe('a post rewritten in place with its old modification time', () => {
+  it('is read again (its change time moved), not taken from the cache by its size, mtime and inode', async () => {
+    const root = await tempProject('cache-ctime');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 3);
+    const file = join(root, 'posts', tinyName(1));
+    await writeFile(file, tinyPost(1, ' Hello teh world.'));
+    const old = new Date(Date.UTC(2024, 0, 1));
+    await utimes(file, old, old);
+    // The files were written a moment ago: seen from 10 s later, their stamps are old enough to be trusted.
+    const now = Date.now;
+    const later = vi.spyOn(Date, 'now').mockImplementation(() => now() + 10_000);
+    try {
+      await buildBoth(root);
+      const inode = (await stat(file)).ino;
+      // A same-size fix written into the same file, its old mtime put back (`cp -p`, `touch -r`, `rsync --inplace -t`).
+      await writeFile(file, tinyPost(1, ' Hello the world.'));
+      await utimes(file, old, old);
+      expect((await stat(file)).ino).toBe(inode);
+      await buildBoth(root);
+      expect(await readFile(join(root, 'dist', 'posts', 'post-0001', 'index.html'), 'utf8')).toContain('Hello the world.');
+    } finally {
+      later.mockRestore();
+    }
   });
 });

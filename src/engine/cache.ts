@@ -8,6 +8,7 @@ import type { Diagnostic, Position } from '../common/diagnostics.js';
 import { DamagedCacheError } from '../common/errors.js';
 import { metaKeyOf } from './fingerprint.js';
 import type { FileStamp, PostCache } from './load-posts.js';
+import { sameStamp as unchanged, stampTime } from '../read/source-view.js';
 import type { ProcessedSource } from '../post/result.js';
 import type { Post } from '../post/post.js';
 import { VERSION } from '../common/version.js';
@@ -32,7 +33,7 @@ import type { OutputManifest } from '../output/write.js';
  * faster, never different.
  */
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 /**
  * The key of a file's stage result (for every PostCache: this one and dev's in memory): its content hash with the
@@ -205,12 +206,12 @@ export class DiskCache implements PostCache {
 
   hashOf(abs: string, stamp: FileStamp): string | undefined {
     const known = this.known.files[abs];
-    return known !== undefined && known[0] === stamp[0] && known[1] === stamp[1] && known[2] === stamp[2] ? known[3] : undefined;
+    return known !== undefined && unchanged(known, stamp) ? known[4] : undefined;
   }
 
   remember(abs: string, stamp: FileStamp, hash: string): void {
     // Cache validity only, never output: the wall clock tells whether the file was fresh when it was read.
-    if (Date.now() - stamp[1] >= RACY_MS) this.liveFiles[abs] = [...stamp, hash];
+    if (Date.now() - stampTime(stamp) >= RACY_MS) this.liveFiles[abs] = [...stamp, hash];
   }
 
   get(key: string): ProcessedSource | undefined {

@@ -1,4 +1,5 @@
 import type { FileStamp, PostCache } from './load-posts.js';
+import { sameStamp, stampTime } from '../read/source-view.js';
 import { metaKeyOf } from './fingerprint.js';
 import { KeyMemo } from './key-memo.js';
 import { RACY_MS, resultKey, toolFingerprint } from './cache.js';
@@ -56,15 +57,15 @@ export class MemoryCache implements PostCache {
 
   hashOf(abs: string, stamp: FileStamp): string | undefined {
     const known = this.files.get(abs);
-    return known !== undefined && known[0] === stamp[0] && known[1] === stamp[1] && known[2] === stamp[2] ? known[3] : undefined;
+    return known !== undefined && sameStamp(known, stamp) ? known[4] : undefined;
   }
 
   remember(abs: string, stamp: FileStamp, hash: string): void {
     // Recorded as it is already: it was old enough then, and is older now.
     const known = this.files.get(abs);
-    if (known !== undefined && known[0] === stamp[0] && known[1] === stamp[1] && known[2] === stamp[2] && known[3] === hash) return;
+    if (known !== undefined && sameStamp(known, stamp) && known[4] === hash) return;
     // A file saved a moment ago may be saved again without its stamp changing: its content is looked at next time.
-    if (Date.now() - stamp[1] >= RACY_MS) this.files.set(abs, [...stamp, hash]);
+    if (Date.now() - stampTime(stamp) >= RACY_MS) this.files.set(abs, [...stamp, hash]);
     else this.files.delete(abs);
   }
 

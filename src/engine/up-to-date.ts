@@ -168,7 +168,7 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
       stamps = new Map();
       fileName.forEach((name, i) => {
         const at = fileAt[i] ?? 0;
-        stamps?.set(`${dirs[fileDir[i] ?? 0] ?? ''}${name}`, [numbers[at] ?? 0, numbers[at + 1] ?? 0, numbers[at + 2] ?? 0]);
+        stamps?.set(`${dirs[fileDir[i] ?? 0] ?? ''}${name}`, [numbers[at] ?? 0, numbers[at + 1] ?? 0, numbers[at + 2] ?? 0, numbers[at + 3] ?? 0]);
       });
     }
     return stamps.get(abs);

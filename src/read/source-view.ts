@@ -2,8 +2,22 @@ import { statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { Listing } from './sources.js';
 
-/** How a file looked on disk: size, modification time (ms) and inode. */
-export type FileStamp = readonly [size: number, mtimeMs: number, ino: number];
+/**
+ * How a file looked on disk: size, modification time (ms), inode and change time (ms). The change time catches
+ * what the others miss: a file rewritten in place with the same size and its old modification time put back
+ * (`cp -p`, `touch -r`, `rsync --inplace -t`), which keeps its inode.
+ */
+export type FileStamp = readonly [size: number, mtimeMs: number, ino: number, ctimeMs: number];
+
+/** Whether two stamps (or stamps recorded with something after them) say the file is unchanged. */
+export function sameStamp(a: readonly [...FileStamp, ...unknown[]], b: FileStamp): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** When the file was last changed, as far as its stamp tells (its contents, or its times put back). */
+export function stampTime(stamp: FileStamp): number {
+  return Math.max(stamp[1], stamp[3]);
+}
 
 /**
  * How a build looks at the posts folder: its listing, and each post file's stamp (from which the engine tells
@@ -34,7 +48,7 @@ export const DISK_VIEW: SourceView = { listing: listSources, stamp: (entry) => s
 export function stampOf(abs: string): FileStamp | undefined {
   try {
     const s = statSync(abs);
-    return [s.size, s.mtimeMs, s.ino];
+    return [s.size, s.mtimeMs, s.ino, s.ctimeMs];
   } catch {
     return undefined;
   }

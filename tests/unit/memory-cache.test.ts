@@ -49,4 +49,13 @@ describe('MemoryCache (dev)', () => {
     expect(cache.get('k2')).toBeUndefined();
     expect(cache.get('k1')?.post).toBe(again);
   });
+
+  it("does not take a file's recorded hash when its change time moved (rewritten in place, its old mtime put back)", () => {
+    const cache = new MemoryCache();
+    const old = Date.UTC(2024, 0, 1);
+    cache.remember('/blog/posts/a.md', [120, old, 7, old], 'hash-1');
+    expect(cache.hashOf('/blog/posts/a.md', [120, old, 7, old])).toBe('hash-1');
+    // Same size, mtime and inode (`cp -p` of a same-size file over it, or `touch -r`): only the change time tells.
+    expect(cache.hashOf('/blog/posts/a.md', [120, old, 7, old + 5000])).toBeUndefined();
+  });
 });
