@@ -89,6 +89,19 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
       lineCounter = expanded;
     }
   }
+  // A quoted value that goes on at the start of the next line (`description: "one` then `two."`) is read by libyaml
+  // (Jekyll) and Go's yaml (Hugo), though YAML 1.2 wants the line indented: read it so, when that is all that is wrong.
+  if (doc.errors.length > 0) {
+    const indented = indentQuotedContinuations(yamlText);
+    if (indented !== undefined) {
+      const counter = new LineCounter();
+      const retry = parseYaml(indented, counter);
+      if (retry.errors.length === 0) {
+        doc = retry;
+        lineCounter = counter;
+      }
+    }
+  }
   const problems: Diagnostic[] = doc.errors.map((e) => {
     // `yaml` only fills `linePos` with prettyErrors, so map the character offset ourselves.
     const { line, col } = lineCounter.linePos(e.pos[0]);
@@ -174,6 +187,44 @@ function stripForbidden(value: unknown, found: (codePoint: number) => void): unk
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripForbidden(v, found)]));
   }
   return value;
+}
+
+/**
+ * `text` with every line inside a quoted scalar (one that starts after `key:`, `- `, `[`, `{` or `,`, or a line's
+ * indentation) that starts no further right than its first line moved right past it (the same lines, so every
+ * position stays where it was; a quoted scalar's line breaks fold into spaces however far a line is indented), or
+ * undefined when no line needed it.
+ */
+function indentQuotedContinuations(text: string): string | undefined {
+  const lines = text.split('\n');
+  let changed = false;
+  let quote: string | undefined;
+  let need = 0;
+  for (let n = 0; n < lines.length; n++) {
+    let line = lines[n] ?? '';
+    const indent = /^[ \t]*/.exec(line)?.[0].length ?? 0;
+    if (quote !== undefined && indent < need && line.trim() !== '') {
+      line = ' '.repeat(need - indent) + line;
+      lines[n] = line;
+      changed = true;
+    }
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (quote === '"') {
+        if (c === '\\') i++;
+        else if (c === '"') quote = undefined;
+      } else if (quote === "'") {
+        if (c === "'" && line[i + 1] === "'") i++;
+        else if (c === "'") quote = undefined;
+      } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1] ?? ''))) {
+        break;
+      } else if ((c === '"' || c === "'") && /(?:^|[:\-[{,?])\s*$/.test(line.slice(0, i))) {
+        quote = c;
+        need = indent + 2;
+      }
+    }
+  }
+  return changed ? lines.join('\n') : undefined;
 }
 
 function parseYaml(text: string, lineCounter: LineCounter): ReturnType<typeof parseDocument> {

@@ -134,3 +134,29 @@ describe('parseFrontMatter: YAML split', () => {
     expect(parsed.source?.bodyLine).toBe(text.slice(0, text.length - whole.content.length).split('\n').length);
   });
 });
+
+describe('parseFrontMatter: quoted values over lines that start at the left, as libyaml (Jekyll) and Go (Hugo) read them', () => {
+  const parse = (text: string) => parseFrontMatter({ path: 'posts/a.md', stem: 'a', text });
+  it('reads the value folded into one line, and every key where it is', () => {
+    // beautifulhugo's example post writes a description so
+    const parsed = parse('---\ntitle: Robots\ndescription: "This feature adds the ability to apply robot meta data on page\nthrough custom page parameters."\ntags: ["a", \'b c\']\nnote: \'it\'\'s\nfine\'\n---\nBody\n');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.source?.data).toEqual({
+      title: 'Robots', description: 'This feature adds the ability to apply robot meta data on page through custom page parameters.',
+      tags: ['a', 'b c'], note: "it's fine",
+    });
+    expect([...(parsed.source?.keys ?? new Map()).entries()]).toEqual([
+      ['title', { line: 2, column: 1 }], ['description', { line: 3, column: 1 }], ['tags', { line: 5, column: 1 }], ['note', { line: 6, column: 1 }],
+    ]);
+  });
+  it('in nested keys and list items too; a quote inside a plain value starts nothing', () => {
+    const parsed = parse('---\ntitle: It\'s "here"\nauthor:\n  name: "Jane\n  Doe"\nlinks:\n  - "one\n  two"\n---\nBody\n');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.source?.data).toEqual({ title: 'It\'s "here"', author: { name: 'Jane Doe' }, links: ['one two'] });
+  });
+  it('a quote never closed is still the error it was', () => {
+    const parsed = parse('---\ntitle: "Open\ndate: 2024-01-02\n---\nBody\n');
+    expect(parsed.source).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['yaml-syntax', 3, 'invalid YAML in the front matter: Missing closing "quote']]);
+  });
+});
