@@ -292,11 +292,21 @@ function isTimeZone(zone: string): boolean {
 type Report = (code: string, message: string) => void;
 
 /**
- * Accepts `"Name"`, `"Name <mail@example.com>"` or `{name, email?, url?}`. Other fields in the mapping are an
+ * Accepts `"Name"`, `"Name <mail@example.com>"`, `"[Name](https://…)"` or `{name, email?, url?}`. Other fields in the mapping are an
  * error unless `otherFields` is `'ignore'` (a post's front matter, where themes add `twitter`, `avatar`, …).
  */
 export function parseAuthor(value: unknown, options: { readonly otherFields?: 'error' | 'ignore' } = {}): Author | string {
   if (typeof value === 'string') {
+    // A Markdown link, as themes that render the author as Markdown have it written (beautifulhugo's example site):
+    // `[Jane Doe](https://jane.example)` is Jane Doe with her URL, never a name with brackets in it.
+    const link = /^\s*\[([^[\]]*[^[\]\s][^[\]]*)\]\(\s*<?([^\s<>()]+)>?\s*\)\s*$/.exec(value);
+    if (link) {
+      const name = (link[1] ?? '').trim();
+      const target = link[2] ?? '';
+      const mail = /^mailto:([^@\s]+@[^@\s]+)$/i.exec(target)?.[1];
+      if (mail !== undefined) return { name, email: mail };
+      return typeof parseSiteUrl(target) === 'string' ? { name, url: new URL(target).href } : { name };
+    }
     const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
     const name = (m ? m[1] : value)?.trim() ?? '';
     if (name === '') return 'an author needs a non-empty name';

@@ -99,6 +99,14 @@ describe('toPost', () => {
     expect(codes('---\ntitle: A\ndate: 2024-01-02\nauthor: Ann\nauthors: [Bo]\n---\n\nx\n')).toEqual(['wrong-type']);
   });
 
+  it('reads an author written as a Markdown link (beautifulhugo) as the name with its URL', () => {
+    const { post } = convert('---\ntitle: A\ndate: 2024-01-02\nauthor:\n  - "[Michael Henderson](https://example.com)"\n  - "[Jane](mailto:jane@example.org)"\n  - "[Bo]( <https://bo.example/x> )"\n  - "[Cy](javascript:alert(1))"\n  - "[Dee] (not a link)"\n---\n\nx\n');
+    expect(post?.authors).toEqual([
+      { name: 'Michael Henderson', url: 'https://example.com/' }, { name: 'Jane', email: 'jane@example.org' }, { name: 'Bo', url: 'https://bo.example/x' },
+      { name: '[Cy](javascript:alert(1))' }, { name: '[Dee] (not a link)' },
+    ]);
+  });
+
   it('reports each problem with its line, warnings separate from errors', () => {
     const { post, diagnostics, unknownKeys } = convert('---\ntitle: [1984]\ndate: 2023-02-30\nupdated: 2024-01-01T10:00\ntagz: [a]\n---\n\n');
     expect(post).toBeUndefined();
