@@ -85,6 +85,24 @@ describe('folders at any depth', () => {
       + 'translations (Zola, Hugo: x.fr.md beside x.md; only the original is built) (4): _index.ca.md, comments/index.ca.md, comments/index.pt-br.md and 1 more');
   });
 
+  it("Zola's internal links (@/blog/x.md) lead to the post from the content folder; one to a page that is no post is named as that file", async () => {
+    const zolaPost = (title: string, date: string, body: string): string => `+++\ntitle = "${title}"\ndate = ${date}\n+++\n\n${body}\n`;
+    const root = await makeProject({
+      'content/blog/_index.md': '+++\ntitle = "Blog"\n+++\n',
+      'content/blog/first.md': zolaPost('First', '2024-01-01', 'See [the trip](@/blog/trip/index.md#day-2) and [the about page](@/pages/about.md).'),
+      'content/blog/trip/index.md': zolaPost('Trip', '2024-01-02', 'Back to [the first](@/blog/first.md).'),
+    });
+    const run = await runCli(root, ['build', '--posts', 'content/blog']);
+    expect([run.code, run.lines]).toEqual([0, [
+      'content/blog/first.md:6:48 warning link to https://example.com/blog/posts/first/@/pages/about.md points into the site, but no post is the file content/pages/about.md; fix the link or add what it points to [broken-link]',
+      '⚠ 0 errors, 1 warning in 1 file',
+    ]]);
+    const { json } = await readFeeds(root);
+    const html = new Map(json.items.map((i) => [i.title, i.content_html ?? '']));
+    expect(html.get('First')).toContain(`href="${BASE}trip/#day-2"`);
+    expect(html.get('Trip')).toContain(`href="${BASE}first/"`);
+  });
+
   it('two posts in different folders with the same slug are both named', async () => {
     const root = await makeProject({ 'posts/2023/hello.md': post('One'), 'posts/2024/hello.markdown': post('Two') });
     const run = await runCli(root, ['check']);

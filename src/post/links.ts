@@ -24,7 +24,8 @@ export interface BodyLink {
   readonly image?: true;
   /**
    * For a relative link to a Markdown file (`../2024-01-20-second.md`, `second/index.md#part`): that file's path as
-   * the posts are listed (`posts/2024-01-20-second.md`), resolved from the linking post's own file.
+   * the posts are listed (`posts/2024-01-20-second.md`), resolved from the linking post's own file (a Zola internal
+   * link, `@/blog/second.md`, from the `content` folder above it).
    */
   readonly file?: string;
 }
@@ -75,7 +76,7 @@ export function siteLinks(links: readonly MarkdownLink[], context: LinkContext):
     let file: string | undefined;
     if (!HAS_SCHEME.test(trimmed) && !trimmed.startsWith('/') && MARKDOWN_FILE.test(path)) {
       const decoded = safeDecode(path);
-      if (decoded !== undefined) file = posix.normalize(posix.join(posix.dirname(context.source), decoded)).normalize('NFC');
+      if (decoded !== undefined) file = posix.normalize(posix.join(zolaRoot(decoded, context.source) ?? posix.dirname(context.source), decoded.replace(ZOLA_LINK, ''))).normalize('NFC');
     }
     out.push({ url, ...where(link.raw, link.href), ...(link.image && { image: true as const }), ...(file !== undefined && { file }) });
   }
@@ -104,6 +105,20 @@ function positions(body: string, bodyLine: number): (raw: string, href: string) 
     cursor = found + 1;
     return { line, column: found - lineStart + 1 };
   };
+}
+
+const ZOLA_LINK = /^@\//;
+
+/**
+ * Zola's internal links (`@/blog/second.md`, `@/blog/trip/index.md#day-2`) name a file from the site's `content`
+ * folder: that folder as the post's file is listed (`content/blog/first.md` → `content`), or undefined for any other
+ * link, or when the post is not below a folder so named (a posts folder moved elsewhere).
+ */
+function zolaRoot(path: string, source: string): string | undefined {
+  if (!ZOLA_LINK.test(path)) return undefined;
+  const parts = source.split('/');
+  const at = parts.lastIndexOf('content', parts.length - 2);
+  return at < 0 ? undefined : parts.slice(0, at + 1).join('/');
 }
 
 function safeDecode(path: string): string | undefined {
