@@ -41,7 +41,7 @@ export interface FinishOptions {
 const marked = new Marked({ gfm: true, breaks: false, async: false }, ...footnotes);
 
 // The excerpt is rendered with footnote references left out: "a claim1" is not the author's text.
-const excerptOptions: MarkedOptions = {
+const EXCERPT: MarkedOptions = {
   ...marked.defaults,
   extensions: marked.defaults.extensions && {
     ...marked.defaults.extensions,
@@ -51,11 +51,17 @@ const excerptOptions: MarkedOptions = {
 
 const MORE = /^<!--\s*more\s*-->$/;
 
+/** Where the excerpt ends: at a post's own marker (Jekyll's `excerpt_separator`), or no excerpt at all (`none`: the post has a summary). */
+export interface ExcerptOptions {
+  readonly separator?: string;
+  readonly none?: true;
+}
+
 /**
  * Render a post body once; the excerpt comes from the same tokens. With `finish`, a body without raw
  * HTML is rendered straight to its final, safe HTML (`finished`); otherwise `html` is marked's own output.
  */
-export function renderMarkdown(body: string, finish?: FinishOptions, excerptSeparator?: string): RenderedMarkdown {
+export function renderMarkdown(body: string, finish?: FinishOptions, excerptOptions: ExcerptOptions = {}): RenderedMarkdown {
   const tokens = lexMarkdown(marked, body);
   // From the same tokens, and only for the few bodies with a brace pair at all.
   const tag = body.includes('{{') || body.includes('{%') ? findTemplateTag(tokens, body, (ts, visit) => { marked.walkTokens(ts, visit); }) : undefined;
@@ -65,9 +71,10 @@ export function renderMarkdown(body: string, finish?: FinishOptions, excerptSepa
   // The marker is a top-level HTML block of its own, so one inside a code block does not count, and the
   // excerpt keeps the whole body's link reference definitions (they may come after the marker).
   // (a post's own marker, Jekyll's `excerpt_separator` such as `<!--break-->`, is taken the same way)
-  const isMarker = excerptSeparator === undefined ? (raw: string) => MORE.test(raw) : (raw: string) => raw === excerptSeparator;
-  const more = tokens.findIndex((t: Token) => t.type === 'html' && isMarker(t.raw.trim()));
-  const first = more >= 0 ? undefined : tokens.find((t: Token) => t.type === 'paragraph' && hasText((t as Tokens.Paragraph).tokens));
+  const { separator } = excerptOptions;
+  const isMarker = separator === undefined ? (raw: string) => MORE.test(raw) : (raw: string) => raw === separator;
+  const more = excerptOptions.none ? -1 : tokens.findIndex((t: Token) => t.type === 'html' && isMarker(t.raw.trim()));
+  const first = more >= 0 || excerptOptions.none ? undefined : tokens.find((t: Token) => t.type === 'paragraph' && hasText((t as Tokens.Paragraph).tokens));
   const excerpt = more >= 0 ? tokens.slice(0, more) : first ? [first] : [];
   const finished = safe !== undefined;
   const links: MarkdownLink[] = [];
@@ -76,7 +83,7 @@ export function renderMarkdown(body: string, finish?: FinishOptions, excerptSepa
     if (t.type === 'link' || t.type === 'image') links.push({ href: (t as Tokens.Link).href, raw: t.raw, image: t.type === 'image' });
   });
   if (excerpt.length === 0) return { html, excerptHtml: '', finished, links, ...templateTag };
-  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, excerptOptions), finished, links, ...templateTag };
+  return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, EXCERPT), finished, links, ...templateTag };
 }
 
 /**

@@ -178,7 +178,10 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     return { diagnostics: problems, unknownKeys };
   }
   // Markdown without raw HTML is rendered straight to safe HTML; the rest goes through the sanitizer.
-  const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes }, excerptSeparator(data, warn));
+  // (the excerpt is made only for a post without a summary of its own: it is only ever its summary's text)
+  const separator = excerptSeparator(data, warn);
+  const rendered = renderMarkdown(src.body, config.allowRawHtml ? undefined : { base: url, sizes: media.imageSizes },
+    summaryText !== undefined ? { none: true } : { ...(separator !== undefined && { separator }) });
   // Free of characters XML 1.0 forbids (a character reference such as `&#1;` decodes to one), once, here: the
   // feeds then carry it as it is, without scanning it again in every format.
   const html = xmlSafe(rendered.finished ? rendered.html : finishHtml(rendered.html, url, config.allowRawHtml, media.imageSizes));

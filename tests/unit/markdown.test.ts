@@ -27,10 +27,17 @@ describe('renderMarkdown (GitHub-flavoured)', () => {
 
   it("excerpt: a post's own separator (Jekyll's excerpt_separator) instead of <!-- more -->", () => {
     const body = 'One.\n\nTwo.\n\n<!--break-->\n\nThree.\n\n<!--more-->\n\nFour.\n';
-    expect(renderMarkdown(body, undefined, '<!--break-->').excerptHtml).toBe('<p>One.</p>\n<p>Two.</p>\n');
+    expect(renderMarkdown(body, undefined, { separator: '<!--break-->' }).excerptHtml).toBe('<p>One.</p>\n<p>Two.</p>\n');
     expect(renderMarkdown(body).excerptHtml).toContain('<p>Three.</p>'); // without it, <!--more--> is the marker
     // not found: the first paragraph, as without one; in a code block it is not a marker
-    expect(renderMarkdown('One.\n\n```\n<!--break-->\n```\n\nTwo.\n', undefined, '<!--break-->').excerptHtml).toBe('<p>One.</p>\n');
+    expect(renderMarkdown('One.\n\n```\n<!--break-->\n```\n\nTwo.\n', undefined, { separator: '<!--break-->' }).excerptHtml).toBe('<p>One.</p>\n');
+  });
+
+  it('excerpt: none made for a post with a summary of its own (the same HTML)', () => {
+    const body = 'One.\n\n<!-- more -->\n\nTwo.\n';
+    const none = renderMarkdown(body, undefined, { none: true });
+    expect(none.excerptHtml).toBe('');
+    expect(none.html).toBe(renderMarkdown(body).html);
   });
 
   it('excerpt: the part before <!-- more -->, else the first paragraph, else nothing', () => {
