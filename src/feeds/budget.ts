@@ -35,7 +35,7 @@ export class ArchiveScale {
   private readonly weights = new Map<string, WeightsByPost>();
 
   /**
-   * `remembered`, when given, keeps each post's item bytes (without its HTML) from one build to the next, under
+   * `remembered`, when given, keeps each post's item size (without its HTML) from one build to the next, under
    * the name `nameOf` gives the post (a fingerprint of its fields and of the config, see engine/fingerprint.ts;
    * undefined: not kept): a rebuild then weighs a big blog's archives without serializing every item again.
    */

@@ -95,7 +95,7 @@ describe('writeNewFiles', () => {
   });
 });
 
-describe('feed documents as shared item bytes', () => {
+describe('feed documents as shared item texts', () => {
   const config: ResolvedConfig = {
     title: 'T', url: 'https://example.org/', description: '', language: 'en', author: { name: 'A' }, timeZone: 'UTC',
     limit: null, archiveSize: 50, output: { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' }, summaryLength: 300, allowRawHtml: false, static: 'static',
