@@ -259,6 +259,13 @@ function readDate(raw: unknown, key: string, config: ResolvedConfig, error: Repo
     error(key, 'invalid-date', `"${key}" must be a date such as 2024-01-31 or 2024-01-31T09:00:00+01:00, found ${describe(value)}`);
     return undefined;
   }
+  if (/^\s*(?:git\s+)?(?:last\s+modified|created)\s*$/i.test(value)) {
+    // Eleventy's dates taken from the file system (a checkout gives every file new times, so the feeds would change
+    // with no post changing) or from git.
+    const from = /git/i.test(value) ? "the file's git history, which feedwright does not read" : "the file's times on disk, which change with every checkout";
+    error(key, 'invalid-date', `"${key}" is "${value.trim()}", Eleventy's date from ${from}: write the date, such as ${key}: 2024-01-31`);
+    return undefined;
+  }
   const parsed = parseDate(value, config.timeZone);
   if ('problem' in parsed) {
     error(key, 'invalid-date', `"${key}" is not a real date: "${value}": ${parsed.problem}`);
