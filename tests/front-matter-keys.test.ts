@@ -99,6 +99,22 @@ describe("other generators' keys are read as ours, without a warning", () => {
     expect((await runCli(bad, ['check'])).lines[0]).toBe('posts/a.md:3:1 error "published" is not a real date: "no": expected YYYY-MM-DD or an RFC 3339 date-time such as 2024-05-01T09:30:00+02:00 [invalid-date]');
   });
 
+  it('what Eleventy or Hugo writes no page for or keeps out of its lists is left out as a draft, unless --drafts', async () => {
+    const root = await makeProject({
+      'posts/kept.md': doc(['title: Kept', 'date: 2024-01-01T00:00:00Z', 'eleventyExcludeFromCollections: false', 'headless: false', 'build: {list: always}']),
+      'posts/no-page.md': doc(['title: No page', 'date: 2024-01-02T00:00:00Z', 'permalink: false']),
+      'posts/excluded.md': doc(['title: Excluded', 'date: 2024-01-03T00:00:00Z', 'eleventyExcludeFromCollections: true']),
+      'posts/headless.md': doc(['title: Headless', 'date: 2024-01-04T00:00:00Z', 'headless: true']),
+      'posts/unlisted.md': doc(['title: Unlisted', 'date: 2024-01-05T00:00:00Z', 'build:', '  list: never', '  render: always']),
+    });
+    const run = await runCli(root, ['build']);
+    expect([run.code, run.lines]).toEqual([0, []]);
+    expect(run.stdout).toContain('left out: 4 drafts');
+    expect([...(await items(root)).keys()]).toEqual(['Kept']);
+    expect((await runCli(root, ['build', '--drafts'])).code).toBe(0);
+    expect([...(await items(root)).keys()].sort()).toEqual(['Excluded', 'Headless', 'Kept', 'No page', 'Unlisted']);
+  });
+
   it("keys that only matter to other generators' templates are accepted quietly", async () => {
     const quiet = ['layout: post', 'permalink: /old/path/', 'aliases: [/a/]', 'weight: 3', 'template: page.html', 'toc: true', 'comments: false',
       'menu: main', 'type: post', 'series: [one]', 'keywords: [a, b]', 'lang: en', 'hero: x', 'heroImage: /h.jpg', 'cover: {image: c.jpg}',

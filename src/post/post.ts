@@ -150,6 +150,12 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
     if (typeof value === 'boolean') draft ||= value === means;
     else error(key, 'wrong-type', `"${key}" must be true or false, found ${describe(value)}`);
   }
+  // What the other generator writes no page for or keeps out of every list (so out of its feed) is left out the
+  // same way: Eleventy's `permalink: false` and `eleventyExcludeFromCollections: true`, Hugo's `headless: true` and
+  // `build: {list: never}`.
+  const build = data.build;
+  if (data.permalink === false || data.eleventyExcludeFromCollections === true || data.headless === true
+    || (isPlainObject(build) && (build.list === 'never' || build.list === false))) draft = true;
 
   const media = readPostMedia({ data, postUrl: url, source: file.path, assets: file.assets, podcast: config.podcast !== undefined }, error, warn);
 
