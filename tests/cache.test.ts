@@ -387,3 +387,28 @@ describe('a post rewritten in place with its old modification time', () => {
     }
   });
 });
+
+describe('a cache made under another runtime', () => {
+  it("is not used when Node's time-zone data differs (dates without an offset are read with it)", async () => {
+    const bin = await compiledCli();
+    const root = await tempProject('cache-runtime');
+    await setConfig(root);
+    await writeTinyPosts(root, 0, 3);
+    const old = new Date(Date.UTC(2024, 0, 1));
+    for (const file of ['package.json', ...(await readdir(join(root, 'posts'))).map((f) => join('posts', f))]) await utimes(join(root, file), old, old);
+    // The same Node with other time-zone data, as after a Node upgrade or a new system tzdata.
+    const preload = join(root, 'other-tzdata.cjs');
+    await writeFile(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, tz: "1999z" } });\n');
+    const run = (pre: string[]): Promise<number | null> => new Promise((done) => spawn(process.execPath, [...pre, bin, 'build'], { cwd: root, stdio: 'ignore' }).on('exit', done));
+    const page = join(root, 'dist', 'posts', 'post-0001', 'index.html');
+    expect(await run([])).toBe(0);
+    expect(await run([])).toBe(0);
+    const before = (await stat(page)).ino;
+    expect(await run([])).toBe(0);
+    expect((await stat(page)).ino, 'nothing changed: the page is left alone').toBe(before);
+    expect(await run(['--require', preload])).toBe(0);
+    // Every output was made again: none was taken from the cache the other data made.
+    expect((await stat(page)).ino).not.toBe(before);
+    expect(await readFile(join(root, CACHE_DIR, 'index.json'), 'latin1')).toContain('tz@1999z');
+  });
+});

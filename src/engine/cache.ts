@@ -536,8 +536,9 @@ function folderId(path: string): string | undefined {
 let fingerprint: string | undefined;
 
 /**
- * This tool's identity for cache keys: its version, the versions of the libraries that shape its output, and
- * the newest modification time of its own modules (so a rebuilt or edited checkout never reuses old results).
+ * This tool's identity for cache keys: its version, the versions of the libraries that shape its output, the
+ * newest modification time of its own modules (so a rebuilt or edited checkout never reuses old results), and the
+ * versions of Node and of the ICU data it reads dates with.
  */
 export function toolFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
@@ -574,7 +575,10 @@ export function toolFingerprint(): string {
     }
     return name;
   });
-  fingerprint = [VERSION, newest, ...versions].join(' ');
+  // And the runtime's: Node and its ICU, time-zone and locale data turn dates written without an offset into
+  // instants and format the dates pages show, so a Node upgrade (or new system tzdata) never reuses their results.
+  const { node, icu, tz, cldr, unicode } = process.versions;
+  fingerprint = [VERSION, newest, ...versions, `node@${node}`, `icu@${icu ?? '-'}`, `tz@${tz ?? '-'}`, `cldr@${cldr ?? '-'}`, `unicode@${unicode ?? '-'}`].join(' ');
   return fingerprint;
 }
 
