@@ -120,6 +120,7 @@ const BODIES = [
   'A footnote[^a] here.\n\n[^a]: With its note.',
   'See [the trip](trip/index.md) and the [extra file](../../robots-extra.txt).',
   '<LINK>',
+  '<RAW LINK>',
 ];
 const CONFIGS: Record<string, unknown>[] = [
   { title: 'Edit sequences, renamed' },
@@ -221,6 +222,10 @@ async function apply(root: string, blog: Blog, e: Edit): Promise<{ said: string;
       if (body === '<LINK>') {
         const to = choose(blog, e.to);
         body = `Links to [another post](${posix.relative(posix.dirname(target), to)}#part).`;
+      } else if (body === '<RAW LINK>') {
+        // In raw HTML, with an attribute before href: relinked like the Markdown one; and a missing image (a warning).
+        const to = choose(blog, e.to);
+        body = `<p>Links to <a title="raw" href="${posix.relative(posix.dirname(target), to)}">another post</a>.</p>\n\n<img src="missing.png" alt="gone">`;
       }
       await writePost(root, blog, target, { ...current, body });
       return { said: `body of ${target}: ${JSON.stringify(body)}` };

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
@@ -168,6 +168,99 @@ describe('broken links', () => {
       expect(await broken(SITE)).toEqual(at('gone.md'));
       expect(await broken('https://example.org/')).toEqual(at('blog/gone.md'));
     }
+  });
+});
+
+// Raw HTML as blogs moved from Jekyll, Hugo and Eleventy have it (its body starts on line 6 of the file).
+const RAW = [
+  'Raw HTML, as other generators\' posts have it.', // 6
+  '',
+  '<figure><img src="./missing.png" alt="gone" width="10"></figure>', // 8
+  '',
+  '<p>An <img alt="x"', // 10
+  '  src="/blog/images/nope.png"> and <a class="c" href="/blog/no/such/page/">a page</a>.</p>', // 11
+  '',
+  'Inline: <a title="t" href="2024-01-20-second.md#part">the second, raw</a>, <a href="javascript:alert(1)">unsafe</a>,', // 13
+  '<a href="/blog/tags/">tags</a> <video poster="poster.png" src="clip.mp4"><source src="clip.webm"></video>', // 14
+  '',
+  '```html',
+  '<img src="/blog/in-code-block.png">',
+  '```',
+  '',
+  'A code span: `<a href="/blog/in-code-span/">`.', // 20
+  '',
+  '<script>document.write(\'<a href="/blog/in-script/">\')</script>',
+  '',
+  '> <img src="quoted.png">', // 24
+].join('\n');
+
+describe('links and images in raw HTML', () => {
+  async function rawProject(config: Record<string, unknown> = {}): Promise<string> {
+    return makeProject({
+      'posts/a.md': post({ title: 'A', date: '2024-01-19' }, RAW),
+      'posts/2024-01-20-second.md': post({ title: 'Second', date: '2024-01-20', slug: 'second-post' }, 'The second.'),
+      'posts/md.md': post({ title: 'Markdown', date: '2024-01-21' }, '![gone](./missing.png) [a page](/blog/no/such/page/)'),
+    }, config);
+  }
+
+  it('are checked as Markdown ones are: the same warning, at the line and column of the value', async () => {
+    const dir = await rawProject();
+    const { code, io } = await run(dir, ['build']);
+    expect(code).toBe(0);
+    const warnings = io.stderrText.split('\n').filter((l) => l.includes('[broken-link]'));
+    const missing = (at: string, what: string, url: string): string =>
+      `posts/${at} warning ${what} to ${SITE}${url} points into the site, but the build writes nothing there; fix the ${what === 'image' ? 'file name' : 'link'} or add what it points to [broken-link]`;
+    expect(warnings).toEqual([
+      missing('a.md:8:19', 'image', 'posts/a/missing.png'),
+      missing('a.md:11:8', 'image', 'images/nope.png'),
+      missing('a.md:11:55', 'link', 'no/such/page/'),
+      missing('a.md:14:47', 'image', 'posts/a/poster.png'),
+      missing('a.md:14:64', 'link', 'posts/a/clip.mp4'),
+      missing('a.md:14:87', 'link', 'posts/a/clip.webm'),
+      missing('a.md:24:13', 'image', 'posts/a/quoted.png'),
+      // The same as Markdown: the same words (a Markdown link is at its start, raw HTML's at its value).
+      missing('md.md:6:1', 'image', 'posts/md/missing.png'),
+      missing('md.md:6:24', 'link', 'no/such/page/'),
+    ]);
+    // Nothing in code, a script or a javascript: URL (the sanitizer drops it) is reported.
+    expect(io.stderrText).not.toMatch(/in-code|in-script|javascript/);
+  });
+
+  it('to another post\'s file become its URL in every feed and page, with safe or raw HTML', async () => {
+    for (const allowRawHtml of [false, true]) {
+      const dir = await rawProject({ allowRawHtml });
+      expect((await run(dir, ['build'])).code).toBe(0);
+      const want = `${SITE}posts/second-post/#part`;
+      expect(links(await readFile(join(dir, 'dist/posts/a/index.html'), 'utf8')).get('the second, raw')).toBe(want);
+      const rss = parseRssFeed(await readFile(join(dir, 'dist/rss.xml'), 'utf8'));
+      const json = parseJsonFeed(JSON.parse(await readFile(join(dir, 'dist/feed.json'), 'utf8')));
+      const atom = parseAtomFeed(await readFile(join(dir, 'dist/atom.xml'), 'utf8'));
+      expect(links(rss.items?.find((i) => i.link === `${SITE}posts/a/`)?.content?.encoded ?? '').get('the second, raw')).toBe(want);
+      expect(links(json.items?.find((i) => i.id === `${SITE}posts/a/`)?.content_html ?? '').get('the second, raw')).toBe(want);
+      expect(links(atom.entries?.find((e) => e.id === `${SITE}posts/a/`)?.content?.value ?? '').get('the second, raw')).toBe(want);
+      // (the other attribute is kept: only the URL changed)
+      expect(json.items?.find((i) => i.id === `${SITE}posts/a/`)?.content_html).toContain(`<a title="t" href="${want}">`);
+    }
+  });
+
+  it('are found the same by check and build, and after an edit in dev\'s process (posts from memory)', async () => {
+    const dir = await rawProject();
+    const checked = await run(dir, ['check']);
+    const built = await run(dir, ['build']);
+    const broken = (text: string): string[] => text.split('\n').filter((l) => l.includes('[broken-link]'));
+    expect(broken(checked.io.stderrText)).toEqual(broken(built.io.stderrText));
+    expect(broken(built.io.stderrText)).toHaveLength(9);
+    const config = configOf(BASE_CONFIG);
+    const cache = new MemoryCache();
+    const found = async (): Promise<string[]> => {
+      const result = await build({ config, root: dir, postsDir: 'posts', drafts: false, future: false, now: Date.UTC(2026, 0, 1), cache });
+      cache.settle();
+      return result.diagnostics.filter((d) => d.code === 'broken-link').map((d) => `${d.file}:${d.line}:${d.column}`);
+    };
+    expect(await found()).toEqual(broken(built.io.stderrText).map((l) => l.split(' ')[0]));
+    // Fixed in raw HTML: the warning goes; a line added above moves the rest.
+    await writeFile(join(dir, 'posts/a.md'), post({ title: 'A', date: '2024-01-19' }, `New first line.\n${RAW.replace('./missing.png', 'https://example.net/x.png')}`));
+    expect(await found()).toEqual(['posts/a.md:12:8', 'posts/a.md:12:55', 'posts/a.md:15:47', 'posts/a.md:15:64', 'posts/a.md:15:87', 'posts/a.md:25:13', 'posts/md.md:6:1', 'posts/md.md:6:24']);
   });
 });
 

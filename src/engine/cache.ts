@@ -33,7 +33,8 @@ import type { OutputManifest } from '../output/write.js';
  * faster, never different.
  */
 
-const FORMAT = 6;
+// (7: a post's `links` take in its raw HTML's links and images too, so a post stored before has too few)
+const FORMAT = 7;
 
 /**
  * The key of a file's stage result (for every PostCache: this one and dev's in memory): its content hash with the

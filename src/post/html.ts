@@ -218,3 +218,76 @@ function htmlParser(): typeof import('htmlparser2').Parser {
 }
 
 const BLOCKS = new Set(['p', 'div', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'td', 'th']);
+
+/** A URL attribute of raw HTML in a post body that names something the post shows or links to. */
+export interface RawHtmlLink {
+  /** The attribute's value as the browser (and the sanitizer) read it: character references decoded. */
+  readonly value: string;
+  /** Where the value starts in the text written to the reader (0-based, over every piece written so far). */
+  readonly offset: number;
+  /** The value as written (for finding it when its piece of text is not found as is). */
+  readonly written: string;
+  /** An image (`<img src>`, `<video poster>`) rather than a link or a media file. */
+  readonly image: boolean;
+}
+
+/**
+ * The attributes collected from raw HTML, by element: the ones that point at a page or a file the post shows, which
+ * the broken-link check looks at as it looks at Markdown links and images (`srcset` and the rest are not checked).
+ */
+const RAW_LINK_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  a: { href: false },
+  img: { src: true },
+  source: { src: false },
+  video: { src: false, poster: true },
+  audio: { src: false },
+};
+
+/**
+ * Reads the raw HTML pieces of a post body, in document order, with one htmlparser2 parser, so that an element opened
+ * in one piece (`<script>`, a comment) holds the pieces after it as a browser reads the whole page; yields every
+ * `RAW_LINK_ATTRIBUTES` attribute, with where its value is written. Only the first of a repeated attribute counts,
+ * as in a browser.
+ */
+export class RawHtmlLinks {
+  private readonly found: RawHtmlLink[] = [];
+  private readonly parser: import('htmlparser2').Parser;
+  private written = '';
+  private tag: Readonly<Record<string, boolean>> | undefined;
+  private seen = new Set<string>();
+
+  constructor() {
+    const Parser = htmlParser();
+    this.parser = new Parser({
+      onopentagname: (name) => {
+        this.tag = Object.hasOwn(RAW_LINK_ATTRIBUTES, name) ? RAW_LINK_ATTRIBUTES[name] : undefined;
+        this.seen.clear();
+      },
+      onattribute: (name, value, quote) => {
+        const tag = this.tag;
+        if (tag === undefined || !Object.hasOwn(tag, name) || this.seen.has(name) || quote === undefined) return;
+        this.seen.add(name);
+        // The parser is at the attribute: from its name's start to its end. Its value starts after the `=` (white space
+        // and the quote skipped), which the parser has already found there.
+        const start = this.parser.startIndex;
+        // (its end: just past the closing quote, or past an unquoted value)
+        const text = this.written.slice(start, this.parser.endIndex);
+        const equals = text.indexOf('=', name.length);
+        if (equals < 0) return;
+        let at = equals + 1;
+        while (at < text.length && /\s/.test(text[at] ?? '')) at++;
+        if (quote !== null) at++;
+        const end = quote === null ? text.length : Math.max(at, text.length - 1);
+        this.found.push({ value, offset: start + at, written: text.slice(at, end), image: tag[name] === true });
+      },
+    }, { decodeEntities: true });
+  }
+
+  /** Reads the next piece of raw HTML; returns the attributes completed in it. */
+  write(html: string): RawHtmlLink[] {
+    this.written += html;
+    this.found.length = 0;
+    this.parser.write(html);
+    return this.found.splice(0);
+  }
+}

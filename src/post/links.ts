@@ -6,9 +6,11 @@ import { cleanUrl } from './safe-markdown.js';
 /**
  * The per-post half of links between posts and of the broken-link check (the site stage's half is site-links.ts).
  *
- * While a post is rendered, every Markdown link and image is read from marked's tokens (no HTML parse), and those
- * that point into the site (their absolute URL starts with the site's URL) are kept with the post, with where they
- * are written. Nothing else about them is decided here: which post a link to a Markdown file means, and whether the
+ * While a post is rendered, every Markdown link and image is read from marked's tokens, and every `<a href>`,
+ * `<img src>`, `<source src>`, `<video src poster>` and `<audio src>` of its raw HTML from the html tokens (read with
+ * htmlparser2; code spans and blocks are no html tokens, so what they show is not read), and those that point
+ * into the site (their absolute URL starts with the site's URL) are kept with the post, with where they are written
+ * (a raw HTML attribute: where its value is). Nothing else about them is decided here: which post a link to a Markdown file means, and whether the
  * build writes anything at a URL, are only known once every post is listed, so the site stage decides both on every
  * build, cached posts included.
  */
@@ -20,7 +22,7 @@ export interface BodyLink {
   /** Where it is written in the source file (1-based). */
   readonly line: number;
   readonly column: number;
-  /** An image (`![…](…)`) rather than a link. */
+  /** An image (`![…](…)`, `<img src>`, `<video poster>`) rather than a link (or a media file). */
   readonly image?: true;
   /**
    * For a relative link to a Markdown file (`../2024-01-20-second.md`, `second/index.md#part`): that file's path as
@@ -56,12 +58,14 @@ export function siteLinks(links: readonly MarkdownLink[], context: LinkContext):
   const origin = new URL(site).origin.toLowerCase();
   const where = positions(context.body, context.bodyLine);
   for (const link of links) {
-    const cleaned = cleanUrl(link.href);
+    // Raw HTML's value is the browser's already (references decoded), and the HTML has it as it is, made absolute
+    // (html.ts `finishHtml`); marked's destinations are percent-encoded first, as its renderer writes them.
+    const cleaned = link.html ? link.href : cleanUrl(link.href);
     if (cleaned === null) continue;
     const trimmed = cleaned.trim();
     // marked leaves character references in a destination for the browser to decode (`a&amp;b.png` is `a&b.png`):
     // rare enough to leave unchecked rather than decode HTML here.
-    if (REFERENCE.test(trimmed)) continue;
+    if (!link.html && REFERENCE.test(trimmed)) continue;
     // An absolute URL elsewhere (most links) is left alone without parsing it.
     if (HAS_SCHEME.test(trimmed) && !trimmed.slice(0, origin.length).toLowerCase().startsWith(origin)) continue;
     const url = absoluteUrl(cleaned, base);
@@ -78,7 +82,7 @@ export function siteLinks(links: readonly MarkdownLink[], context: LinkContext):
       const decoded = safeDecode(path);
       if (decoded !== undefined) file = posix.normalize(posix.join(zolaRoot(decoded, context.source) ?? posix.dirname(context.source), decoded.replace(ZOLA_LINK, ''))).normalize('NFC');
     }
-    out.push({ url, ...where(link.raw, link.href), ...(link.image && { image: true as const }), ...(file !== undefined && { file }) });
+    out.push({ url, ...where(link), ...(link.image && { image: true as const }), ...(file !== undefined && { file }) });
   }
   return out;
 }
@@ -87,15 +91,30 @@ export function siteLinks(links: readonly MarkdownLink[], context: LinkContext):
  * Finds each link's line and column: its source text is searched in the body from just after where the previous link
  * was found (links come in document order; a link's own text contains the images inside it, so the search goes on
  * from the link's start, not its end). Text marked rewrote (a link broken over lines inside a block quote) is looked for by its
- * destination instead, and failing that the previous position stands.
+ * destination instead, and failing that the previous position stands. A raw HTML attribute is at its value, in the
+ * piece of raw HTML it is in (found once for all the links in it); when marked rewrote that piece, the value as
+ * written is looked for instead.
  */
-function positions(body: string, bodyLine: number): (raw: string, href: string) => { line: number; column: number } {
+function positions(body: string, bodyLine: number): (link: MarkdownLink) => { line: number; column: number } {
   let cursor = 0;
   let line = bodyLine;
   let lineStart = 0;
-  return (raw, href) => {
-    let found = body.indexOf(raw, cursor);
-    if (found < 0 && href !== '') found = body.indexOf(href, cursor);
+  // The raw HTML piece found last: its number, and where it starts in the body (-1: not found as it is).
+  let piece = -1;
+  let pieceAt = -1;
+  return (link) => {
+    let found: number;
+    if (link.html) {
+      if (link.html.piece !== piece) {
+        piece = link.html.piece;
+        pieceAt = body.indexOf(link.raw, cursor);
+      }
+      found = pieceAt >= 0 ? pieceAt + link.html.offset : link.html.written === '' ? -1 : body.indexOf(link.html.written, cursor);
+      if (found < cursor) found = -1;
+    } else {
+      found = body.indexOf(link.raw, cursor);
+      if (found < 0 && link.href !== '') found = body.indexOf(link.href, cursor);
+    }
     if (found < 0) return { line, column: Math.max(1, cursor - lineStart) };
     for (let i = body.indexOf('\n', cursor); i >= 0 && i < found; i = body.indexOf('\n', i + 1)) {
       line++;

@@ -1,6 +1,6 @@
 import { Marked, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
 import { footnotes, lexMarkdown } from './footnotes.js';
-import type { ImageSizeLookup } from './html.js';
+import { RawHtmlLinks, type ImageSizeLookup } from './html.js';
 import { renderSafeHtml } from './safe-markdown.js';
 import { findTemplateTag, type TemplateTag } from './template-tags.js';
 
@@ -15,19 +15,37 @@ export interface RenderedMarkdown {
   readonly excerptHtml: string;
   /** True when `html` came from the fast route: safe, URLs absolute, image sizes added. */
   readonly finished: boolean;
-  /** Every Markdown link and image in the body, in document order (for body-links.ts). */
+  /**
+   * Every Markdown link and image in the body, and every link, image and media file of its raw HTML (`<a href>`,
+   * `<img src>`, …; not in code), in document order (for links.ts).
+   */
   readonly links: readonly MarkdownLink[];
   /** The first template tag of another generator outside code (template-tags.ts), when there is one. */
   readonly templateTag?: TemplateTag;
 }
 
-/** A link or image as written in Markdown. */
+/** A link or image as written in Markdown, or a URL attribute of raw HTML. */
 export interface MarkdownLink {
-  /** Its destination as marked read it (a reference link's from its definition). */
+  /**
+   * Its destination as marked read it (a reference link's from its definition); in raw HTML, the attribute's value
+   * as the browser reads it (character references decoded).
+   */
   readonly href: string;
-  /** Its source text, e.g. `[text](../a.md)` (for finding its line). */
+  /** Its source text, e.g. `[text](../a.md)`, or the piece of raw HTML it is in (for finding its line). */
   readonly raw: string;
   readonly image: boolean;
+  /** Present for raw HTML: where in `raw` the value is written, and which piece of the body's raw HTML `raw` is. */
+  readonly html?: RawHtmlPosition;
+}
+
+/** Where a raw HTML attribute's value is written (see MarkdownLink). */
+export interface RawHtmlPosition {
+  /** The piece's number among the body's raw HTML pieces (links in one piece share its place in the body). */
+  readonly piece: number;
+  /** Where the value starts in the piece. */
+  readonly offset: number;
+  /** The value as written (character references not decoded). */
+  readonly written: string;
 }
 
 /** Where the body's links point from, for the fast route (safe-markdown.ts). */
@@ -78,9 +96,26 @@ export function renderMarkdown(body: string, finish?: FinishOptions, excerptOpti
   const excerpt = more >= 0 ? tokens.slice(0, more) : first ? [first] : [];
   const finished = safe !== undefined;
   const links: MarkdownLink[] = [];
+  // Raw HTML is read piece by piece (html tokens; never code, which is no html token) by one HTML parser, so that
+  // what one piece opens (a `<script>`, a comment) holds the next pieces as the whole page would.
+  let rawHtml: RawHtmlLinks | undefined;
+  const pieces: { readonly raw: string; readonly start: number }[] = [];
+  let written = 0;
   // (walks footnote definitions too; their notes are rendered where the section is, but written where they stand)
   marked.walkTokens(tokens, (t) => {
     if (t.type === 'link' || t.type === 'image') links.push({ href: (t as Tokens.Link).href, raw: t.raw, image: t.type === 'image' });
+    else if (t.type === 'html') {
+      rawHtml ??= new RawHtmlLinks();
+      pieces.push({ raw: t.raw, start: written });
+      written += t.raw.length;
+      for (const found of rawHtml.write(t.raw)) {
+        // (the piece its value starts in: this one, unless a tag was left open in an earlier piece)
+        let piece = pieces.length - 1;
+        while (piece > 0 && (pieces[piece]?.start ?? 0) > found.offset) piece--;
+        const { raw, start } = pieces[piece] ?? { raw: t.raw, start: 0 };
+        links.push({ href: found.value, raw, image: found.image, html: { piece, offset: found.offset - start, written: found.written } });
+      }
+    }
   });
   if (excerpt.length === 0) return { html, excerptHtml: '', finished, links, ...templateTag };
   return { html, excerptHtml: marked.parser(Object.assign(excerpt, { links: tokens.links }) as TokensList, EXCERPT), finished, links, ...templateTag };

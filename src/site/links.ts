@@ -17,7 +17,7 @@ import { feedContentBytes } from '../common/xml.js';
  * (`posts/<file>` under the site). A match is put in place in the HTML by replacing the exact start of the tag the
  * renderer wrote, `<a href="<recorded URL>"`, with the target's permalink (the fragment kept). That text cannot
  * come from anything else in the HTML: text and attribute values have `<` escaped, so `<a href="` only starts a
- * real tag (raw HTML written as `<a href="…">` with the very same URL means the same link, and is treated the same).
+ * real tag (raw HTML's `<a href="…">`, recorded too, may have other attributes before `href`: see replaceLinks).
  * The replacement is lazy (a cached post's HTML is read only if an output that carries it is written), and the
  * post's output key takes in the permalinks it now points to, so renaming a linked post rewrites the pages and
  * feeds of the posts that link it, even when those come from the cache.
@@ -273,11 +273,23 @@ function attribute(value: string): string {
   return value.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
-/** `html` with each link tag to a key of `changes` pointing at its value instead (see the module comment). */
+/**
+ * `html` with each link tag to a key of `changes` pointing at its value instead (see the module comment). Markdown's
+ * links start `<a href="`; raw HTML's may have attributes before `href` (`<a title="…" href="…"`), each written by
+ * the serializer as ` name` or ` name="value"` with `"`, `<` and `>` escaped in the value, so the pattern cannot
+ * match across a tag's end nor inside a value or text.
+ */
 function replaceLinks(html: string, changes: ReadonlyMap<string, string>): string {
   let out = html;
-  for (const [from, to] of changes) out = out.split(`<a href="${attribute(from)}"`).join(`<a href="${attribute(to)}"`);
+  for (const [from, to] of changes) {
+    const href = `href="${attribute(to)}"`;
+    out = out.replace(new RegExp(`<a((?: [^\\s"'<>/=]+(?:="[^"<>]*")?)*?) href="${escapeRegExp(attribute(from))}"`, 'g'), (_all, before: string) => `<a${before} ${href}`);
+  }
   return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A copy of `post` whose HTML is `edit(post.html)`, made when first read (the original's is not read before). */
