@@ -1,7 +1,7 @@
 import { Marked, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
 import { footnotes, lexMarkdown } from './footnotes.js';
 import { RawHtmlLinks, type ImageSizeLookup } from './html.js';
-import { renderSafeHtml } from './safe-markdown.js';
+import { isLoneComment, renderSafeHtml } from './safe-markdown.js';
 import { findTemplateTag, type TemplateTag } from './template-tags.js';
 
 /** What the Markdown stage produces for one post body. */
@@ -104,7 +104,9 @@ export function renderMarkdown(body: string, finish?: FinishOptions, excerptOpti
   // (walks footnote definitions too; their notes are rendered where the section is, but written where they stand)
   marked.walkTokens(tokens, (t) => {
     if (t.type === 'link' || t.type === 'image') links.push({ href: (t as Tokens.Link).href, raw: t.raw, image: t.type === 'image' });
-    else if (t.type === 'html') {
+    // (before any other raw HTML, a whole comment such as `<!-- more -->` leaves the parser as it was: most posts have
+    // no other raw HTML, and need no parser)
+    else if (t.type === 'html' && (rawHtml !== undefined || !isLoneComment(t.raw))) {
       rawHtml ??= new RawHtmlLinks();
       pieces.push({ raw: t.raw, start: written });
       written += t.raw.length;

@@ -52,6 +52,11 @@ export function cleanUrl(href: string): string | null {
  */
 const LONE_COMMENT = /^(\s*)<!--(?!-?>)(?:(?!--!?>)[\s\S])*-->(\s*)$/;
 
+/** Whether a piece of raw HTML is one whole comment and white space (`<!-- more -->`): nothing a browser reads in it. */
+export function isLoneComment(raw: string): boolean {
+  return LONE_COMMENT.test(raw);
+}
+
 const NO_SIZES: ImageSizeLookup = new Map();
 
 /**

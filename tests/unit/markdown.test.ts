@@ -65,3 +65,21 @@ describe('renderMarkdown (GitHub-flavoured)', () => {
     expect(html).toContain('<div onclick="x()">raw</div>');
   });
 });
+
+describe('renderMarkdown: the links of raw HTML', () => {
+  const rawLinks = (body: string): [string, boolean, string][] =>
+    renderMarkdown(body).links.filter((l) => l.html).map((l) => [l.href, l.image, l.raw.slice(l.html?.offset ?? 0, (l.html?.offset ?? 0) + (l.html?.written.length ?? 0))]);
+
+  it('reads href and src as the browser does, in document order, with the value as written', () => {
+    expect(rawLinks('<!-- more -->\n\nText <A TITLE="x" HREF="a&amp;b.md">a</A> and [md](m.md) <img src=\'p.png\' src="second.png">\n\n<video poster="v.png"><source src="v.webm"></video>'))
+      .toEqual([['a&b.md', false, 'a&amp;b.md'], ['p.png', true, 'p.png'], ['v.png', true, 'v.png'], ['v.webm', false, 'v.webm']]);
+  });
+
+  it('leaves out code, comments and scripts, even a script opened in one piece of a paragraph and closed in another', () => {
+    expect(rawLinks([
+      '`<a href="/span/">` and\n\n```\n<img src="/block.png">\n```\n\n    <img src="/indented.png">',
+      '<!-- <a href="/comment/"> -->',
+      'Inline <script>var s = "<a href=\'/script/\'>";</script> then <a href="/after/">after</a>.',
+    ].join('\n\n'))).toEqual([['/after/', false, '/after/']]);
+  });
+});
