@@ -51,6 +51,9 @@ export interface SourceEntry {
   readonly linked?: true;
 }
 
+/** Decodes a file name whatever its bytes (an invalid sequence becomes U+FFFD), for names that are only compared or shown. */
+const LOSSY = new TextDecoder('utf-8');
+
 /** Why a file under the posts folder is not a post (see `listSources`). */
 export type SkipReason = 'section-index' | 'translation' | 'readme' | 'mdx' | 'not-markdown' | 'hidden' | 'link-loop' | 'link-outside';
 
@@ -159,7 +162,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
   // `post.md`): feedwright builds one language, the original's, so they are skipped and named.
   const markdownNames = new Set<string>();
   for (const entry of entries) {
-    const name = new TextDecoder('utf-8').decode(entry.name).normalize('NFC');
+    const name = LOSSY.decode(entry.name).normalize('NFC');
     if (MARKDOWN.test(name)) markdownNames.add(name.replace(MARKDOWN, '').toLowerCase());
   }
   const translations: SkippedFile[] = [];
@@ -167,7 +170,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
     const full = joinBytes(folder.abs, entry.name);
     const decoded = decodeUtf8(entry.name);
     if (typeof decoded !== 'string') {
-      const lossy = new TextDecoder('utf-8').decode(entry.name);
+      const lossy = LOSSY.decode(entry.name);
       if (MARKDOWN.test(lossy) || kindOf(full).dir) {
         diagnostics.push(diagnostic(`${folder.shown}/${lossy}`, 'error', 'invalid-file-name',
           `the file name is not valid UTF-8 (byte 0x${hex(entry.name[decoded.offset])} at byte offset ${decoded.offset}); rename it`));
