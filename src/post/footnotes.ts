@@ -36,12 +36,28 @@ export function footnoteRefHtml(ref: FootnoteRef, href: FragmentHref): string {
   return `<sup><a id="${id}" href="${href(`${PREFIX}${n}`)}" data-footnote-ref aria-describedby="${PREFIX}label">${n}</a></sup>`;
 }
 
+/** `tokens` without the HTML comments (and blank lines) that end them. */
+function withoutTrailingComments(tokens: Token[]): Token[] {
+  let end = tokens.length;
+  while (end > 0) {
+    const last = tokens[end - 1];
+    if (last?.type !== 'space' && !(last?.type === 'html' && COMMENT.test(last.raw))) break;
+    end--;
+  }
+  return end === tokens.length ? tokens : tokens.slice(0, end);
+}
+
+/** Raw HTML that is one comment and nothing else. */
+const COMMENT = /^\s*<!--(?:(?!-->)[\s\S])*-->\s*$/;
+
 /** The notes section; `render` renders a note's block tokens. Empty when no note is referred to. */
 export function footnotesHtml(token: Footnotes, render: (tokens: Token[]) => string, href: FragmentHref): string {
   if (token.items.length === 0) return '';
   const items = token.items.map((note: Footnote, k) => {
     const n = String(k + 1);
-    let content = render(note.content).trimEnd();
+    // (comments after a note's text are no part of it: the fast route never writes them and the sanitizer drops them,
+    // so both routes put the back links in the same place)
+    let content = render(withoutTrailingComments(note.content)).trimEnd();
     // The back links go inside the note's last paragraph when it ends with one (as GitHub does).
     const inParagraph = content.endsWith('</p>');
     if (inParagraph) content = content.slice(0, -'</p>'.length);
