@@ -77,31 +77,16 @@ export function parseFrontMatter(file: SourceFile): { source?: ParsedSource; dia
   const body = text.slice(close).replace(/^\r?\n?/, '');
   const bodyLine = text.slice(0, text.length - body.length).split('\n').length;
 
-  let lineCounter = new LineCounter();
-  let doc = parseYaml(yamlText, lineCounter);
+  let read = readYaml(yamlText);
   // Tabs are not YAML indentation, but people type them (`tags:` then a tab and `- film`): read each
   // leading tab as two spaces, which keeps the line structure, and report only what is still wrong.
-  if (doc.errors.some((e) => e.code === 'TAB_AS_INDENT')) {
-    const expanded = new LineCounter();
-    const retry = parseYaml(yamlText.replace(/^[ \t]+/gm, (indent) => indent.replace(/\t/g, '  ')), expanded);
-    if (retry.errors.length === 0) {
-      doc = retry;
-      lineCounter = expanded;
-    }
+  if (read.doc.errors.some((e) => e.code === 'TAB_AS_INDENT')) {
+    read = readInstead(read, yamlText.replace(/^[ \t]+/gm, (indent) => indent.replace(/\t/g, '  ')));
   }
   // A quoted value that goes on at the start of the next line (`description: "one` then `two."`) is read by libyaml
   // (Jekyll) and Go's yaml (Hugo), though YAML 1.2 wants the line indented: read it so, when that is all that is wrong.
-  if (doc.errors.length > 0) {
-    const indented = indentQuotedContinuations(yamlText);
-    if (indented !== undefined) {
-      const counter = new LineCounter();
-      const retry = parseYaml(indented, counter);
-      if (retry.errors.length === 0) {
-        doc = retry;
-        lineCounter = counter;
-      }
-    }
-  }
+  if (read.doc.errors.length > 0) read = readInstead(read, indentQuotedContinuations(yamlText));
+  const { doc, lineCounter } = read;
   const problems: Diagnostic[] = doc.errors.map((e) => {
     // `yaml` only fills `linePos` with prettyErrors, so map the character offset ourselves.
     const { line, col } = lineCounter.linePos(e.pos[0]);
@@ -227,8 +212,22 @@ function indentQuotedContinuations(text: string): string | undefined {
   return changed ? lines.join('\n') : undefined;
 }
 
-function parseYaml(text: string, lineCounter: LineCounter): ReturnType<typeof parseDocument> {
-  return parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
+/** YAML as read, with the line counter that maps its offsets to lines. */
+interface ReadYaml {
+  readonly doc: ReturnType<typeof parseDocument>;
+  readonly lineCounter: LineCounter;
+}
+
+function readYaml(text: string): ReadYaml {
+  const lineCounter = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false }), lineCounter };
+}
+
+/** A lenient reading (`text`, the same lines made valid YAML), taken instead of `read` only when it has no error. */
+function readInstead(read: ReadYaml, text: string | undefined): ReadYaml {
+  if (text === undefined) return read;
+  const retry = readYaml(text);
+  return retry.doc.errors.length === 0 ? retry : read;
 }
 
 function firstLine(text: string): string {
