@@ -1,5 +1,6 @@
 import type { Marked, MarkedExtension, RendererThis, Token, TokensList } from 'marked';
 import markedFootnote, { type Footnote, type FootnoteRef, type Footnotes } from 'marked-footnote';
+import { isLoneComment } from './html.js';
 
 /**
  * GitHub-flavoured footnotes (`text[^1]` … `[^1]: Ibid.`), read by marked-footnote and written as GitHub writes
@@ -41,14 +42,11 @@ function withoutTrailingComments(tokens: Token[]): Token[] {
   let end = tokens.length;
   while (end > 0) {
     const last = tokens[end - 1];
-    if (last?.type !== 'space' && !(last?.type === 'html' && COMMENT.test(last.raw))) break;
+    if (last?.type !== 'space' && !(last?.type === 'html' && isLoneComment(last.raw))) break;
     end--;
   }
   return end === tokens.length ? tokens : tokens.slice(0, end);
 }
-
-/** Raw HTML that is one comment and nothing else. */
-const COMMENT = /^\s*<!--(?:(?!-->)[\s\S])*-->\s*$/;
 
 /** The notes section; `render` renders a note's block tokens. Empty when no note is referred to. */
 export function footnotesHtml(token: Footnotes, render: (tokens: Token[]) => string, href: FragmentHref): string {

@@ -291,3 +291,14 @@ export class RawHtmlLinks {
     return this.found.splice(0);
   }
 }
+
+/**
+ * One HTML comment and nothing else but white space. A comment ends at the first `-->` or `--!>`, or at
+ * once for `<!-->` and `<!--->`; anything else (two comments, text after one) counts as raw HTML.
+ */
+export const LONE_COMMENT = /^(\s*)<!--(?!-?>)(?:(?!--!?>)[\s\S])*-->(\s*)$/;
+
+/** Whether a piece of raw HTML is one whole comment and white space (`<!-- more -->`): nothing a browser reads in it. */
+export function isLoneComment(raw: string): boolean {
+  return LONE_COMMENT.test(raw);
+}

@@ -1,7 +1,7 @@
 import { Marked, type MarkedOptions, type Token, type Tokens, type TokensList } from 'marked';
 import { footnotes, lexMarkdown } from './footnotes.js';
-import { RawHtmlLinks, type ImageSizeLookup } from './html.js';
-import { isLoneComment, renderSafeHtml } from './safe-markdown.js';
+import { isLoneComment, RawHtmlLinks, type ImageSizeLookup } from './html.js';
+import { renderSafeHtml } from './safe-markdown.js';
 import { findTemplateTag, type TemplateTag } from './template-tags.js';
 
 /** What the Markdown stage produces for one post body. */

@@ -1,7 +1,7 @@
 import { Parser, Renderer, type MarkedOptions, type Token, type Tokens } from 'marked';
 import type { FootnoteRef, Footnotes } from 'marked-footnote';
 import { footnoteRefHtml, footnotesHtml, type FragmentHref } from './footnotes.js';
-import { absoluteUrl, urlAllowed, type ImageSizeLookup } from './html.js';
+import { absoluteUrl, LONE_COMMENT, urlAllowed, type ImageSizeLookup } from './html.js';
 
 /**
  * The fast route for post bodies without raw HTML. marked escapes every text and attribute it writes, so
@@ -44,17 +44,6 @@ export function cleanUrl(href: string): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * One HTML comment and nothing else but white space. A comment ends at the first `-->` or `--!>`, or at
- * once for `<!-->` and `<!--->`; anything else (two comments, text after one) counts as raw HTML.
- */
-const LONE_COMMENT = /^(\s*)<!--(?!-?>)(?:(?!--!?>)[\s\S])*-->(\s*)$/;
-
-/** Whether a piece of raw HTML is one whole comment and white space (`<!-- more -->`): nothing a browser reads in it. */
-export function isLoneComment(raw: string): boolean {
-  return LONE_COMMENT.test(raw);
 }
 
 const NO_SIZES: ImageSizeLookup = new Map();
