@@ -85,6 +85,38 @@ describe('folders at any depth', () => {
       + 'translations (Zola, Hugo: x.fr.md beside x.md; only the original is built) (4): _index.ca.md, comments/index.ca.md, comments/index.pt-br.md and 1 more');
   });
 
+  it("a translation of a folder's index with no original is read as the index: a bundle named after its folder, or a section's index", async () => {
+    const zola = (title: string, date: string, body = 'Text.'): string => `+++\ntitle = "${title}"\ndate = ${date}\n+++\n\n${body}\n`;
+    const root = await makeProject({
+      // tabi (Zola): projects/ramu/ is in Catalan only, with its image beside it
+      'posts/projects/_index.ca.md': '+++\ntitle = "Projectes"\n+++\n',
+      'posts/projects/ramu/index.ca.md': zola('Ramu', '2023-05-10', '![Ramu](ramu.webp)'),
+      'posts/projects/ramu/ramu.webp': 'webp bytes',
+      // a folder with two translations and no original: neither is "the" page, so each stays a post of its name
+      'posts/pair/index.es.md': zola('Par', '2023-06-01'),
+      'posts/pair/index.fr.md': zola('Paire', '2023-06-02'),
+      // a lone index translation beside other posts heads them, as an index.md would
+      'posts/notes/index.de.md': '+++\ntitle = "Notizen"\n+++\n',
+      'posts/notes/one.md': zola('One', '2023-07-01'),
+    });
+    const run = await runCli(root, ['build']);
+    expect([run.code, run.lines]).toEqual([0, []]);
+    expect(await urls(root)).toEqual([`${BASE}index.es/`, `${BASE}index.fr/`, `${BASE}one/`, `${BASE}ramu/`]);
+    // the bundle's image is published beside it, and its link to it is not broken
+    expect(await readFile(join(root, 'dist/posts/ramu/ramu.webp'), 'utf8')).toBe('webp bytes');
+    const listing = await listSources(join(root, 'posts'), 'posts');
+    expect(listing.entries.map((e) => [e.path, e.stem, e.bundle?.index])).toEqual([
+      ['posts/notes/one.md', 'one', undefined],
+      ['posts/pair/index.es.md', 'index.es', undefined],
+      ['posts/pair/index.fr.md', 'index.fr', undefined],
+      ['posts/projects/ramu/index.ca.md', 'ramu', 'index.ca.md'],
+    ]);
+    expect(listing.skipped).toEqual([
+      { path: 'posts/notes/index.de.md', reason: 'section-index' },
+      { path: 'posts/projects/_index.ca.md', reason: 'section-index' },
+    ]);
+  });
+
   it("Zola's internal links (@/blog/x.md) lead to the post from the content folder; one to a page that is no post is named as that file", async () => {
     const zolaPost = (title: string, date: string, body: string): string => `+++\ntitle = "${title}"\ndate = ${date}\n+++\n\n${body}\n`;
     const root = await makeProject({

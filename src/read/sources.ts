@@ -95,7 +95,8 @@ const INDEXES = ['index.md', '_index.md'];
  * - A folder with `_index.md` is a section (Hugo, Zola): the index is not a post. A folder with `index.md` is a
  *   section too when it holds other posts (beside it or in sub-folders); otherwise it is a bundle: `index.md`
  *   is the post and every other file in the folder belongs to it (assets.ts). The posts folder's own index is
- *   a section index.
+ *   a section index. A translation of an index without the index is read as the index: `_index.es.md` always,
+ *   `index.ca.md` when it is the only one.
  * - Everything else (hidden files, `.mdx`, images outside bundles…) is listed in `skipped` with the reason, so
  *   nothing is left out without a word. Symbolic links are followed for reading; a link to a folder that is
  *   already being listed (a loop) is skipped.
@@ -161,9 +162,15 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
   // Zola's and Hugo's translations (`index.ca.md`, `_index.es.md`, `post.fr.md`) beside their original (`index.md`,
   // `post.md`): feedwright builds one language, the original's, so they are skipped and named.
   const markdownNames = new Set<string>();
+  // Translations of the folder's `index.md` found without it: one alone is read as the index would be (tabi's
+  // `projects/ramu/index.ca.md`, a page in Catalan only: a bundle named after its folder, `ramu`, not a post named
+  // `index.ca`); several, with no original to tell which is the page, stay posts of their own names.
+  let indexTranslations = 0;
   for (const entry of entries) {
     const name = LOSSY.decode(entry.name).normalize('NFC');
-    if (MARKDOWN.test(name)) markdownNames.add(name.replace(MARKDOWN, '').toLowerCase());
+    if (!MARKDOWN.test(name)) continue;
+    markdownNames.add(name.replace(MARKDOWN, '').toLowerCase());
+    if (translatedName(name)?.toLowerCase() === 'index') indexTranslations++;
   }
   const translations: SkippedFile[] = [];
   for (const entry of entries) {
@@ -216,7 +223,8 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
         continue;
       }
       const base = name.replace(MARKDOWN, '');
-      const baseLower = base.toLowerCase();
+      // (a section index's translation without it, `_index.es.md`, is a section index all the same)
+      const baseLower = original === '_index' || (original === 'index' && indexTranslations === 1) ? original : base.toLowerCase();
       if ((baseLower === '_index' || baseLower === 'index') && entry.isSymbolicLink()) linkedIndexes.add(name);
       if (baseLower === '_index') {
         sectionMark = true;
