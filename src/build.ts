@@ -13,7 +13,7 @@ import type { FeedFormat } from './feeds/format.js';
 import { JSON_FEED } from './feeds/json.js';
 import { RSS } from './feeds/rss.js';
 import { tagDir, tagFeeds } from './feeds/tags.js';
-import { keying, withInput, type Inputs, type Keying } from './engine/fingerprint.js';
+import { keying, withInput, type Inputs, type Keying, type PostKeys } from './engine/fingerprint.js';
 import { headerRules, headersFile } from './pages/hosting.js';
 import { listPagePath, listPages } from './site/listing.js';
 import { indexPage, notFoundPage, postPage, STYLESHEET } from './pages/pages.js';
@@ -24,7 +24,7 @@ import type { PoolOptions } from './engine/render-pool.js';
 import { buildSite, type Site } from './site/site.js';
 import { PostLinks } from './site/links.js';
 import { robotsTxt, sitemapFiles } from './pages/sitemap.js';
-import type { SkippedFile } from './read/sources.js';
+import type { SkippedFile, SourceEntry } from './read/sources.js';
 import { shownPostsDir } from './read/text.js';
 import { DISK_VIEW, type SourceView } from './read/source-view.js';
 import { tagPage, tagsIndexPage } from './pages/tag-pages.js';
@@ -70,6 +70,24 @@ export interface BuildResult {
   readonly stats: { readonly sources: number; readonly rendered: number };
   /** Files under the posts folder that are not posts (nor bundle files), with why (see `listSources`). */
   readonly skipped: readonly SkippedFile[];
+  /** How the outputs were made from the posts, when a cache keyed them (what the next build's patch starts from: cli/patch.ts). */
+  readonly made?: MadeFrom;
+}
+
+/** How a build made its outputs from its posts (see BuildResult.made). */
+export interface MadeFrom {
+  /** Every post file listed, its stage result, and the key it is cached under, in the listing's order. */
+  readonly entries: readonly SourceEntry[];
+  readonly results: readonly ProcessedSource[];
+  readonly cacheKeys: readonly (string | undefined)[];
+  /** Each entry's post as the outputs show it (links to other posts' files relinked), when it made one. */
+  readonly posts: readonly (Post | undefined)[];
+  /** The keys the outputs were made with (see fingerprint.ts). */
+  readonly keys: PostKeys;
+  /** Whether each entry's post links another post's file (its HTML and key then depend on the other posts). */
+  readonly linksPosts: readonly boolean[];
+  /** The `broken-link` warnings of the posts' links, in the order found. */
+  readonly broken: readonly Diagnostic[];
 }
 
 /** Run every stage in memory: no console, no process, no writes. */
@@ -134,7 +152,30 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Every link into the site must point at something written: a generated file, a bundle file or a static file
   // (contents are made when read: listing the paths is cheap).
   const broken = atStage('checking the links', undefined, () => links.check(site.posts, files.map((f) => f.path)));
-  return { files, diagnostics: broken.length > 0 ? sortDiagnostics([...sorted, ...broken]) : sorted, site: withImages, stats, skipped: listing.skipped };
+  const made = outputKeys && madeFrom(listing.entries, loaded.results, loaded.keys, read, posts, outputKeys, broken);
+  return {
+    files, diagnostics: broken.length > 0 ? sortDiagnostics([...sorted, ...broken]) : sorted, site: withImages, stats, skipped: listing.skipped,
+    ...(made && { made }),
+  };
+}
+
+/** See MadeFrom: each entry's result, keys and post as shown (undefined when the keys cannot be told apart). */
+function madeFrom(entries: readonly SourceEntry[], results: readonly ProcessedSource[], loadedKeys: PostKeys | undefined, read: readonly Post[],
+  shown: readonly Post[], keys: PostKeys, broken: readonly Diagnostic[]): MadeFrom | undefined {
+  if (!loadedKeys) return undefined;
+  const cacheKeys: (string | undefined)[] = [];
+  const posts: (Post | undefined)[] = [];
+  const linksPosts: boolean[] = [];
+  let k = 0;
+  for (const result of results) {
+    const post = result.post;
+    cacheKeys.push(post && loadedKeys.posts.get(post));
+    // (`read` holds the posts in the results' order, and `shown` the same posts relinked)
+    posts.push(post && shown[k]);
+    linksPosts.push(post !== undefined && shown[k] !== read[k]);
+    if (post) k++;
+  }
+  return { entries, results, cacheKeys, posts, keys, linksPosts, broken };
 }
 
 /** Where config keys are written, when the config file is known (its messages then point at lines). */
@@ -223,7 +264,7 @@ const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
  */
 const pages = new WeakMap<Post, { readonly path: string; readonly origin: OutputOrigin }>();
 
-function pageOf(post: Post): { readonly path: string; readonly origin: OutputOrigin } {
+export function pageOf(post: Post): { readonly path: string; readonly origin: OutputOrigin } {
   let page = pages.get(post);
   if (page === undefined) {
     page = { path: `${post.path}index.html`, origin: { what: `the page of ${post.source}`, file: post.source } };
@@ -242,7 +283,7 @@ export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemTexts = new 
   return FORMATS.map((format, i) => {
     const declared = inputs?.[i];
     const origin = { what: `${doc.history?.archived ? 'an archive of ' : ''}${owner} ${FORMAT_NAMES[format.name]}` };
-    return new FeedFile(doc, format, items, origin, declared && engine?.keyOf(declared));
+    return new FeedFile(doc, format, items, origin, declared && engine?.keyOf(declared), owner);
   });
 }
 
@@ -250,12 +291,13 @@ export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemTexts = new 
  * One format of a feed document, made each time it is read (from `items`' shared texts). A class rather than an
  * object with getters: a big blog plans thousands of these on every rebuild, and few of them are ever made.
  */
-class FeedFile implements OutputFile {
+export class FeedFile implements OutputFile {
   readonly path: string;
   declare readonly key?: string;
 
-  constructor(private readonly doc: FeedDoc, private readonly format: FeedFormat, private readonly items: ItemTexts,
-    readonly origin: OutputOrigin, key: string | undefined) {
+  /** `owner`: whose feed it is, as `feedFiles` was told. */
+  constructor(readonly doc: FeedDoc, private readonly format: FeedFormat, private readonly items: ItemTexts,
+    readonly origin: OutputOrigin, key: string | undefined, readonly owner: string) {
     this.path = doc.paths[format.name];
     if (key !== undefined) this.key = key;
   }

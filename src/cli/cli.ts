@@ -18,7 +18,7 @@ import { VERSION } from '../common/version.js';
 import { outputProblem, recoverOutput, RefusedOutput, writeOutput } from '../output/write.js';
 import { spareDir } from '../output/spare.js';
 import { CACHE_DIR, referenceTime, report, reportText, USAGE, type Io } from './io.js';
-import { lookAtInputs, recordBuild, upToDate, type InputsLook } from '../engine/up-to-date.js';
+import { lookAtInputs, recordBuild, upToDate, type InputsLook, type Replay } from '../engine/up-to-date.js';
 
 export { checkOutDir } from '../output/out-dir.js';
 export { CACHE_DIR, nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
@@ -165,7 +165,18 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   // Its problems are printed as that build printed them, unless they are to be reported with this run's own (the
   // config's) or as GitHub annotations.
   const alone = diagnostics.length === 0 && io.env.GITHUB_ACTIONS !== 'true';
-  const said = look && disk ? upToDate(disk.dir, look, outPath, now, alone ? 'text' : 'list') : undefined;
+  const as = alone ? 'text' : 'list';
+  const said = look && disk ? upToDate(disk.dir, look, outPath, now, as) ?? await patched() : undefined;
+  // Or, after an edit of posts' bodies, the patch of the last build (cli/patch.ts): only what carries them is made.
+  async function patched(): Promise<Replay | undefined> {
+    if (!look || !disk || !resolved.config || config !== resolved.config || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) return undefined;
+    const done = await (await import('./patch.js')).patch({
+      cache: disk, look, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
+      strict: values.strict === true, as, spareDir: spareDir(disk.dir, outPath), onNote: note,
+    });
+    if (io.env.FEEDWRIGHT_DEBUG === '1') note('refused' in done ? `not patched: ${done.refused}` : `patched: ${done.rendered} post${done.rendered === 1 ? '' : 's'} rendered`);
+    return 'refused' in done ? undefined : done;
+  }
   let recorded: NonNullable<typeof said>['report'];
   if (said) {
     skipped = formatSkipped(said.skipped, shownPostsDir(postsDir));
@@ -216,7 +227,10 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         cache?.setManifest(outPath, written.manifest);
         if (spare) cache?.setManifest(spare, written.spare);
         saveCache(cache, io);
-        if (cache) remember(cache.dir, look, outPath, written.manifest.dirs, now, result);
+        if (cache) {
+          const record = remember(cache.dir, look, outPath, written.manifest.dirs, now, result);
+          (await import('./patch.js')).keepPlan(cache, look, outPath, spare ?? spareDir(cache.dir, outPath), written, result, record, now);
+        }
       } catch (error) {
         if (error instanceof RefusedOutput) return refused(error.message);
         // Contents are made as they are written: a serializer's bug surfaces here and is reported as one.
@@ -255,8 +269,9 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
 }
 
 /** Record what this build read and said, for the next build's up-to-date check (engine/up-to-date.ts). */
-function remember(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number, result: Awaited<ReturnType<typeof Build>>): void {
-  recordBuild(cacheDir, look, out, dirs, now, {
+function remember(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number,
+  result: Awaited<ReturnType<typeof Build>>): ReturnType<typeof recordBuild> {
+  return recordBuild(cacheDir, look, out, dirs, now, {
     skipped: result.skipped, diagnostics: result.diagnostics, posts: result.site?.posts.length ?? 0, files: result.files.length,
     ...(result.site?.leftOut && { leftOut: result.site.leftOut }),
   }, reportText(result.diagnostics));

@@ -61,9 +61,10 @@ export const RACY_MS = 2000;
 /** Rewrite all packs into one when more than this many are in use (each build with new posts adds one). */
 const MAX_PACKS = 8;
 
-type BlobRef = readonly [pack: string, offset: number, length: number, checksum: string];
+export type BlobRef = readonly [pack: string, offset: number, length: number, checksum: string];
 
-interface StoredEntry {
+/** A key's stage result as the index stores it. */
+export interface StoredEntry {
   readonly diagnostics: Diagnostic[];
   /**
    * Where each front-matter key is (later stages point their messages there), flat: name, line, column, name, …
@@ -84,13 +85,13 @@ interface StoredEntry {
  * spare trade places on every build (output/spare.ts), and each keeps its record, so a build records only what it
  * changed in each folder.
  */
-interface StoredOutput {
+export interface StoredOutput {
   /** The path the folder had when it was recorded: a record whose folder is no longer there is dropped. */
   readonly folder: string;
   readonly files: OutputManifest;
 }
 
-type StoredStamp = readonly [...FileStamp, string];
+export type StoredStamp = readonly [...FileStamp, string];
 
 interface IndexFile {
   readonly format: number;
@@ -118,6 +119,35 @@ interface JournalLine {
   readonly files: Changes<StoredStamp>;
   readonly entries: Changes<StoredEntry>;
   readonly outputs: Record<string, OutputChange>;
+}
+
+/**
+ * The index and journal as a save left them: which index, how many journal lines follow it and how long the journal
+ * is. A later build appends to the journal from this (`appendPatch`) only if both files are still that long.
+ */
+export interface SavedState {
+  readonly id: string;
+  readonly lines: number;
+  readonly journalBytes: number;
+  readonly indexBytes: number;
+  /** The two files' modification times (0: no journal): a file written since by anyone else is not appended to. */
+  readonly indexMtime: number;
+  readonly journalMtime: number;
+}
+
+/** What a patch (cli/patch.ts) changes in the cache: files' stamps, results by key, the two output folders' records. */
+export interface PatchChange {
+  /** Stamp and content hash of each file read, by absolute path; null: forget it (its stamp cannot be trusted). */
+  readonly files: Readonly<Record<string, StoredStamp | null>>;
+  /** Results made, with their HTML (written into a new pack). */
+  readonly made: readonly { readonly key: string; readonly result: ProcessedSource }[];
+  /** Keys no post uses any more. */
+  readonly dropped: readonly string[];
+  /** The output folder and its spare as the write left them (see DiskCache.setManifest). */
+  readonly out: { readonly dir: string; readonly files: OutputManifest };
+  readonly spare?: { readonly dir: string; readonly files: OutputManifest | undefined };
+  /** The records of the output folders before the write, by folder id (as the plan kept them: cli/patch.ts). */
+  readonly before: Readonly<Record<string, StoredOutput>>;
 }
 
 /** The index as read: the index file with its journal applied. */
@@ -276,22 +306,22 @@ export class DiskCache implements PostCache {
     this.known.outputs = outputs;
   }
 
+  /**
+   * The index's entries and state as the last `save` left them (for the plan a build keeps for the next one's patch:
+   * cli/patch.ts); undefined before a save, or when the save's state cannot be told.
+   */
+  lastSave: { readonly entries: Readonly<Record<string, StoredEntry>>; readonly state: SavedState; readonly outputs: Readonly<Record<string, StoredOutput>> } | undefined;
+
   /** Write the entries this build used or made, then drop everything else. */
   save(): void {
+    this.lastSave = undefined;
     mkdirSync(join(this.dir, 'packs'), { recursive: true });
     const entries: Record<string, StoredEntry> = { ...this.liveEntries };
     const blobs: { key: string; html: string }[] = [];
     for (const [key, result] of this.fresh) {
-      const { post, diagnostics } = result;
-      const keys = result.keys ? { keys: packKeys(result.keys) } : {};
-      const unknown = result.unknownKeys && result.unknownKeys.length > 0 ? { unknown: result.unknownKeys } : {};
-      if (!post) {
-        entries[key] = { diagnostics, ...keys, ...unknown };
-        continue;
-      }
-      const { html, ...meta } = post;
-      blobs.push({ key, html });
-      entries[key] = { diagnostics, ...keys, ...unknown, post: meta, meta: metaKeyOf(meta) };
+      const { entry, html } = storedEntry(result);
+      entries[key] = entry;
+      if (html !== undefined) blobs.push({ key, html });
     }
     if (blobs.length > 0) writePack(this.dir, blobs, entries);
     if (new Set(Object.values(entries).flatMap((e) => (e.html ? [e.html[0]] : []))).size > MAX_PACKS) compact(this.dir, entries);
@@ -303,14 +333,22 @@ export class DiskCache implements PostCache {
       outputs: outputChanges(loaded.index.outputs, outputs),
     } satisfies JournalLine);
     const journal = join(this.dir, 'journal.jsonl');
+    let state: SavedState | undefined;
     if (line && loaded.lines < JOURNAL_LINES && loaded.journalBytes + line.length < JOURNAL_SHARE * loaded.indexBytes) {
       // A torn append is caught by the line's checksum when read, and the journal ends before it.
-      appendFileSync(journal, `${checksum(encoder.encode(line))} ${line}\n`);
+      const text = `${checksum(encoder.encode(line))} ${line}\n`;
+      appendFileSync(journal, text);
+      state = stateOf(this.dir, loaded.index.id, loaded.lines + 1);
+      if (state?.indexBytes !== loaded.indexBytes || state.journalBytes !== loaded.journalBytes + Buffer.byteLength(text)) state = undefined;
     } else {
       const index: IndexFile = { format: FORMAT, tool: this.salt, id: randomBytes(8).toString('hex'), files: this.liveFiles, entries, outputs };
-      writeAtomic(join(this.dir, 'index.json'), asciiJson(index));
+      const text = asciiJson(index);
+      writeAtomic(join(this.dir, 'index.json'), text);
       rmSync(journal, { force: true });
+      state = stateOf(this.dir, index.id, 0);
+      if (state?.indexBytes !== text.length || state.journalBytes !== 0) state = undefined;
     }
+    if (state) this.lastSave = { entries, state, outputs };
     if (this.remembered?.changed) {
       // Only the weights of posts in this build: each edit adds a few, and the file would grow without end.
       const live = new Set(Object.values(entries).flatMap((e) => (e.meta ? [e.meta] : [])));
@@ -323,8 +361,112 @@ export class DiskCache implements PostCache {
   }
 }
 
+/**
+ * Append what a patch changed (cli/patch.ts) to the journal of the index a save left in `state`, without reading the
+ * index: the new results go into a pack of their own. Returns the state after it (with the entries made and the
+ * output folders' records), or undefined when the index or
+ * journal is no longer as `state` says or the journal is long enough to be folded into the index (nothing is
+ * written then: a full build does it).
+ */
+export function appendPatch(dir: string, state: SavedState, change: PatchChange):
+  { readonly state: SavedState; readonly entries: Readonly<Record<string, StoredEntry>>; readonly outputs: Readonly<Record<string, StoredOutput>> } | undefined {
+  if (!cacheAsSaved(dir, state)) return undefined;
+  const entries: Record<string, StoredEntry> = {};
+  const blobs: { key: string; html: string }[] = [];
+  for (const { key, result } of change.made) {
+    const { entry, html } = storedEntry(result);
+    entries[key] = entry;
+    if (html !== undefined) blobs.push({ key, html });
+  }
+  const outputs = { ...change.before };
+  const set = (id: string | undefined, folder: string, files: OutputManifest | undefined): void => {
+    if (id !== undefined && files) outputs[id] = { folder, files };
+    else if (id !== undefined) delete outputs[id];
+  };
+  const outId = folderId(change.out.dir);
+  set(outId, change.out.dir, change.out.files);
+  const spareId = change.spare && folderId(change.spare.dir);
+  if (change.spare) set(spareId, change.spare.dir, change.spare.files);
+  for (const [id, stored] of Object.entries(outputs)) if (id !== outId && id !== spareId && folderId(stored.folder) !== id) delete outputs[id];
+  const files: Record<string, StoredStamp> = {};
+  const forgotten: string[] = [];
+  for (const [abs, stamp] of Object.entries(change.files)) {
+    if (stamp) files[abs] = stamp;
+    else forgotten.push(abs);
+  }
+  const line = (): string => JSON.stringify({
+    base: state.id, seq: state.lines,
+    files: { set: files, drop: forgotten },
+    entries: { set: entries, drop: [...change.dropped] },
+    outputs: outputChanges(change.before, outputs),
+  } satisfies JournalLine);
+  // (measured before the pack is written: a line too long for the journal writes nothing)
+  if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length + blobs.length * 100 >= JOURNAL_SHARE * state.indexBytes) return undefined;
+  if (blobs.length > 0) {
+    mkdirSync(join(dir, 'packs'), { recursive: true });
+    writePack(dir, blobs, entries);
+  }
+  const text = `${checksum(encoder.encode(line()))} ${line()}\n`;
+  appendFileSync(join(dir, 'journal.jsonl'), text);
+  const after = stateOf(dir, state.id, state.lines + 1);
+  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries, outputs } : undefined;
+}
+
+/** Whether the journal may take a patch's line (a few kilobytes) rather than be folded into the index by a full build. */
+export function journalHasRoom(state: SavedState): boolean {
+  return state.lines < JOURNAL_LINES && state.journalBytes + 64 * 1024 < JOURNAL_SHARE * state.indexBytes;
+}
+
+/** How many packs the cache folder holds (a patch adds one; a full build folds them into one past MAX_PACKS). */
+export function packCount(dir: string): number {
+  try {
+    return readdirSync(join(dir, 'packs')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether the cache may take one more pack before a full build must fold them. */
+export function roomForPack(dir: string): boolean {
+  return packCount(dir) < MAX_PACKS;
+}
+
+/** A stored post whose HTML is read from its pack the first time it is needed (a damaged one throws DamagedCacheError). */
+export function storedPost(dir: string, meta: Omit<Post, 'html'>, ref: BlobRef): Post {
+  return lazyHtml(meta, () => {
+    const stored = readBlob(dir, ref);
+    if (stored === undefined) throw new DamagedCacheError(`the stored HTML of ${meta.source} is missing or damaged`);
+    return stored;
+  });
+}
+
+/** The index and journal in `dir` as they are now, told to be index `id` with `lines` journal lines (undefined without an index). */
+function stateOf(dir: string, id: string, lines: number): SavedState | undefined {
+  const index = statSync(join(dir, 'index.json'), { throwIfNoEntry: false });
+  const journal = statSync(join(dir, 'journal.jsonl'), { throwIfNoEntry: false });
+  if (!index) return undefined;
+  return { id, lines, indexBytes: index.size, journalBytes: journal?.size ?? 0, indexMtime: index.mtimeMs, journalMtime: journal?.mtimeMs ?? 0 };
+}
+
+/** Whether index.json and the journal are as `state` says: the same sizes and modification times. */
+export function cacheAsSaved(dir: string, state: SavedState): boolean {
+  const now = stateOf(dir, state.id, state.lines);
+  return now !== undefined && now.indexBytes === state.indexBytes && now.journalBytes === state.journalBytes
+    && now.indexMtime === state.indexMtime && now.journalMtime === state.journalMtime;
+}
+
+/** A result as the index stores it, and its post's HTML (stored in a pack), if it has a post. */
+export function storedEntry(result: ProcessedSource): { entry: StoredEntry; html?: string } {
+  const { post, diagnostics } = result;
+  const keys = result.keys ? { keys: packKeys(result.keys) } : {};
+  const unknown = result.unknownKeys && result.unknownKeys.length > 0 ? { unknown: result.unknownKeys } : {};
+  if (!post) return { entry: { diagnostics, ...keys, ...unknown } };
+  const { html, ...meta } = post;
+  return { entry: { diagnostics, ...keys, ...unknown, post: meta, meta: metaKeyOf(meta) }, html };
+}
+
 /** JSON with every character outside ASCII written as a `\\u` escape: the same value, read back faster. */
-function asciiJson(value: unknown): string {
+export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -515,7 +657,7 @@ function compact(dir: string, entries: Record<string, StoredEntry>): void {
   writePack(dir, blobs, entries);
 }
 
-function writeAtomic(path: string, data: string | Uint8Array): void {
+export function writeAtomic(path: string, data: string | Uint8Array): void {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     writeFileSync(temp, data);
@@ -525,7 +667,7 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
-function folderId(path: string): string | undefined {
+export function folderId(path: string): string | undefined {
   try {
     const s = statSync(path);
     return `${s.dev}:${s.ino}`;

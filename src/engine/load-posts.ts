@@ -72,7 +72,7 @@ interface Miss {
 }
 
 /** What a cache key covers besides the file's bytes: its bundle's assets (sizes, types, image dimensions). */
-function salted(fileHash: string, raw: RawSource): string {
+export function salted(fileHash: string, raw: RawSource): string {
   return raw.assets ? `${fileHash}\0${JSON.stringify(raw.assets)}` : fileHash;
 }
 

@@ -33,10 +33,13 @@ import { RACY_MS, toolFingerprint } from './cache.js';
  * A build with nothing to do prints the text as it is, rather than parse, sort and format thousands of problems
  * again; it reads the list only to report them with problems of its own (a config's) or as GitHub annotations.
  */
-interface BuildRecord {
+export interface BuildRecord {
   readonly record: 2;
-  /** The digest of everything that build read. */
-  readonly digest: string;
+  /**
+   * The digest of everything that build read; null when a file it read was modified too recently to trust its stamp
+   * (the record then only keeps what the build said, for the patch of the next build: cli/patch.ts).
+   */
+  readonly digest: string | null;
   /** The output folder (absolute). */
   readonly out: string;
   /** Each of its folders (OutputManifest.dirs: `''` is the folder itself), and the mtime of each after the write. */
@@ -82,10 +85,21 @@ export interface Replay extends Omit<BuildSaid, 'diagnostics'> {
 /** The inputs as one look at them found them: their digest, and each file's stamp (for the build that follows). */
 export interface InputsLook {
   readonly digest: string;
+  /**
+   * The digest of everything but the files' stamps: the tool, the settings, and the names and kinds of every entry.
+   * Two looks with the same shape found the same files in the same order, so their `numbers` line up.
+   */
+  readonly shape: string;
   /** False when a record may not be made from this look (a file modified too recently). */
   readonly recordable: boolean;
   /** Stamps of the files looked at, by absolute path: the build uses them rather than stat every post again. */
   readonly view: SourceView;
+  /** Size, mtime, inode and change time of every entry that is not a folder, in the walk's order, four numbers each. */
+  readonly numbers: readonly number[];
+  /** Where in `numbers` the files modified too recently to trust their stamps start (see `recordable`). */
+  readonly racy: readonly number[];
+  /** The absolute path of the file whose numbers start at `at` in `numbers`; undefined for an entry that is not a file. */
+  pathAt(at: number): string | undefined;
 }
 
 /** Folders whose contents no build reads: named in the digest, not walked. */
@@ -109,7 +123,7 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
   const fileDir: number[] = [];
   const fileName: string[] = [];
   const fileAt: number[] = [];
-  let recordable = true;
+  const racy: number[] = [];
   const walk = (dir: string): boolean => {
     let entries: Dirent[];
     try {
@@ -133,7 +147,7 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
       }
       const info = lstatSync(prefix + name, { throwIfNoEntry: false });
       if (!info) return false; // (gone between the listing and now: things are moving, a build it is)
-      if (wallNow - info.mtimeMs < RACY_MS) recordable = false;
+      if (wallNow - info.mtimeMs < RACY_MS) racy.push(numbers.length);
       const file = entry.isFile();
       if (file) {
         fileDir.push(index);
@@ -160,8 +174,9 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
   }
   // (JSON has no raw NUL, and the names' length ends them: the parts cannot run into each other)
   const text = names.join('');
-  const digest = createHash('sha256').update(toolFingerprint()).update('\0').update(JSON.stringify(settings))
-    .update(`\0${text.length}\0`).update(text).update(new Float64Array(numbers)).digest('hex');
+  const named = createHash('sha256').update(toolFingerprint()).update('\0').update(JSON.stringify(settings)).update(`\0${text.length}\0`).update(text);
+  const shape = named.copy().digest('hex');
+  const digest = named.update(new Float64Array(numbers)).digest('hex');
   let stamps: Map<string, FileStamp> | undefined;
   const stamped = (abs: string): FileStamp | undefined => {
     if (!stamps) {
@@ -177,7 +192,13 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
     listing: DISK_VIEW.listing,
     stamp: (entry) => stamped(entry.abs) ?? stampOf(entry.abs),
   };
-  return { digest, recordable, view };
+  let byOffset: Map<number, number> | undefined;
+  const pathAt = (at: number): string | undefined => {
+    byOffset ??= new Map(fileAt.map((offset, i) => [offset, i]));
+    const i = byOffset.get(at);
+    return i === undefined ? undefined : `${dirs[fileDir[i] ?? 0] ?? ''}${fileName[i] ?? ''}`;
+  };
+  return { digest, shape, recordable: racy.length === 0, view, numbers, racy, pathAt };
 }
 
 /** Where the record of the last build, and what it printed of its problems, are kept in the cache folder. */
@@ -194,17 +215,32 @@ function reportPath(cacheDir: string): string {
  * list, or as the text the CLI printed for them.
  */
 export function upToDate(cacheDir: string, look: InputsLook, out: string, now: number, as: 'list' | 'text'): Replay | undefined {
+  const record = lastRecord(cacheDir, out, now);
+  if (record?.digest !== look.digest) return undefined;
+  if (!Array.isArray(record.mtimes) || !foldersAsLeft(out, record.dirs, record.mtimes)) return undefined;
+  return replay(cacheDir, record, as);
+}
+
+/**
+ * The record of the last build that wrote `out` (see BuildRecord), when it is well formed and a build at `now`
+ * publishes the same posts it did; undefined otherwise.
+ */
+export function lastRecord(cacheDir: string, out: string, now: number): BuildRecord | undefined {
   let record: BuildRecord;
   try {
     record = JSON.parse(readFileSync(recordPath(cacheDir), 'utf8')) as BuildRecord;
   } catch {
     return undefined;
   }
-  if (record?.record !== 2 || record.digest !== look.digest || record.out !== out) return undefined;
+  if (record?.record !== 2 || record.out !== out) return undefined;
   if (!(typeof record.now === 'number' && now >= record.now)) return undefined;
+  if (!wellFormed(record.said) || !Array.isArray(record.dirs) || !record.dirs.includes('')) return undefined;
+  return record;
+}
+
+/** What the recorded build said, read back (its report checked against the record's hashes); undefined when it cannot be. */
+export function replay(cacheDir: string, record: BuildRecord, as: 'list' | 'text'): Replay | undefined {
   const { said } = record;
-  if (!wellFormed(said) || !Array.isArray(record.dirs) || !record.dirs.includes('')) return undefined;
-  if (!Array.isArray(record.mtimes) || !foldersAsLeft(out, record.dirs, record.mtimes)) return undefined;
   const { report } = said;
   const bytes = readPart(reportPath(cacheDir), report.bytes, as === 'text' ? 0 : report.textBytes, as === 'text' ? report.textBytes : report.bytes);
   if (!bytes || sha256(bytes) !== report.sha256[as]) return undefined;
@@ -266,19 +302,19 @@ function wellFormedDiagnostic(d: unknown): d is Diagnostic {
  * made (see the module comment). Never fails the build: the record only ever saves work.
  */
 export function recordBuild(cacheDir: string, look: InputsLook | undefined, out: string, dirs: Readonly<Record<string, number>>, now: number,
-  said: BuildSaid, report: string): void {
+  said: BuildSaid, report: string): BuildRecord | undefined {
   const path = recordPath(cacheDir);
   try {
-    if (!look?.recordable || (said.leftOut?.future ?? 0) > 0) {
+    if (!look || !timeless(said)) {
       rmSync(path, { force: true });
       rmSync(reportPath(cacheDir), { force: true });
-      return;
+      return undefined;
     }
     const text = Buffer.from(report);
     const list = Buffer.from(JSON.stringify(said.diagnostics));
     const { diagnostics, ...rest } = said;
     const record: BuildRecord = {
-      record: 2, digest: look.digest, out, dirs: Object.keys(dirs), mtimes: Object.values(dirs), now,
+      record: 2, digest: look.recordable ? look.digest : null, out, dirs: Object.keys(dirs), mtimes: Object.values(dirs), now,
       said: {
         ...rest, problems: diagnostics.length, errors: hasErrors(diagnostics),
         report: { bytes: text.length + list.length, textBytes: text.length, sha256: { text: sha256(text), list: sha256(list) } },
@@ -288,8 +324,31 @@ export function recordBuild(cacheDir: string, look: InputsLook | undefined, out:
     // build's report (a crash between the two) is only a build to do.
     replace(reportPath(cacheDir), Buffer.concat([text, list]));
     replace(path, JSON.stringify(record));
+    return record;
   } catch {
-    // (a cache folder that cannot be written: the next build simply builds)
+    return undefined; // (a cache folder that cannot be written: the next build simply builds)
+  }
+}
+
+/**
+ * Whether what a build published depends on nothing but its inputs: it left no post out for being dated in the
+ * future (the clock alone would publish it). Only then is it recorded, or patched (cli/patch.ts).
+ */
+export function timeless(said: Pick<BuildSaid, 'leftOut'>): boolean {
+  return (said.leftOut?.future ?? 0) === 0;
+}
+
+/**
+ * Record a build that said what the last one said (`record`, whose report stays as it is) from the inputs `look`
+ * found, leaving `out` with folders `dirs` (the patch of a build: cli/patch.ts).
+ */
+export function recordAgain(cacheDir: string, record: BuildRecord, look: InputsLook, dirs: Readonly<Record<string, number>>, now: number): void {
+  try {
+    replace(recordPath(cacheDir), JSON.stringify({
+      ...record, digest: look.recordable ? look.digest : null, dirs: Object.keys(dirs), mtimes: Object.values(dirs), now,
+    } satisfies BuildRecord));
+  } catch {
+    rmSync(recordPath(cacheDir), { force: true, maxRetries: 0 });
   }
 }
 

@@ -52,8 +52,10 @@ export function pageFeed(doc: FeedDoc, paging: Paging, archives: 'full' | 'summa
     },
   });
   // (weighed as a document with every history link, numbered as high as any, and an item: the longest head)
-  const groups = scale ? fill(older, archiveSize, scale, shape(LARGEST, LARGEST + 1, older.slice(0, 1))) : bySize(older, archiveSize);
+  const filled = scale ? fill(older, archiveSize, scale, shape(LARGEST, LARGEST + 1, older.slice(0, 1))) : undefined;
+  const groups = filled ? filled.map((g) => g.posts) : bySize(older, archiveSize);
   const documents = groups.map((items, k) => shape(k + 1, groups.length, items.reverse()));
+  filled?.forEach((group, k) => splits.set(documents[k] as FeedDoc, group.split));
   const subscription: FeedDoc = {
     ...doc,
     items: doc.items.slice(0, limit),
@@ -72,24 +74,59 @@ function bySize(older: readonly Post[], size: number): Post[][] {
   return groups;
 }
 
+/**
+ * How an archive closed at a byte budget was filled (`fill`): what its posts weigh, the room it had, and why it
+ * closed. Enough to tell, when one of its posts changes weight, whether the split would still be the same
+ * (`sameSplit`) without weighing any other post.
+ */
+export interface Split {
+  /** The weights of its posts, summed. */
+  readonly bytes: number;
+  /** What a document may hold besides its head and foot. */
+  readonly room: number;
+  /** Why the next post went into the next archive: the archive had `archiveSize` posts, or no room for it; `end`: no post came after. */
+  readonly closed: 'size' | 'bytes' | 'end';
+  /** The weight of the post that did not fit (closed by bytes). */
+  readonly next?: number;
+}
+
+/** The split of each archive document closed at a byte budget (made by `pageFeed` with a scale). */
+const splits = new WeakMap<FeedDoc, Split>();
+
+/** How an archive document made by `pageFeed` with a scale was filled; undefined for any other document. */
+export function splitOf(doc: FeedDoc): Split | undefined {
+  return splits.get(doc);
+}
+
+/**
+ * Whether `pageFeed` would put the same posts in an archive if one of its `count` posts weighed `delta` bytes more
+ * (or less): every post still fits (the total is what the last one is checked against), and the post after it still
+ * does not. Nothing else moves: where an archive ends depends only on its posts and the one after it.
+ */
+export function sameSplit(split: Split, count: number, delta: number): boolean {
+  const bytes = split.bytes + delta;
+  if (count > 1 && bytes > split.room) return false;
+  return split.closed !== 'bytes' || bytes + (split.next ?? 0) > split.room;
+}
+
 /** `older` (oldest first) in groups of at most `size` posts and, but for a single heavy post, the scale's budget. */
-function fill(older: readonly Post[], size: number, scale: ArchiveScale, sample: FeedDoc): Post[][] {
+function fill(older: readonly Post[], size: number, scale: ArchiveScale, sample: FeedDoc): { posts: Post[]; split: Split }[] {
   const room = scale.budget - scale.overhead(sample);
   const weigh = scale.weigher(sample);
-  const groups: Post[][] = [];
+  const groups: { posts: Post[]; split: Split }[] = [];
   let group: Post[] = [];
   let bytes = 0;
   for (const post of older) {
     const weight = weigh(post);
     if (group.length > 0 && (group.length >= size || bytes + weight > room)) {
-      groups.push(group);
+      groups.push({ posts: group, split: group.length >= size ? { bytes, room, closed: 'size' } : { bytes, room, closed: 'bytes', next: weight } });
       group = [];
       bytes = 0;
     }
     group.push(post);
     bytes += weight;
   }
-  if (group.length > 0) groups.push(group);
+  if (group.length > 0) groups.push({ posts: group, split: { bytes, room, closed: 'end' } });
   return groups;
 }
 

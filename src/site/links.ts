@@ -204,7 +204,7 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 
 /** Whether any of a post's links may link to another post (see `target`), by the list (kept with the post between builds). */
 const linkingPosts = new WeakMap<readonly BodyLink[], boolean>();
-function mayLinkPosts(links: readonly BodyLink[]): boolean {
+export function mayLinkPosts(links: readonly BodyLink[]): boolean {
   let known = linkingPosts.get(links);
   if (known === undefined) {
     known = links.some((link) => link.file !== undefined || MARKDOWN_URL.test(link.url));

@@ -1,0 +1,344 @@
+import { lstatSync } from 'node:fs';
+import type { ResolvedConfig } from '../config/config.js';
+import type { Diagnostic } from '../common/diagnostics.js';
+import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredStamp } from '../engine/cache.js';
+import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
+import { salted } from '../engine/load-posts.js';
+import { appendRecords, dropPlan, PLAN_FORMAT, readPlan, readRecord, replacePlan, writePlan, type PlanDoc, type PlanPost } from '../engine/plan.js';
+import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
+import { sameSplit, splitOf } from '../feeds/archive.js';
+import { ItemTexts } from '../feeds/chunks.js';
+import type { FeedDoc } from '../feeds/doc.js';
+import { RefusedOutput, writeOutput, type OutputFile, type Written } from '../output/write.js';
+import { postPage } from '../pages/pages.js';
+import type { Post } from '../post/post.js';
+import { contentHash, withDiagnostics, type ProcessedSource } from '../post/result.js';
+import { readPostFile } from '../read/read-post.js';
+import { bundleAssets } from '../read/sources.js';
+import { mayLinkPosts, PostLinks } from '../site/links.js';
+import type { Site } from '../site/site.js';
+import { feedFiles, FeedFile, pageOf, type BuildResult } from '../build.js';
+
+/**
+ * The patch of a build: after an edit of posts' bodies, remake only what carries their HTML (their pages, the feed
+ * documents with their full text), from the plan the last build kept (engine/plan.ts), and link everything else
+ * from the output as it is. At 10,000 posts a full rebuild from the cache reads a 14 MB index and plans 12,000
+ * outputs for the sake of four; a patch reads the plan, the edited post and the few posts in its feed documents.
+ *
+ * A patch is taken only when a full build would give the same bytes and say the same things, which it checks:
+ * - the same files in the posts and static folders (the look's shape), and no file changed but posts;
+ * - each changed post renders to the same fields (its meta key: title, dates, tags, summary…), links no other post's
+ *   file, and gets the same problems (its own, its front-matter keys' places, its broken links);
+ * - each archive it is in keeps the same posts (feeds/archive.ts, sameSplit);
+ * - the output folder is the one the plan's build wrote (the write checks every folder of it again under its lock).
+ * Otherwise `patch` returns undefined and the caller builds in full, which keeps a new plan.
+ */
+
+/** More changed posts than this: a full build (it renders them in parallel). */
+const MAX_PATCHED = 16;
+
+export interface PatchOptions {
+  readonly cache: DiskCache;
+  readonly look: InputsLook;
+  /** The output folder (absolute), and as given. */
+  readonly out: string;
+  readonly shownOut: string;
+  /** The posts folder as files are shown (`posts`). */
+  readonly postsDir: string;
+  readonly config: ResolvedConfig;
+  readonly now: number;
+  /** `--strict`: a build with problems writes nothing, so it is not patched. */
+  readonly strict: boolean;
+  /** How what the build says is wanted (see up-to-date.ts, Replay). */
+  readonly as: 'list' | 'text';
+  readonly spareDir: string;
+  readonly onNote: (message: string) => void;
+}
+
+/** What a patched build said (the last build's words: the same problems), and how many posts it rendered. */
+export interface Patched extends Replay {
+  readonly rendered: number;
+}
+
+/** A file a patch leaves as it is: linked from the output, never made (making it means the patch cannot be used). */
+class Kept implements OutputFile {
+  constructor(readonly path: string, readonly key: string) {}
+
+  get contents(): never {
+    throw new NotPatchable(`${this.path} would be made again`);
+  }
+}
+
+class NotPatchable extends Error {}
+
+/** Why a build was not patched (FEEDWRIGHT_DEBUG=1 shows it). */
+export interface Refused {
+  readonly refused: string;
+}
+
+function refused(why: string): Refused {
+  return { refused: why };
+}
+
+/** Patch the output (see the module comment), or say why a full build is needed (nothing was written then). */
+export async function patch(options: PatchOptions): Promise<Patched | Refused> {
+  const { cache, look, out, config, now } = options;
+  const plan = readPlan(cache.dir);
+  if (!plan) return refused('no plan of the last build');
+  if (plan.tool !== toolFingerprint() || plan.out !== out || now < plan.now) return refused('the plan is of another tool, output or time');
+  if (plan.shape !== look.shape || plan.numbers.length !== look.numbers.length) return refused('files were added, removed or renamed, or the settings changed');
+  const record = lastRecord(cache.dir, out, now);
+  if (!record || record.said.report.sha256.text !== plan.report || !timeless(record.said)) return refused('the record of the last build is not the plan\'s');
+  if (options.strict && record.said.problems > 0) return refused('--strict, and the last build had problems');
+  const previous = plan.outputs[plan.outId];
+  if (!previous || previous.folder !== out || folderId(out) !== plan.outId || lstatSync(out, { throwIfNoEntry: false })?.mtimeMs !== previous.files.dirs['']) return refused('the output folder is not the one the plan\'s build left');
+  if (Object.values(previous.files.files).some((key) => key === null)) return refused('an output file has no key');
+  if (!roomForPack(cache.dir)) return refused('the cache\'s packs are due to be folded');
+  if (!cacheAsSaved(cache.dir, plan.state)) return refused('the cache\'s index or journal changed since the plan was made');
+  if (!journalHasRoom(plan.state)) return refused('the cache\'s journal is due to be folded into its index');
+
+  // Which files changed since the plan's look: their numbers differ, or their stamps could not be trusted then.
+  const byPath = new Map(plan.posts.map((p, i) => [p.entry.abs, i]));
+  const suspects = new Set(plan.racy);
+  for (let at = 0; at < look.numbers.length; at += 4) {
+    if (look.numbers[at] !== plan.numbers[at] || look.numbers[at + 1] !== plan.numbers[at + 1]
+      || look.numbers[at + 2] !== plan.numbers[at + 2] || look.numbers[at + 3] !== plan.numbers[at + 3]) suspects.add(at);
+  }
+  const configJson = JSON.stringify(config);
+  const files: Record<string, StoredStamp | null> = {};
+  const changed: { index: number; result: ProcessedSource; key: string }[] = [];
+  for (const at of suspects) {
+    const abs = look.pathAt(at);
+    const index = abs === undefined ? undefined : byPath.get(abs);
+    const planned = index === undefined ? undefined : plan.posts[index];
+    if (!planned || index === undefined) return refused(`a file that is not a post changed (${abs ?? 'not a file'})`);
+    if (changed.length >= MAX_PATCHED) return refused('many posts changed');
+    const { entry } = planned;
+    const read = readPostFile(entry.abs, entry.path);
+    if (!('bytes' in read)) return refused(`${entry.path} cannot be read`);
+    const bundle = bundleAssets(entry);
+    const raw = bundle.assets ? { ...entry, assets: bundle.assets } : entry;
+    const hash = contentHash(entry, read.bytes);
+    const key = cache.keyOf(salted(hash, raw), configJson);
+    const stamp = look.view.stamp(entry);
+    files[entry.abs] = stamp && !look.racy.includes(at) ? [...stamp, hash] : null;
+    if (key === planned.key) continue; // (touched, or written with the same bytes)
+    const { processRaw } = await import('../post/stage.js');
+    const result = withDiagnostics(processRaw({ ...raw, bytes: read.bytes }, config), bundle.diagnostics);
+    changed.push({ index, result, key });
+  }
+
+  // Each changed post must show the same fields and say the same things; its HTML goes where its old HTML was.
+  const written = Object.keys(previous.files.files);
+  const links = new PostLinks([], options.postsDir, config.url);
+  const posts = new Map<number, Post>();
+  const shownKeys = new Map<number, string>();
+  const dirty = new Set<number>();
+  const delta = new Map<number, number>();
+  const checks = new Map<number, readonly Diagnostic[]>();
+  for (const { index, result, key } of changed) {
+    const planned = plan.posts[index] as PlanPost;
+    const old = readRecord(cache.dir, plan, planned);
+    const post = result.post;
+    if (!old?.entry.post || !post) return refused(`${planned.entry.path} has no post now, or had none`);
+    if (planned.linksPosts || (post.links && mayLinkPosts(post.links))) return refused(`${planned.entry.path} links another post's file`);
+    const { html: _html, ...meta } = post;
+    if (metaKeyOf(meta) !== planned.meta) return refused(`${planned.entry.path}: fields other than the body changed`);
+    const fresh = storedEntry(result).entry;
+    const problems = (e: typeof fresh): string => JSON.stringify([e.diagnostics, e.keys ?? [], e.unknown ?? []]);
+    if (problems(fresh) !== problems(old.entry)) return refused(`${planned.entry.path}: its problems or front matter's layout changed`);
+    const checked = planned.published ? links.check([post], written) : [];
+    if (JSON.stringify(checked) !== JSON.stringify(old.checked)) return refused(`${planned.entry.path}: its broken links changed`);
+    posts.set(index, post);
+    shownKeys.set(index, key);
+    checks.set(index, checked);
+    for (const d of planned.docs) {
+      dirty.add(d);
+      delta.set(d, (delta.get(d) ?? 0) + post.contentBytes - old.entry.post.contentBytes);
+    }
+  }
+  for (const d of dirty) {
+    const doc = plan.docs[d] as PlanDoc;
+    if (doc.split && !sameSplit(doc.split, doc.items.length, delta.get(d) ?? 0)) return refused('an archive would be split differently');
+  }
+
+  // The documents to remake, with the posts they carry (from the records: their HTML is read when written).
+  const postOf = (i: number): Post | undefined => {
+    const made = posts.get(i);
+    if (made) return made;
+    const planned = plan.posts[i];
+    if (!planned || planned.linksPosts) return undefined;
+    const stored = readRecord(cache.dir, plan, planned)?.entry;
+    if (!stored?.post || !stored.html) return undefined;
+    const post = storedPost(cache.dir, stored.post, stored.html);
+    posts.set(i, post);
+    return post;
+  };
+  const indexOf = new Map<Post, number>();
+  const docs: { doc: FeedDoc; owner: string }[] = [];
+  const main = docOf(plan.docs[0], config, []);
+  if (!main) return refused('the plan has no main feed');
+  for (const d of [...dirty].sort((a, b) => a - b)) {
+    const planned = plan.docs[d] as PlanDoc;
+    const items: Post[] = [];
+    for (const i of planned.items) {
+      const post = postOf(i);
+      if (!post) return refused('a post of a feed document links another post\'s file, or its record cannot be read');
+      indexOf.set(post, i);
+      items.push(post);
+    }
+    const doc = docOf(planned, config, items);
+    if (!doc) return refused('a feed document of the plan cannot be read');
+    docs.push({ doc, owner: planned.owner });
+  }
+  for (const [i, post] of posts) indexOf.set(post, i);
+  const keys: PostKeys = {
+    salt: plan.salt,
+    posts: { get: (post) => { const i = indexOf.get(post); return i === undefined ? undefined : shownKeys.get(i) ?? plan.posts[i]?.shown; } },
+    meta: { get: (post) => { const i = indexOf.get(post); return i === undefined ? undefined : plan.posts[i]?.meta; } },
+  };
+  const engine = keying(keys);
+  const texts = new ItemTexts();
+  const made: OutputFile[] = docs.flatMap(({ doc, owner }) => feedFiles(doc, engine, texts, owner));
+  // (a post page shows the config and the site's images: those of the main document)
+  const site = { config, posts: [], items: [], updated: 0, leftOut: { drafts: 0, future: 0 }, ...(main.images && { images: main.images }) } satisfies Site;
+  for (const { index } of changed) {
+    const post = posts.get(index) as Post;
+    if (!plan.posts[index]?.published) continue;
+    const page = pageOf(post);
+    const key = engine?.keyOf({ kind: 'post', posts: [post] });
+    if (key === undefined) return refused('a post page has no key');
+    made.push({ path: page.path, key, origin: page.origin, get contents(): string { return postPage(site, post, main); } });
+  }
+  const byPathMade = new Map(made.map((f) => [f.path, f]));
+  if (made.some((f) => f.key === undefined || !(f.path in previous.files.files))) return refused('a remade file is not in the output');
+  const outputs: OutputFile[] = written.map((path) => byPathMade.get(path) ?? new Kept(path, previous.files.files[path] as string));
+
+  // Write: the spare brought up to date with what changed, swapped in (output/write.ts).
+  const spare = plan.spare;
+  const spareRecord = spare && Object.entries(plan.outputs).find(([id, stored]) => id !== plan.outId && stored.folder === spare.dir)?.[1];
+  let result: Written;
+  try {
+    result = await writeOutput(out, outputs, options.shownOut, {
+      previous: previous.files,
+      spare: { dir: options.spareDir, manifest: spareRecord?.files, ...(spare?.identity !== undefined && { identity: spare.identity }) },
+      onNote: options.onNote,
+    });
+  } catch (error) {
+    if (error instanceof NotPatchable) return refused('the output changed: the write had to make everything again');
+    // (what a full build says of a folder it may not replace: it is run to say it)
+    if (error instanceof RefusedOutput) return refused('the output folder holds files feedwright did not write');
+    throw error;
+  }
+
+  // The cache, the plan and the record, each as a full build would leave them for the next build.
+  const dropped = changed.map((c) => (plan.posts[c.index] as PlanPost).key).filter((key) => !plan.posts.some((p, i) => p.key === key && !shownKeys.has(i)));
+  const saved = appendPatch(cache.dir, plan.state, {
+    files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
+    out: { dir: out, files: result.manifest }, spare: { dir: options.spareDir, files: result.spare }, before: plan.outputs,
+  });
+  const outId = folderId(out);
+  if (!saved || outId === undefined) dropPlan(cache.dir);
+  else {
+    const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => JSON.stringify({ entry: saved.entries[key], checked: checks.get(index) ?? [] })));
+    const at = new Map(changed.map(({ index }, k) => [index, offsets[k] as [number, number]]));
+    const { spare: _spare, ...rest } = plan;
+    replacePlan(cache.dir, {
+      ...rest, numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
+      posts: plan.posts.map((p, i) => {
+        const key = shownKeys.get(i);
+        return key === undefined ? p : { ...p, key, shown: key, at: at.get(i) ?? p.at };
+      }),
+      docs: plan.docs.map((d, i) => (d.split && delta.has(i) ? { ...d, split: { ...d.split, bytes: d.split.bytes + (delta.get(i) ?? 0) } } : d)),
+      ...(result.spare && { spare: { dir: options.spareDir, ...(result.spareIdentity !== undefined && { identity: result.spareIdentity }) } }),
+    });
+  }
+  recordAgain(cache.dir, record, look, result.manifest.dirs, now);
+  const said = replay(cache.dir, record, options.as);
+  // (the output is written: a report that cannot be read back now is a build to do, which finds nothing to write)
+  return said ? { ...said, rendered: changed.length } : refused('the last build\'s report cannot be read');
+}
+
+/** A plan's document as a feed document again, with these items (undefined when its fields cannot be read). */
+function docOf(planned: PlanDoc | undefined, config: ResolvedConfig, items: readonly Post[]): FeedDoc | undefined {
+  if (!planned) return undefined;
+  try {
+    return { config, ...(JSON.parse(planned.fields) as Omit<FeedDoc, 'config' | 'items'>), items };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keep the plan of a full build that wrote `out` (see engine/plan.ts), for the next build's patch; or drop the old
+ * one when this build cannot give one (the next build is then a full one too).
+ */
+export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
+  result: BuildResult, record: BuildRecord | undefined, now: number): void {
+  try {
+    const plan = planOf(cache, look, out, spareDir, written, result, record, now);
+    if (plan) writePlan(cache.dir, plan.make, plan.records);
+    else dropPlan(cache.dir);
+  } catch {
+    dropPlan(cache.dir); // (only ever saves work)
+  }
+}
+
+function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
+  result: BuildResult, record: BuildRecord | undefined, now: number): { make: Parameters<typeof writePlan>[1]; records: string[] } | undefined {
+  const saved = cache.lastSave;
+  const { made, site } = result;
+  if (!look || !saved || !made || !site || !record || !timeless(record.said)) return undefined;
+  const outId = folderId(out);
+  const stored = outId === undefined ? undefined : saved.outputs[outId];
+  if (outId === undefined || stored?.folder !== out) return undefined;
+  const spareId = written.spare ? folderId(spareDir) : undefined;
+  const spareStored = spareId === undefined ? undefined : saved.outputs[spareId];
+  const index = new Map<Post, number>();
+  made.posts.forEach((post, i) => post && index.set(post, i));
+  const docs: PlanDoc[] = [];
+  const carried: number[][] = made.entries.map(() => []);
+  const seen = new Set<FeedDoc>();
+  for (const file of result.files) {
+    if (!(file instanceof FeedFile) || seen.has(file.doc)) continue;
+    seen.add(file.doc);
+    const { items, config: _config, ...fields } = file.doc;
+    const d = docs.length;
+    const at: number[] = [];
+    for (const item of items) {
+      const i = index.get(item);
+      if (i === undefined) return undefined;
+      at.push(i);
+      // (a document of summaries carries the HTML of a post without one: see feeds/json.ts)
+      if (file.doc.content !== 'summary' || item.summary === undefined) carried[i]?.push(d);
+    }
+    const split = splitOf(file.doc);
+    docs.push({ fields: JSON.stringify(fields), owner: file.owner, items: at, ...(split && { split }) });
+  }
+  const broken = new Map<string, Diagnostic[]>();
+  for (const d of made.broken) broken.set(d.file, [...broken.get(d.file) ?? [], d]);
+  const published = new Set(site.posts);
+  const posts: Omit<PlanPost, 'at'>[] = [];
+  const records: string[] = [];
+  for (let i = 0; i < made.entries.length; i++) {
+    const entry = made.entries[i];
+    const post = made.posts[i];
+    const key = made.cacheKeys[i];
+    const stored = key === undefined ? undefined : saved.entries[key];
+    const shown = post && made.keys.posts.get(post);
+    const meta = post && made.keys.meta.get(post);
+    if (!entry || !post || key === undefined || !stored?.html || !stored.post || shown === undefined || meta === undefined) return undefined;
+    posts.push({ entry, key, shown, meta, published: published.has(post), linksPosts: made.linksPosts[i] === true, docs: carried[i] ?? [] });
+    records.push(JSON.stringify({ entry: stored, checked: broken.get(post.source) ?? [] }));
+  }
+  return {
+    records,
+    make: (at, name) => ({
+      plan: PLAN_FORMAT, tool: toolFingerprint(), shape: look.shape, numbers: look.numbers, racy: look.racy, out, now, salt: made.keys.salt,
+      posts: posts.map((p, i) => ({ ...p, at: at(i) })), docs, records: name, state: saved.state,
+      outputs: { [outId]: stored, ...(spareId !== undefined && spareStored && { [spareId]: spareStored }) }, outId,
+      ...(written.spare && { spare: { dir: spareDir, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) } }),
+      report: record.said.report.sha256.text,
+    }),
+  };
+}
