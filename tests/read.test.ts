@@ -117,6 +117,41 @@ describe('folders at any depth', () => {
     ]);
   });
 
+  it('a folder named after its only post, holding nothing else but images, audio and video, is its bundle (Eleventy)', async () => {
+    const root = await makeProject({
+      // eleventy-base-blog: content/blog/fourthpost/fourthpost.md with possum.png beside it
+      'posts/blog/firstpost.md': post('First', '2024-01-01'),
+      'posts/blog/fourthpost/fourthpost.md': post('Fourth', '2024-01-04', '![A possum](possum.png)'),
+      'posts/blog/fourthpost/possum.png': 'png bytes',
+      'posts/blog/fourthpost/.DS_Store': 'x',
+      // a data file beside it (Eleventy's template data): the post stays a file of its own, the others are skipped
+      'posts/notes/notes.md': post('Notes', '2024-01-05', '![diagram](diagram.png)'),
+      'posts/notes/diagram.png': 'png bytes',
+      'posts/notes/notes.11tydata.js': 'export default {};',
+      // another post beside it, or a sub-folder: not a bundle either
+      'posts/pair/pair.md': post('Pair', '2024-01-06'),
+      'posts/pair/other.md': post('Other', '2024-01-07'),
+      'posts/pair/pic.png': 'png bytes',
+      'posts/deep/deep.md': post('Deep', '2024-01-08'),
+      'posts/deep/img/x.png': 'png bytes',
+    });
+    const run = await runCli(root, ['build']);
+    expect(run.code).toBe(0);
+    // only the post whose image is not published has a broken link
+    expect(run.lines).toEqual([
+      'posts/notes/notes.md:6:1 warning image to https://example.com/blog/posts/notes/diagram.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]',
+      '⚠ 0 errors, 1 warning in 1 file',
+    ]);
+    expect(await urls(root)).toEqual([`${BASE}deep/`, `${BASE}firstpost/`, `${BASE}fourthpost/`, `${BASE}notes/`, `${BASE}other/`, `${BASE}pair/`]);
+    expect(await readFile(join(root, 'dist/posts/fourthpost/possum.png'), 'utf8')).toBe('png bytes');
+    expect(Object.keys(await snapshotTree(join(root, 'dist/posts/fourthpost'))).sort()).toEqual(['index.html', 'possum.png']);
+    expect(run.stdout.split('\n')[0]).toBe('Skipped 5 files in posts/ that are not posts: not Markdown (.md, .markdown) (4): deep/img/x.png, notes/diagram.png, notes/notes.11tydata.js and 1 more; hidden (1): blog/fourthpost/.DS_Store');
+    const listing = await listSources(join(root, 'posts'), 'posts');
+    expect(listing.entries.filter((e) => e.bundle).map((e) => [e.path, e.stem, e.bundle?.path, e.bundle?.index])).toEqual([
+      ['posts/blog/fourthpost/fourthpost.md', 'fourthpost', 'posts/blog/fourthpost', 'fourthpost.md'],
+    ]);
+  });
+
   it("Zola's internal links (@/blog/x.md) lead to the post from the content folder; one to a page that is no post is named as that file", async () => {
     const zolaPost = (title: string, date: string, body: string): string => `+++\ntitle = "${title}"\ndate = ${date}\n+++\n\n${body}\n`;
     const root = await makeProject({

@@ -4,7 +4,7 @@ import { decodeUtf8 } from './text.js';
 import { listBundleAssets, translatedName } from './assets.js';
 import { diagnostic, type Diagnostic } from '../common/diagnostics.js';
 import { leadsOutside } from './symlinks.js';
-import { describeAssets, type AssetInfo } from './media-info.js';
+import { describeAssets, mediaType, type AssetInfo } from './media-info.js';
 import { readPostFile } from './read-post.js';
 import { fileSlug } from '../common/slug.js';
 import { compareStrings } from '../common/util.js';
@@ -86,6 +86,9 @@ export async function readSources(dir: string, shownDir: string): Promise<Source
 /** `.md` and `.markdown` (RFC 7763), in any letter case, are Markdown posts. */
 const MARKDOWN = /\.(md|markdown)$/i;
 
+/** Media types any bundle publishes as they are (bundle-policy.ts), SVG aside (it is checked for scripts). */
+const PLAIN_MEDIA = /^(?:image\/(?!svg)|audio\/|video\/)/;
+
 /** A linked folder holding one of these would be a bundle or a section. */
 const INDEXES = ['index.md', '_index.md'];
 
@@ -96,7 +99,8 @@ const INDEXES = ['index.md', '_index.md'];
  *   section too when it holds other posts (beside it or in sub-folders); otherwise it is a bundle: `index.md`
  *   is the post and every other file in the folder belongs to it (assets.ts). The posts folder's own index is
  *   a section index. A translation of an index without the index is read as the index: `_index.es.md` always,
- *   `index.ca.md` when it is the only one.
+ *   `index.ca.md` when it is the only one. A folder named after its only post (`x/x.md`) that holds nothing else
+ *   but images, audio and video is that post's bundle (Eleventy publishes `x/x.md` at `x/`).
  * - Everything else (hidden files, `.mdx`, images outside bundles…) is listed in `skipped` with the reason, so
  *   nothing is left out without a word. Symbolic links are followed for reading; a link to a folder that is
  *   already being listed (a loop) is skipped.
@@ -173,10 +177,15 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
     if (translatedName(name)?.toLowerCase() === 'index') indexTranslations++;
   }
   const translations: SkippedFile[] = [];
+  // Whether everything in the folder but its Markdown files (and hidden ones) is images, audio and video, and how
+  // many: a folder named after its only post is then that post's bundle (see below).
+  let onlyMedia = true;
+  let media = 0;
   for (const entry of entries) {
     const full = joinBytes(folder.abs, entry.name);
     const decoded = decodeUtf8(entry.name);
     if (typeof decoded !== 'string') {
+      onlyMedia = false;
       const lossy = LOSSY.decode(entry.name);
       if (MARKDOWN.test(lossy) || kindOf(full).dir) {
         diagnostics.push(diagnostic(`${folder.shown}/${lossy}`, 'error', 'invalid-file-name',
@@ -196,6 +205,7 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
     // Symbolic links are followed for reading (stat, not the entry's own type) when they stay inside the posts
     // folder (links.ts); nothing is ever written here.
     const kind = entry.isSymbolicLink() ? kindOf(full) : { file: entry.isFile(), dir: entry.isDirectory() };
+    if (entry.isSymbolicLink() || kind.dir) onlyMedia = false;
     if (entry.isSymbolicLink() && leadsOutside(full, folder.top.real)) {
       // Nothing of the target is read (a bundle's own links are its files: assets.ts warns about those).
       const postLike = MARKDOWN.test(name) ? kind.file : kind.dir && INDEXES.some((i) => kindOf(joinBytes(full, Buffer.from(i))).file);
@@ -232,19 +242,35 @@ function walkFolder(folder: Folder, isRoot: boolean, diagnostics: Diagnostic[]):
       } else if (baseLower === 'index') {
         indexes.push(name);
       } else if (baseLower === 'readme') {
+        onlyMedia = false;
         skipped.push({ path: shown, reason: 'readme' });
       } else {
         posts.push({ abs: full.toString(), path: shown, ...nameParts(base), ...((folder.linked || entry.isSymbolicLink()) && { linked: true as const }) });
       }
     } else {
+      if (kind.file && PLAIN_MEDIA.test(mediaType(name) ?? '')) media++;
+      else onlyMedia = false;
       skipped.push({ path: shown, reason: lower.endsWith('.mdx') ? 'mdx' : 'not-markdown' });
     }
+  }
+  const folderName = folder.shown.slice(folder.shown.lastIndexOf('/') + 1);
+  const only = posts.length === 1 ? posts[0] : undefined;
+  const onlyName = only?.path.slice(folder.shown.length + 1);
+  if (!isRoot && !sectionMark && indexes.length === 0 && onlyMedia && media > 0 && only && onlyName !== undefined
+    && !onlyName.includes('/') && onlyName.replace(MARKDOWN, '') === folderName) {
+    // Eleventy reads a file named after its folder as the folder's index (`fourthpost/fourthpost.md` is published at
+    // `fourthpost/`, eleventy-base-blog's `possum.png` beside it): when the folder holds only that post and images,
+    // audio and video (files any bundle publishes), it is that post's bundle, as with an `index.md`. Anything else
+    // beside it (a data file, a script, another post, a sub-folder) leaves the post a file of its own, as before.
+    return {
+      posts: [{ ...only, bundle: { abs: folder.abs.toString(), path: folder.shown, index: onlyName } }],
+      skipped: [...translations, ...hiddenBelow],
+    };
   }
   const index = indexes.length === 1 ? indexes[0] : undefined;
   if (!sectionMark && index && posts.length === 0) {
     // A bundle: its index is the post, every other file (however deep) belongs to it; only hidden ones are skipped.
     // (index names are ASCII, so the name as shown is the name on disk)
-    const folderName = folder.shown.slice(folder.shown.lastIndexOf('/') + 1);
     return {
       posts: [{
         abs: joinBytes(folder.abs, Buffer.from(index)).toString(), path: `${folder.shown}/${index}`, ...nameParts(folderName),
