@@ -15,7 +15,7 @@ import type { Post } from '../post/post.js';
 import { contentHash, withDiagnostics, type ProcessedSource } from '../post/result.js';
 import { readPostFile } from '../read/read-post.js';
 import { bundleAssets } from '../read/sources.js';
-import { mayLinkPosts, PostLinks } from '../site/links.js';
+import { mayLinkPosts, PostLinks, relinkedPost, relinkOf } from '../site/links.js';
 import type { Site } from '../site/site.js';
 import { feedFiles, FeedFile, pageOf, type BuildResult } from '../build.js';
 
@@ -167,10 +167,12 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
     const made = posts.get(i);
     if (made) return made;
     const planned = plan.posts[i];
-    if (!planned || planned.linksPosts) return undefined;
+    if (!planned || (planned.linksPosts && !planned.relinked)) return undefined;
     const stored = readRecord(cache.dir, plan, planned)?.entry;
     if (!stored?.post || !stored.html) return undefined;
-    const post = storedPost(cache.dir, stored.post, stored.html);
+    // (shown relinked as the plan's build showed it: what its links lead to is the other posts' fields, unchanged)
+    const cached = storedPost(cache.dir, stored.post, stored.html);
+    const post = planned.relinked ? relinkedPost(cached, new Map(planned.relinked.changes), planned.relinked.contentBytes) : cached;
     posts.set(i, post);
     return post;
   };
@@ -183,7 +185,7 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
     const items: Post[] = [];
     for (const i of planned.items) {
       const post = postOf(i);
-      if (!post) return refused('a post of a feed document links another post\'s file, or its record cannot be read');
+      if (!post) return refused('the record of a post of a feed document cannot be read');
       indexOf.set(post, i);
       items.push(post);
     }
@@ -328,7 +330,9 @@ function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spa
     const shown = post && made.keys.posts.get(post);
     const meta = post && made.keys.meta.get(post);
     if (!entry || !post || key === undefined || !stored?.html || !stored.post || shown === undefined || meta === undefined) return undefined;
-    posts.push({ entry, key, shown, meta, published: published.has(post), linksPosts: made.linksPosts[i] === true, docs: carried[i] ?? [] });
+    const relinked = relinkOf(post);
+    if (made.linksPosts[i] === true && !relinked) return undefined;
+    posts.push({ entry, key, shown, meta, published: published.has(post), linksPosts: made.linksPosts[i] === true, docs: carried[i] ?? [], ...(relinked && { relinked }) });
     records.push(JSON.stringify({ entry: stored, checked: broken.get(post.source) ?? [] }));
   }
   return {

@@ -52,6 +52,16 @@ export function resultKey(salt: string, digests: Map<string, string>, contentHas
 }
 /** Rewrite the index once the journal is this many times its size (or has this many lines). */
 const JOURNAL_SHARE = 0.5;
+/**
+ * ... but a patch (cli/patch.ts), which cannot rewrite the index, may grow it to this (a small blog's index is a few
+ * kilobytes, and the first patch after a full build can write a line as long): the next full build folds it.
+ */
+const JOURNAL_FLOOR = 256 * 1024;
+
+/** How long a patch may grow the journal of an index of `indexBytes`. */
+function journalLimit(indexBytes: number): number {
+  return Math.max(JOURNAL_SHARE * indexBytes, JOURNAL_FLOOR);
+}
 const JOURNAL_LINES = 200;
 /**
  * A file modified this close (ms) before it was read may change again within the file system's timestamp
@@ -401,7 +411,7 @@ export function appendPatch(dir: string, state: SavedState, change: PatchChange)
     outputs: outputChanges(change.before, outputs),
   } satisfies JournalLine);
   // (measured before the pack is written: a line too long for the journal writes nothing)
-  if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length + blobs.length * 100 >= JOURNAL_SHARE * state.indexBytes) return undefined;
+  if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length >= journalLimit(state.indexBytes)) return undefined;
   if (blobs.length > 0) {
     mkdirSync(join(dir, 'packs'), { recursive: true });
     writePack(dir, blobs, entries);
@@ -412,9 +422,12 @@ export function appendPatch(dir: string, state: SavedState, change: PatchChange)
   return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries, outputs } : undefined;
 }
 
-/** Whether the journal may take a patch's line (a few kilobytes) rather than be folded into the index by a full build. */
+/**
+ * Whether the journal may take another line rather than be folded into the index by a full build (a patch's line is
+ * measured again before it is appended: see appendPatch).
+ */
 export function journalHasRoom(state: SavedState): boolean {
-  return state.lines < JOURNAL_LINES && state.journalBytes + 64 * 1024 < JOURNAL_SHARE * state.indexBytes;
+  return state.lines < JOURNAL_LINES && state.journalBytes < journalLimit(state.indexBytes);
 }
 
 /** How many packs the cache folder holds (a patch adds one; a full build folds them into one past MAX_PACKS). */
@@ -426,9 +439,12 @@ export function packCount(dir: string): number {
   }
 }
 
-/** Whether the cache may take one more pack before a full build must fold them. */
+/**
+ * Whether the cache may take one more pack (a patch's, which holds its few posts) before a full build must fold them:
+ * a full build folds them past MAX_PACKS; patches may add a few more before one has to.
+ */
 export function roomForPack(dir: string): boolean {
-  return packCount(dir) < MAX_PACKS;
+  return packCount(dir) < 4 * MAX_PACKS;
 }
 
 /** A stored post whose HTML is read from its pack the first time it is needed (a damaged one throws DamagedCacheError). */

@@ -59,6 +59,8 @@ export interface PlanPost {
   readonly published: boolean;
   /** Whether its HTML links another post's file (then it is shown relinked, and is not patched). */
   readonly linksPosts: boolean;
+  /** How it is shown relinked (site/links.ts, Relinked), when its links to other posts' files changed its HTML. */
+  readonly relinked?: { readonly changes: readonly (readonly [string, string])[]; readonly contentBytes: number };
   /** The feed documents that carry its HTML (by index into `docs`). */
   readonly docs: readonly number[];
 }

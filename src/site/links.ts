@@ -93,7 +93,7 @@ export class PostLinks {
         bytes += Math.max(0, feedContentBytes(attribute(to)) - feedContentBytes(attribute(link.url)));
       }
       if (changes.size === 0) return post;
-      const relinked = withHtml(post, (html) => replaceLinks(html, changes), bytes);
+      const relinked = relinkedPost(post, changes, bytes);
       if (!keys) return relinked;
       postKeys ??= new Map();
       metaKeys ??= new Map();
@@ -290,6 +290,29 @@ function replaceLinks(html: string, changes: ReadonlyMap<string, string>): strin
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What relinking changed in a post (see PostLinks.relink): each recorded link's URL and its permalink, and its HTML's bound. */
+export interface Relinked {
+  readonly changes: readonly (readonly [from: string, to: string])[];
+  readonly contentBytes: number;
+}
+
+const relinkedPosts = new WeakMap<Post, Relinked>();
+
+/** What relinking changed in a post `relink` gave (undefined for a post it left as it was). */
+export function relinkOf(post: Post): Relinked | undefined {
+  return relinkedPosts.get(post);
+}
+
+/**
+ * `post` with each link to a key of `changes` pointing at its value, its HTML's bound `contentBytes` (PostLinks.relink
+ * works them out; the patch of a build, cli/patch.ts, applies what an earlier build worked out to the same post).
+ */
+export function relinkedPost(post: Post, changes: ReadonlyMap<string, string>, contentBytes: number): Post {
+  const relinked = withHtml(post, (html) => replaceLinks(html, changes), contentBytes);
+  relinkedPosts.set(relinked, { changes: [...changes], contentBytes });
+  return relinked;
 }
 
 /** A copy of `post` whose HTML is `edit(post.html)`, made when first read (the original's is not read before). */
