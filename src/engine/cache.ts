@@ -404,19 +404,21 @@ export function appendPatch(dir: string, state: SavedState, change: PatchChange)
     if (stamp) files[abs] = stamp;
     else forgotten.push(abs);
   }
+  const changed = outputChanges(change.before, outputs);
   const line = (): string => JSON.stringify({
     base: state.id, seq: state.lines,
     files: { set: files, drop: forgotten },
     entries: { set: entries, drop: [...change.dropped] },
-    outputs: outputChanges(change.before, outputs),
+    outputs: changed,
   } satisfies JournalLine);
-  // (measured before the pack is written: a line too long for the journal writes nothing)
-  if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length >= journalLimit(state.indexBytes)) return undefined;
+  // (measured before the pack is written, with the HTML's references still to come: a line too long writes nothing)
+  if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length + 100 * blobs.length >= journalLimit(state.indexBytes)) return undefined;
   if (blobs.length > 0) {
     mkdirSync(join(dir, 'packs'), { recursive: true });
     writePack(dir, blobs, entries);
   }
-  const text = `${checksum(encoder.encode(line()))} ${line()}\n`;
+  const written = line();
+  const text = `${checksum(encoder.encode(written))} ${written}\n`;
   appendFileSync(join(dir, 'journal.jsonl'), text);
   const after = stateOf(dir, state.id, state.lines + 1);
   return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries, outputs } : undefined;

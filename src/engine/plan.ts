@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, openSync, readdirSync, readFileSync, readSyn
 import { join } from 'node:path';
 import type { Diagnostic } from '../common/diagnostics.js';
 import type { SourceEntry } from '../read/sources.js';
-import { asciiJson, writeAtomic, type SavedState, type StoredEntry, type StoredOutput } from './cache.js';
+import { writeAtomic, type SavedState, type StoredEntry, type StoredOutput } from './cache.js';
 
 /**
  * The plan a build keeps in the cache folder for the next build's patch (cli/patch.ts): which inputs each output was
@@ -17,7 +17,7 @@ import { asciiJson, writeAtomic, type SavedState, type StoredEntry, type StoredO
  *   plan-<id>.records    each post's stored result and link warnings, one JSON text each, read by offset
  */
 
-export const PLAN_FORMAT = 1;
+export const PLAN_FORMAT = 2;
 
 export interface Plan {
   readonly plan: typeof PLAN_FORMAT;
@@ -89,11 +89,68 @@ function planPath(cacheDir: string): string {
 /** The plan in `cacheDir`, when there is one of this format; undefined otherwise (nothing to patch from). */
 export function readPlan(cacheDir: string): Plan | undefined {
   try {
-    const plan = JSON.parse(readFileSync(planPath(cacheDir), 'latin1')) as Plan;
-    return plan?.plan === PLAN_FORMAT && Array.isArray(plan.posts) && Array.isArray(plan.docs) && Array.isArray(plan.numbers) ? plan : undefined;
+    return decode(JSON.parse(readFileSync(planPath(cacheDir), 'utf8')) as Stored);
   } catch {
-    return undefined;
+    return undefined; // (missing, damaged, another format's: a full build)
   }
+}
+
+/**
+ * The plan as stored: lists rather than objects (a big blog's plan holds 10,000 posts and two records of 12,000
+ * output files; objects with that many keys take several times longer to parse), and the look's numbers as the
+ * bytes of 64-bit floats.
+ */
+interface Stored extends Omit<Plan, 'plan' | 'numbers' | 'posts' | 'docs' | 'outputs'> {
+  readonly plan: typeof PLAN_FORMAT;
+  readonly numbers: string;
+  readonly posts: readonly StoredPost[];
+  readonly docs: readonly StoredDoc[];
+  readonly outputs: readonly StoredFolder[];
+}
+
+type StoredPost = readonly [abs: string, path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
+  key: string, shown: string, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: PlanPost['relinked'] | 0];
+type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: PlanDoc['split'] | 0];
+type StoredFolder = readonly [id: string, folder: string, paths: readonly string[], keys: readonly (string | null)[], dirs: readonly string[], mtimes: readonly number[]];
+
+const PUBLISHED = 1;
+const LINKS_POSTS = 2;
+
+function encode(plan: Plan): Stored {
+  const floats = Float64Array.from(plan.numbers);
+  return {
+    ...plan,
+    numbers: Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64'),
+    posts: plan.posts.map(({ entry: e, key, shown, meta, at, published, linksPosts, docs, relinked }) => [
+      e.abs, e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, key, shown, meta, at[0], at[1],
+      (published ? PUBLISHED : 0) | (linksPosts ? LINKS_POSTS : 0), docs, relinked ?? 0,
+    ]),
+    docs: plan.docs.map(({ fields, owner, items, split }) => [fields, owner, items, split ?? 0]),
+    outputs: Object.entries(plan.outputs).map(([id, { folder, files }]) => [id, folder, Object.keys(files.files), Object.values(files.files), Object.keys(files.dirs), Object.values(files.dirs)]),
+  };
+}
+
+function decode(stored: Stored): Plan | undefined {
+  if (stored?.plan !== PLAN_FORMAT || !Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(stored.outputs)) return undefined;
+  const bytes = Buffer.from(stored.numbers, 'base64');
+  const numbers = Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+  const outputs: Record<string, StoredOutput> = {};
+  for (const [id, folder, paths, keys, dirs, mtimes] of stored.outputs) {
+    const files: Record<string, string | null> = {};
+    for (let i = 0; i < paths.length; i++) files[paths[i] as string] = keys[i] ?? null;
+    const at: Record<string, number> = {};
+    for (let i = 0; i < dirs.length; i++) at[dirs[i] as string] = mtimes[i] as number;
+    outputs[id] = { folder, files: { files, dirs: at } };
+  }
+  return {
+    ...stored, numbers, outputs,
+    posts: stored.posts.map(([abs, path, stem, nameDate, bundle, linked, key, shown, meta, offset, length, flags, docs, relinked]) => ({
+      entry: { abs, path, stem, ...(nameDate !== 0 && { nameDate }), ...(bundle !== 0 && { bundle }), ...(linked === 1 && { linked: true as const }) },
+      key, shown, meta, at: [offset, length] as const, published: (flags & PUBLISHED) !== 0, linksPosts: (flags & LINKS_POSTS) !== 0, docs,
+      ...(relinked !== 0 && { relinked }),
+    })),
+    docs: stored.docs.map(([fields, owner, items, split]) => ({ fields, owner, items, ...(split !== 0 && { split }) })),
+  };
 }
 
 /** Forget the plan (a build that cannot keep one: the next build is a full one). */
@@ -116,7 +173,7 @@ export function writePlan(cacheDir: string, make: (at: (i: number) => readonly [
     return bytes;
   });
   writeAtomic(join(cacheDir, name), Buffer.concat(texts));
-  writeAtomic(planPath(cacheDir), asciiJson(make((i) => offsets[i] ?? [0, 0], name)));
+  writeAtomic(planPath(cacheDir), JSON.stringify(encode(make((i) => offsets[i] ?? [0, 0], name))));
   for (const file of readdirSync(cacheDir)) if (/^plan-[0-9a-f]+\.records$/.test(file) && file !== name) rmSync(join(cacheDir, file), { force: true });
 }
 
@@ -137,7 +194,7 @@ export function appendRecords(cacheDir: string, plan: Plan, records: readonly st
 
 /** Replace the plan (after a patch: its records file stays). */
 export function replacePlan(cacheDir: string, plan: Plan): void {
-  writeAtomic(planPath(cacheDir), asciiJson(plan));
+  writeAtomic(planPath(cacheDir), JSON.stringify(encode(plan)));
 }
 
 /** The record of a post (see PlanRecord); undefined when it cannot be read. */
