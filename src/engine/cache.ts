@@ -546,10 +546,14 @@ function apply<T>(into: Record<string, T>, change: Changes<T>): void {
 /** What turns `before` into `after`. */
 function changes<T>(before: Readonly<Record<string, T>>, after: Readonly<Record<string, T>>, same: (a: T, b: T) => boolean): Changes<T> {
   const set: Record<string, T> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (!(key in before) || !same(before[key] as T, value)) set[key] = value;
+  // (for…in over records of 12,000 output paths: Object.entries would make an array for each of them)
+  for (const key in after) {
+    const value = after[key] as T;
+    if (!Object.hasOwn(before, key) || !same(before[key] as T, value)) set[key] = value;
   }
-  return { set, drop: Object.keys(before).filter((key) => !(key in after)) };
+  const drop: string[] = [];
+  for (const key in before) if (!Object.hasOwn(after, key)) drop.push(key);
+  return { set, drop };
 }
 
 /** What changed in the output manifests: per folder, the files and folders whose keys or mtimes changed. */

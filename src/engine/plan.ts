@@ -17,7 +17,7 @@ import { writeAtomic, type SavedState, type StoredEntry, type StoredOutput } fro
  *   plan-<id>.records    each post's stored result and link warnings, one JSON text each, read by offset
  */
 
-export const PLAN_FORMAT = 2;
+export const PLAN_FORMAT = 3;
 
 export interface Plan {
   readonly plan: typeof PLAN_FORMAT;
@@ -105,13 +105,22 @@ interface Stored extends Omit<Plan, 'plan' | 'numbers' | 'posts' | 'docs' | 'out
   readonly numbers: string;
   readonly posts: readonly StoredPost[];
   readonly docs: readonly StoredDoc[];
-  readonly outputs: readonly StoredFolder[];
+  readonly outputs: StoredFolders;
 }
 
 type StoredPost = readonly [abs: string, path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
   key: string, shown: string, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: PlanPost['relinked'] | 0];
 type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: PlanDoc['split'] | 0];
-type StoredFolder = readonly [id: string, folder: string, paths: readonly string[], keys: readonly (string | null)[], dirs: readonly string[], mtimes: readonly number[]];
+/**
+ * The output folder's record and its spare's, over one list of paths and one of folders (the two hold nearly the
+ * same files): each folder's key of each path (0: it has no such file; null: a file without a key) and mtime of each
+ * folder (-1: it has no such folder).
+ */
+interface StoredFolders {
+  readonly paths: readonly string[];
+  readonly dirs: readonly string[];
+  readonly folders: readonly (readonly [id: string, folder: string, keys: readonly (string | null | 0)[], mtimes: readonly number[]])[];
+}
 
 const PUBLISHED = 1;
 const LINKS_POSTS = 2;
@@ -126,22 +135,49 @@ function encode(plan: Plan): Stored {
       (published ? PUBLISHED : 0) | (linksPosts ? LINKS_POSTS : 0), docs, relinked ?? 0,
     ]),
     docs: plan.docs.map(({ fields, owner, items, split }) => [fields, owner, items, split ?? 0]),
-    outputs: Object.entries(plan.outputs).map(([id, { folder, files }]) => [id, folder, Object.keys(files.files), Object.values(files.files), Object.keys(files.dirs), Object.values(files.dirs)]),
+    outputs: encodeFolders(plan.outputs),
   };
 }
 
-function decode(stored: Stored): Plan | undefined {
-  if (stored?.plan !== PLAN_FORMAT || !Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(stored.outputs)) return undefined;
-  const bytes = Buffer.from(stored.numbers, 'base64');
-  const numbers = Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+function encodeFolders(outputs: Plan['outputs']): StoredFolders {
+  const records = Object.entries(outputs);
+  const paths = [...new Set(records.flatMap(([, { files }]) => Object.keys(files.files)))];
+  const dirs = [...new Set(records.flatMap(([, { files }]) => Object.keys(files.dirs)))];
+  return {
+    paths, dirs,
+    folders: records.map(([id, { folder, files }]) => [id, folder, paths.map((p) => (p in files.files ? files.files[p] ?? null : 0)), dirs.map((d) => files.dirs[d] ?? -1)]),
+  };
+}
+
+/** Set `record[key]` as its own property (a static file may be named `__proto__`, which an assignment would not set). */
+function own<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
+function decodeFolders({ paths, dirs, folders }: StoredFolders): Record<string, StoredOutput> {
   const outputs: Record<string, StoredOutput> = {};
-  for (const [id, folder, paths, keys, dirs, mtimes] of stored.outputs) {
+  for (const [id, folder, keys, mtimes] of folders) {
     const files: Record<string, string | null> = {};
-    for (let i = 0; i < paths.length; i++) files[paths[i] as string] = keys[i] ?? null;
+    for (let i = 0; i < paths.length; i++) {
+      const key = keys[i];
+      if (key !== 0 && key !== undefined) own(files, paths[i] as string, key);
+    }
     const at: Record<string, number> = {};
-    for (let i = 0; i < dirs.length; i++) at[dirs[i] as string] = mtimes[i] as number;
+    for (let i = 0; i < dirs.length; i++) {
+      const mtime = mtimes[i];
+      if (mtime !== undefined && mtime !== -1) own(at, dirs[i] as string, mtime);
+    }
     outputs[id] = { folder, files: { files, dirs: at } };
   }
+  return outputs;
+}
+
+function decode(stored: Stored): Plan | undefined {
+  if (stored?.plan !== PLAN_FORMAT || !Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(stored.outputs?.folders)) return undefined;
+  const bytes = Buffer.from(stored.numbers, 'base64');
+  const numbers = Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+  const outputs = decodeFolders(stored.outputs);
   return {
     ...stored, numbers, outputs,
     posts: stored.posts.map(([abs, path, stem, nameDate, bundle, linked, key, shown, meta, offset, length, flags, docs, relinked]) => ({
