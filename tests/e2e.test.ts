@@ -96,13 +96,17 @@ describe('feedwright build (end to end, through main(argv, io))', () => {
     expect(stderr).toContain('[date-without-offset]');
     // The fixture's "every kind of link" post links a post and a file that do not exist, in Markdown and again in raw
     // HTML (`<a href="../other/">`, line 17), and its raw HTML images are no files (its root-relative images are
-    // outside the site's path, /notes/, so they are not checked): each warning at the value's line and column.
+    // outside the site's path, /notes/, so they are not checked, in srcset too): each warning at the value's line and column.
     expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:8:69 warning link to ${SITE}posts/other/ (here and 1 more time in the post) points into the site, but the build writes nothing there; fix the link or add what it points to [broken-link]`);
     expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:9:23 warning link to ${SITE}posts/links-and-images/notes.txt points into the site, but the build writes nothing there; fix the link or add what it points to [broken-link]`);
     expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:20:11 warning image to ${SITE}posts/links-and-images/images/b.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`);
     expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:22:11 warning image to ${SITE}posts/links-and-images/c.png points into the site`);
     expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:24:64 warning image to ${SITE}posts/links-and-images/pic.jpg points into the site`);
-    expect(stderr.trimEnd().split('\n').at(-1)).toBe('⚠ 0 errors, 8 warnings in 2 files');
+    // and each srcset candidate is checked at its own URL (small.png 480w,large.png 800w; pic.webp)
+    expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:22:34 warning image to ${SITE}posts/links-and-images/small.png points into the site`);
+    expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:22:49 warning image to ${SITE}posts/links-and-images/large.png points into the site`);
+    expect(stderr).toContain(`posts/2024-07-04-links-and-images.md:24:26 warning image to ${SITE}posts/links-and-images/pic.webp points into the site`);
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('⚠ 0 errors, 11 warnings in 2 files');
   });
 
   it('writes well-formed XML whatever the input', () => {

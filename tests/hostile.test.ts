@@ -78,12 +78,14 @@ async function buildHostile(config: object): Promise<{ root: string; read: (p: s
   const root = await makeProject({ 'posts/hostile.md': hostilePost }, config);
   const run = await runCli(root, ['build']);
   // The post's relative images have no file beside them (the post is not a bundle): reported at their line, even in a
-  // post that goes through the sanitizer, the Markdown one and the raw `<img src="x" onerror=…>` (its value's column),
+  // post that goes through the sanitizer, the Markdown one and the raw `<img src="x" onerror=…>` (its value's column,
+  // and its srcset's ok.png at that URL's),
   // and none of the javascript:, data: or hidden links (the sanitizer removes them, and none points into the site).
   expect(run.lines).toEqual([
     `posts/hostile.md:9:65 warning image to ${SITE.url}posts/hostile/pic.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`,
     `posts/hostile.md:35:11 warning image to ${SITE.url}posts/hostile/x points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`,
-    '⚠ 0 errors, 2 warnings in 1 file',
+    `posts/hostile.md:35:65 warning image to ${SITE.url}posts/hostile/ok.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`,
+    '⚠ 0 errors, 3 warnings in 1 file',
   ]);
   expect(run.code).toBe(0);
   return { root, read: (p) => readFile(join(root, 'dist', p), 'utf8') };

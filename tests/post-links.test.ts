@@ -264,6 +264,55 @@ describe('links and images in raw HTML', () => {
   });
 });
 
+// A bundle post with responsive images, as Hugo themes' and Eleventy Image's output pasted into posts has them.
+const SRCSET = [
+  'Responsive images.', // 6
+  '',
+  '<picture>', // 8
+  '  <source type="image/webp" srcset="hero-800.webp 800w, hero-1600.webp 1600w">', // 9
+  '  <img src="hero.jpg" srcset="hero.jpg 1x,hero-2x.jpg 2x" alt="Hero">', // 10
+  '</picture>',
+  '',
+  '<img srcset="https://cdn.example/a.png 2x, data:image/png;base64,iVBO,RK5C 1x, /blog/static-gone.png 3x" alt="x">', // 13
+  '',
+  '<img alt="y"', // 15
+  '     srcset="', // 16
+  '       a&amp;b.png   480w,', // 17
+  '       small.png 320w', // 18
+  '     ">',
+  '',
+  'A code span: `<img srcset="in-span.png 2x">`.', // 21
+].join('\n');
+
+describe('srcset in raw HTML', () => {
+  it('is checked candidate by candidate: a missing one is a broken-link warning at its own URL', async () => {
+    const dir = await makeProject({
+      'posts/hero/index.md': post({ title: 'Hero', date: '2024-01-19' }, SRCSET),
+      'posts/hero/hero.jpg': png(2, 2),
+      'posts/hero/hero-800.webp': 'webp bytes',
+      'posts/hero/small.png': png(2, 2),
+    });
+    const { code, io } = await run(dir, ['build']);
+    expect(code).toBe(0);
+    const missing = (at: string, url: string): string =>
+      `posts/hero/index.md:${at} warning image to ${SITE}${url} points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`;
+    expect(io.stderrText.split('\n').filter((l) => l.includes('[broken-link]'))).toEqual([
+      missing('9:57', 'posts/hero/hero-1600.webp'),
+      missing('10:43', 'posts/hero/hero-2x.jpg'),
+      missing('13:80', 'static-gone.png'),
+      missing('17:8', 'posts/hero/a&b.png'),
+    ]);
+    // the page has the same URLs the check looked at, each made absolute
+    const page = await readFile(join(dir, 'dist/posts/hero/index.html'), 'utf8');
+    const srcsets = DomUtils.findAll((e) => e.attribs.srcset !== undefined, parseDocument(page).children).map((e) => e.attribs.srcset);
+    expect(srcsets).toContain(`${SITE}posts/hero/hero-800.webp 800w, ${SITE}posts/hero/hero-1600.webp 1600w`);
+    expect(srcsets).toContain(`${SITE}posts/hero/a&b.png 480w, ${SITE}posts/hero/small.png 320w`);
+    // check agrees
+    const checked = await run(dir, ['check']);
+    expect(checked.io.stderrText.split('\n').filter((l) => l.includes('[broken-link]'))).toHaveLength(4);
+  });
+});
+
 function configOf(data: Record<string, unknown>): ResolvedConfig {
   const config = resolveConfig({ file: 'package.json', text: '{}', data, keyPath: [] }).config;
   if (!config) throw new Error('bad config');

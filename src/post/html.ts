@@ -160,31 +160,46 @@ export function absoluteUrl(value: string, base: URL): string {
  * with or without white space (`a.png 1x,b.png 2x`), and a URL may itself contain commas (`data:`).
  */
 export function absoluteSrcset(value: string, base: URL): string {
-  const out: string[] = [];
-  let rest = value;
+  return srcsetCandidates(value)
+    .map(({ url, descriptor }) => (descriptor ? `${absoluteUrl(url, base)} ${descriptor}` : absoluteUrl(url, base)))
+    .join(', ');
+}
+
+/** One image candidate of a `srcset`: its URL, where that starts in the value, and its descriptor (`2x`, `640w`; may be empty). */
+interface SrcsetCandidate {
+  readonly url: string;
+  readonly at: number;
+  readonly descriptor: string;
+}
+
+/** The candidates of a `srcset` value, split as `absoluteSrcset` describes (HTML's rules). */
+export function srcsetCandidates(value: string): SrcsetCandidate[] {
+  const out: SrcsetCandidate[] = [];
+  let i = 0;
   for (;;) {
-    rest = rest.replace(/^[\s,]+/, '');
-    if (rest === '') break;
-    const url = /^\S+/.exec(rest)?.[0] ?? '';
-    rest = rest.slice(url.length);
+    while (i < value.length && /[\s,]/.test(value[i] ?? '')) i++;
+    if (i >= value.length) break;
+    const at = i;
+    const url = /^\S+/.exec(value.slice(at))?.[0] ?? '';
+    i = at + url.length;
     // A URL ending in commas ends the candidate there; otherwise descriptors run to the next comma
     // outside parentheses.
     const bare = url.replace(/,+$/, '');
     let descriptor = '';
     if (bare === url) {
-      let depth = 0, i = 0;
-      for (; i < rest.length; i++) {
-        const c = rest[i];
+      const start = i;
+      let depth = 0;
+      for (; i < value.length; i++) {
+        const c = value[i];
         if (c === '(') depth++;
         else if (c === ')') depth = Math.max(0, depth - 1);
         else if (c === ',' && depth === 0) break;
       }
-      descriptor = rest.slice(0, i).trim().replace(/\s+/g, ' ');
-      rest = rest.slice(i);
+      descriptor = value.slice(start, i).trim().replace(/\s+/g, ' ');
     }
-    out.push(descriptor ? `${absoluteUrl(bare, base)} ${descriptor}` : absoluteUrl(bare, base));
+    out.push({ url: bare, at, descriptor });
   }
-  return out.join(', ');
+  return out;
 }
 
 /** Visible text of an HTML fragment, entities decoded and white space collapsed. */
@@ -219,7 +234,7 @@ function htmlParser(): typeof import('htmlparser2').Parser {
 
 const BLOCKS = new Set(['p', 'div', 'li', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'td', 'th']);
 
-/** A URL attribute of raw HTML in a post body that names something the post shows or links to. */
+/** A URL attribute of raw HTML in a post body that names something the post shows or links to (or one URL of a `srcset`). */
 export interface RawHtmlLink {
   /** The attribute's value as the browser (and the sanitizer) read it: character references decoded. */
   readonly value: string;
@@ -227,18 +242,20 @@ export interface RawHtmlLink {
   readonly offset: number;
   /** The value as written (for finding it when its piece of text is not found as is). */
   readonly written: string;
-  /** An image (`<img src>`, `<video poster>`) rather than a link or a media file. */
+  /** An image (`<img src>` and `srcset`, `<video poster>`) rather than a link or a media file. */
   readonly image: boolean;
 }
 
 /**
  * The attributes collected from raw HTML, by element: the ones that point at a page or a file the post shows, which
- * the broken-link check looks at as it looks at Markdown links and images (`srcset` and the rest are not checked).
+ * the broken-link check looks at as it looks at Markdown links and images (a `srcset` yields each of its candidates'
+ * URLs; the other attributes are not checked).
  */
 const RAW_LINK_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
   a: { href: false },
-  img: { src: true },
-  source: { src: false },
+  img: { src: true, srcset: true },
+  // (`src` in <video> and <audio>; `srcset` in <picture>, an image)
+  source: { src: false, srcset: true },
   video: { src: false, poster: true },
   audio: { src: false },
 };
@@ -278,7 +295,22 @@ export class RawHtmlLinks {
         while (at < text.length && /\s/.test(text[at] ?? '')) at++;
         if (quote !== null) at++;
         const end = quote === null ? text.length : Math.max(at, text.length - 1);
-        this.found.push({ value, offset: start + at, written: text.slice(at, end), image: tag[name] === true });
+        const written = text.slice(at, end);
+        const image = tag[name] === true;
+        if (name !== 'srcset') {
+          this.found.push({ value, offset: start + at, written, image });
+          return;
+        }
+        // Each candidate's URL, as the output has it (absoluteSrcset splits the decoded value the same way), at
+        // where it is written; when character references make the value and the text split differently, all are
+        // at the value's start.
+        const candidates = srcsetCandidates(value);
+        const as = srcsetCandidates(written);
+        const placed = as.length === candidates.length;
+        candidates.forEach((c, i) => {
+          const w = placed ? as[i] : undefined;
+          this.found.push({ value: c.url, offset: start + at + (w?.at ?? 0), written: w?.url ?? written, image });
+        });
       },
     }, { decodeEntities: true });
   }

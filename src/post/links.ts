@@ -7,7 +7,8 @@ import { cleanUrl } from './safe-markdown.js';
  * The per-post half of links between posts and of the broken-link check (the site stage's half is site-links.ts).
  *
  * While a post is rendered, every Markdown link and image is read from marked's tokens, and every `<a href>`,
- * `<img src>`, `<source src>`, `<video src poster>` and `<audio src>` of its raw HTML from the html tokens (read with
+ * `<img src>`, `<source src>`, `<video src poster>`, `<audio src>` and `srcset` URL (`<img>`, `<source>`) of its raw
+ * HTML from the html tokens (read with
  * htmlparser2; code spans and blocks are no html tokens, so what they show is not read), and those that point
  * into the site (their absolute URL starts with the site's URL) are kept with the post, with where they are written
  * (a raw HTML attribute: where its value is). Nothing else about them is decided here: which post a link to a Markdown file means, and whether the
@@ -22,7 +23,7 @@ export interface BodyLink {
   /** Where it is written in the source file (1-based). */
   readonly line: number;
   readonly column: number;
-  /** An image (`![…](…)`, `<img src>`, `<video poster>`) rather than a link (or a media file). */
+  /** An image (`![…](…)`, `<img src>` and `srcset`, `<video poster>`) rather than a link (or a media file). */
   readonly image?: true;
   /**
    * For a relative link to a Markdown file (`../2024-01-20-second.md`, `second/index.md#part`): that file's path as

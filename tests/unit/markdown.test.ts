@@ -82,4 +82,14 @@ describe('renderMarkdown: the links of raw HTML', () => {
       'Inline <script>var s = "<a href=\'/script/\'>";</script> then <a href="/after/">after</a>.',
     ].join('\n\n'))).toEqual([['/after/', false, '/after/']]);
   });
+
+  it('reads each srcset candidate of <img> and <source> as an image, at its URL as written', () => {
+    expect(rawLinks('<picture><source srcset="a.webp 1x,  b&amp;c.webp 2x"><img srcset="d.png, data:image/png;base64,AA,BB 2x" src="e.png"></picture>'))
+      .toEqual([['a.webp', true, 'a.webp'], ['b&c.webp', true, 'b&amp;c.webp'], ['d.png', true, 'd.png'], ['data:image/png;base64,AA,BB', true, 'data:image/png;base64,AA,BB'], ['e.png', true, 'e.png']]);
+    // a character reference that splits the value differently (an encoded comma): the URLs as the browser reads them,
+    // each at the value's start
+    expect(rawLinks('<img srcset="x.png&#44; y.png 2x">')).toEqual([['x.png', true, 'x.png&#44; y.png 2x'], ['y.png', true, 'x.png&#44; y.png 2x']]);
+    // not from other elements, which have no srcset
+    expect(rawLinks('<a srcset="n.png">n</a>')).toEqual([]);
+  });
 });
