@@ -4,7 +4,7 @@ import type { Diagnostic } from '../common/diagnostics.js';
 import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
-import { appendRecords, dropPlan, PLAN_FORMAT, readPlan, readRecord, replacePlan, writePlan, type PlanDoc, type PlanPost } from '../engine/plan.js';
+import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type PlanDoc, type PlanPost } from '../engine/plan.js';
 import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
 import { sameSplit, splitOf } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
@@ -98,7 +98,6 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   if (!journalHasRoom(plan.state)) return refused('the cache\'s journal is due to be folded into its index');
 
   // Which files changed since the plan's look: their numbers differ, or their stamps could not be trusted then.
-  const byPath = new Map(plan.posts.map((p, i) => [p.entry.abs, i]));
   const suspects = new Set(plan.racy);
   for (let at = 0; at < look.numbers.length; at += 4) {
     if (look.numbers[at] !== plan.numbers[at] || look.numbers[at + 1] !== plan.numbers[at + 1]
@@ -109,8 +108,8 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   const changed: { index: number; result: ProcessedSource; key: string }[] = [];
   for (const at of suspects) {
     const abs = look.pathAt(at);
-    const index = abs === undefined ? undefined : byPath.get(abs);
-    const planned = index === undefined ? undefined : plan.posts[index];
+    const index = abs === undefined ? undefined : plan.posts.indexOf(abs);
+    const planned = index === undefined ? undefined : plan.posts.at(index);
     if (!planned || index === undefined) return refused(`a file that is not a post changed (${abs ?? 'not a file'})`);
     if (changed.length >= MAX_PATCHED) return refused('many posts changed');
     const { entry } = planned;
@@ -137,7 +136,7 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   const delta = new Map<number, number>();
   const checks = new Map<number, readonly Diagnostic[]>();
   for (const { index, result, key } of changed) {
-    const planned = plan.posts[index] as PlanPost;
+    const planned = plan.posts.at(index) as PlanPost;
     const old = readRecord(cache.dir, plan, planned);
     const post = result.post;
     if (!old?.entry.post || !post) return refused(`${planned.entry.path} has no post now, or had none`);
@@ -158,7 +157,7 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
     }
   }
   for (const d of dirty) {
-    const doc = plan.docs[d] as PlanDoc;
+    const doc = plan.docs.at(d) as PlanDoc;
     if (doc.split && !sameSplit(doc.split, doc.items.length, delta.get(d) ?? 0)) return refused('an archive would be split differently');
   }
 
@@ -166,7 +165,7 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   const postOf = (i: number): Post | undefined => {
     const made = posts.get(i);
     if (made) return made;
-    const planned = plan.posts[i];
+    const planned = plan.posts.at(i);
     if (!planned || (planned.linksPosts && !planned.relinked)) return undefined;
     const stored = readRecord(cache.dir, plan, planned)?.entry;
     if (!stored?.post || !stored.html) return undefined;
@@ -178,10 +177,10 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   };
   const indexOf = new Map<Post, number>();
   const docs: { doc: FeedDoc; owner: string }[] = [];
-  const main = docOf(plan.docs[0], config, []);
+  const main = docOf(plan.docs.at(0), config, []);
   if (!main) return refused('the plan has no main feed');
   for (const d of [...dirty].sort((a, b) => a - b)) {
-    const planned = plan.docs[d] as PlanDoc;
+    const planned = plan.docs.at(d) as PlanDoc;
     const items: Post[] = [];
     for (const i of planned.items) {
       const post = postOf(i);
@@ -196,8 +195,8 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   for (const [i, post] of posts) indexOf.set(post, i);
   const keys: PostKeys = {
     salt: plan.salt,
-    posts: { get: (post) => { const i = indexOf.get(post); return i === undefined ? undefined : shownKeys.get(i) ?? plan.posts[i]?.shown; } },
-    meta: { get: (post) => { const i = indexOf.get(post); return i === undefined ? undefined : plan.posts[i]?.meta; } },
+    posts: { get: (post) => { const i = indexOf.get(post); return i === undefined ? undefined : shownKeys.get(i) ?? plan.posts.at(i)?.shown; } },
+    meta: { get: (post) => { const i = indexOf.get(post); return i === undefined ? undefined : plan.posts.at(i)?.meta; } },
   };
   const engine = keying(keys);
   const texts = new ItemTexts();
@@ -206,7 +205,7 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   const site = { config, posts: [], items: [], updated: 0, leftOut: { drafts: 0, future: 0 }, ...(main.images && { images: main.images }) } satisfies Site;
   for (const { index } of changed) {
     const post = posts.get(index) as Post;
-    if (!plan.posts[index]?.published) continue;
+    if (!plan.posts.at(index)?.published) continue;
     const page = pageOf(post);
     const key = engine?.keyOf({ kind: 'post', posts: [post] });
     if (key === undefined) return refused('a post page has no key');
@@ -234,7 +233,7 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   }
 
   // The cache, the plan and the record, each as a full build would leave them for the next build.
-  const dropped = changed.map((c) => (plan.posts[c.index] as PlanPost).key).filter((key) => !plan.posts.some((p, i) => p.key === key && !shownKeys.has(i)));
+  const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
   const saved = appendPatch(cache.dir, plan.state, {
     files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
     out: { dir: out, files: result.manifest }, spare: { dir: options.spareDir, files: result.spare }, before: plan.outputs,
@@ -243,16 +242,16 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   if (!saved || outId === undefined) dropPlan(cache.dir);
   else {
     const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => JSON.stringify({ entry: saved.entries[key], checked: checks.get(index) ?? [] })));
-    const at = new Map(changed.map(({ index }, k) => [index, offsets[k] as [number, number]]));
-    const { spare: _spare, ...rest } = plan;
-    replacePlan(cache.dir, {
-      ...rest, numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
-      posts: plan.posts.map((p, i) => {
-        const key = shownKeys.get(i);
-        return key === undefined ? p : { ...p, key, shown: key, at: at.get(i) ?? p.at };
-      }),
-      docs: plan.docs.map((d, i) => (d.split && delta.has(i) ? { ...d, split: { ...d.split, bytes: d.split.bytes + (delta.get(i) ?? 0) } } : d)),
+    replacePlanState(cache.dir, plan, {
+      tool: plan.tool, shape: plan.shape, out, report: plan.report,
+      numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
       ...(result.spare && { spare: { dir: options.spareDir, ...(result.spareIdentity !== undefined && { identity: result.spareIdentity }) } }),
+    }, {
+      posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
+      splits: new Map([...delta].flatMap(([d, bytes]) => {
+        const split = plan.docs.at(d)?.split;
+        return split ? [[d, split.bytes + bytes] as const] : [];
+      })),
     });
   }
   recordAgain(cache.dir, record, look, result.manifest.dirs, now);
@@ -279,7 +278,7 @@ export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: st
   result: BuildResult, record: BuildRecord | undefined, now: number): void {
   try {
     const plan = planOf(cache, look, out, spareDir, written, result, record, now);
-    if (plan) writePlan(cache.dir, plan.make, plan.records);
+    if (plan) writePlan(cache.dir, plan.plan, plan.records);
     else dropPlan(cache.dir);
   } catch {
     dropPlan(cache.dir); // (only ever saves work)
@@ -287,7 +286,7 @@ export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: st
 }
 
 function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
-  result: BuildResult, record: BuildRecord | undefined, now: number): { make: Parameters<typeof writePlan>[1]; records: string[] } | undefined {
+  result: BuildResult, record: BuildRecord | undefined, now: number): { plan: NewPlan; records: string[] } | undefined {
   const saved = cache.lastSave;
   const { made, site } = result;
   if (!look || !saved || !made || !site || !record || !timeless(record.said)) return undefined;
@@ -337,12 +336,12 @@ function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spa
   }
   return {
     records,
-    make: (at, name) => ({
-      plan: PLAN_FORMAT, tool: toolFingerprint(), shape: look.shape, numbers: look.numbers, racy: look.racy, out, now, salt: made.keys.salt,
-      posts: posts.map((p, i) => ({ ...p, at: at(i) })), docs, records: name, state: saved.state,
+    plan: {
+      tool: toolFingerprint(), shape: look.shape, numbers: look.numbers, racy: look.racy, out, now, salt: made.keys.salt,
+      posts, docs, state: saved.state,
       outputs: { [outId]: stored, ...(spareId !== undefined && spareStored && { [spareId]: spareStored }) }, outId,
       ...(written.spare && { spare: { dir: spareDir, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) } }),
       report: record.said.report.sha256.text,
-    }),
+    },
   };
 }

@@ -17,10 +17,25 @@ import { writeAtomic, type SavedState, type StoredEntry, type StoredOutput } fro
  *   plan-<id>.records    each post's stored result and link warnings, one JSON text each, read by offset
  */
 
-export const PLAN_FORMAT = 3;
+export const PLAN_FORMAT = 4;
 
-export interface Plan {
-  readonly plan: typeof PLAN_FORMAT;
+/** What a plan holds (see the module comment); `posts` and `docs` are read from the stored lists as they are asked for. */
+export interface Plan extends PlanState {
+  /** Names the plan (its state names it too), and the archives' weights patches changed (by document). */
+  readonly id: string;
+  readonly splits: Readonly<Record<string, number>>;
+  /** The salt of every output key (fingerprint.ts, PostKeys.salt). */
+  readonly salt: string;
+  /** Every post file, in the listing's order. */
+  readonly posts: PlanPosts;
+  /** Every feed document, the site's subscription document first. */
+  readonly docs: { at(d: number): PlanDoc | undefined };
+  /** The file holding the posts' records, in the cache folder. */
+  readonly records: string;
+}
+
+/** What a patch changes in a plan: kept apart from the posts and documents (`plan-state.json`), which stay as they are. */
+export interface PlanState {
   /** The tool's fingerprint (cache.ts, toolFingerprint): another version's plan is not used. */
   readonly tool: string;
   /** The look at the inputs the planned build made (engine/up-to-date.ts, InputsLook): its shape, numbers and racy files. */
@@ -30,14 +45,6 @@ export interface Plan {
   /** The output folder (absolute), and the reference time of the build. */
   readonly out: string;
   readonly now: number;
-  /** The salt of every output key (fingerprint.ts, PostKeys.salt). */
-  readonly salt: string;
-  /** Every post file, in the listing's order. */
-  readonly posts: readonly PlanPost[];
-  /** Every feed document, the site's subscription document first. */
-  readonly docs: readonly PlanDoc[];
-  /** The file holding the posts' records, in the cache folder. */
-  readonly records: string;
   /** The cache's index as its last save left it (see appendPatch). */
   readonly state: SavedState;
   /** What the cache records of the output folder and its spare (by folder id), and which of them is the output. */
@@ -46,6 +53,16 @@ export interface Plan {
   readonly spare?: { readonly dir: string; readonly identity?: string };
   /** The hash of the text of the report of the build that made this plan (up-to-date.ts): the record it goes with. */
   readonly report: string;
+}
+
+/** The posts of a plan, by index in the listing's order. */
+export interface PlanPosts {
+  readonly length: number;
+  at(i: number): PlanPost | undefined;
+  /** The index of the post whose file is at `abs`. */
+  indexOf(abs: string): number | undefined;
+  /** Whether a post other than those `except` names has the cache key `key`. */
+  usesKey(key: string, except: (i: number) => boolean): boolean;
 }
 
 export interface PlanPost {
@@ -76,6 +93,14 @@ export interface PlanDoc {
   readonly split?: { readonly bytes: number; readonly room: number; readonly closed: 'size' | 'bytes' | 'end'; readonly next?: number };
 }
 
+/** What a patch changed in its posts and documents (kept in the state beside the lists, which stay as they are). */
+export interface PlanChanges {
+  /** Posts rendered again: their keys (cache and shown: one, as they link no post) and their new records. */
+  readonly posts: ReadonlyMap<number, { readonly key: string; readonly at: readonly [number, number] }>;
+  /** Archives whose posts now weigh this many bytes. */
+  readonly splits: ReadonlyMap<number, number>;
+}
+
 /** A post's record: its stored result (cache.ts) and the `broken-link` warnings its links got. */
 export interface PlanRecord {
   readonly entry: StoredEntry;
@@ -85,32 +110,39 @@ export interface PlanRecord {
 function planPath(cacheDir: string): string {
   return join(cacheDir, 'plan.json');
 }
-
-/** The plan in `cacheDir`, when there is one of this format; undefined otherwise (nothing to patch from). */
-export function readPlan(cacheDir: string): Plan | undefined {
-  try {
-    return decode(JSON.parse(readFileSync(planPath(cacheDir), 'utf8')) as Stored);
-  } catch {
-    return undefined; // (missing, damaged, another format's: a full build)
-  }
+function statePath(cacheDir: string): string {
+  return join(cacheDir, 'plan-state.json');
 }
 
 /**
- * The plan as stored: lists rather than objects (a big blog's plan holds 10,000 posts and two records of 12,000
- * output files; objects with that many keys take several times longer to parse), and the look's numbers as the
- * bytes of 64-bit floats.
+ * The plan as stored, in two files: `plan.json`, written by a full build (the posts and documents, as lists: a big
+ * blog's 10,000 posts parse several times faster as lists than as objects, and a post is made an object only when
+ * asked for), and `plan-state.json`, written again by every patch (what it changes). The two name one `id`.
  */
-interface Stored extends Omit<Plan, 'plan' | 'numbers' | 'posts' | 'docs' | 'outputs'> {
+interface StoredPlan {
   readonly plan: typeof PLAN_FORMAT;
-  readonly numbers: string;
+  readonly id: string;
+  readonly salt: string;
+  readonly records: string;
   readonly posts: readonly StoredPost[];
   readonly docs: readonly StoredDoc[];
+}
+
+interface StoredState extends Omit<PlanState, 'numbers' | 'outputs'> {
+  readonly plan: typeof PLAN_FORMAT;
+  readonly id: string;
+  /** The look's numbers as the bytes of 64-bit floats. */
+  readonly numbers: string;
   readonly outputs: StoredFolders;
+  /** What patches changed since the plan was written (PlanChanges, by index). */
+  readonly posts: Readonly<Record<string, readonly [key: string, offset: number, length: number]>>;
+  readonly splits: Readonly<Record<string, number>>;
 }
 
 type StoredPost = readonly [abs: string, path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
-  key: string, shown: string, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: PlanPost['relinked'] | 0];
-type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: PlanDoc['split'] | 0];
+  key: string, shown: string, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: NonNullable<PlanPost['relinked']> | 0];
+type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: NonNullable<PlanDoc['split']> | 0];
+
 /**
  * The output folder's record and its spare's, over one list of paths and one of folders (the two hold nearly the
  * same files): each folder's key of each path (0: it has no such file; null: a file without a key) and mtime of each
@@ -125,27 +157,146 @@ interface StoredFolders {
 const PUBLISHED = 1;
 const LINKS_POSTS = 2;
 
-function encode(plan: Plan): Stored {
-  const floats = Float64Array.from(plan.numbers);
-  return {
-    ...plan,
-    numbers: Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64'),
-    posts: plan.posts.map(({ entry: e, key, shown, meta, at, published, linksPosts, docs, relinked }) => [
-      e.abs, e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, key, shown, meta, at[0], at[1],
-      (published ? PUBLISHED : 0) | (linksPosts ? LINKS_POSTS : 0), docs, relinked ?? 0,
-    ]),
-    docs: plan.docs.map(({ fields, owner, items, split }) => [fields, owner, items, split ?? 0]),
-    outputs: encodeFolders(plan.outputs),
-  };
+/** The plan in `cacheDir`, when there is one of this format; undefined otherwise (nothing to patch from). */
+export function readPlan(cacheDir: string): Plan | undefined {
+  try {
+    const stored = JSON.parse(readFileSync(planPath(cacheDir), 'utf8')) as StoredPlan;
+    const state = JSON.parse(readFileSync(statePath(cacheDir), 'utf8')) as StoredState;
+    if (stored?.plan !== PLAN_FORMAT || state?.plan !== PLAN_FORMAT || stored.id !== state.id) return undefined;
+    if (!Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(state.outputs?.folders)) return undefined;
+    const { plan: _format, id: _id, numbers, outputs, posts: _posts, splits, ...rest } = state;
+    return {
+      ...rest, id: stored.id, splits, numbers: decodeNumbers(numbers), outputs: decodeFolders(outputs), salt: stored.salt, records: stored.records,
+      posts: new StoredPosts(stored.posts, state.posts),
+      docs: { at: (d) => decodeDoc(stored.docs[d], splits[d]) },
+    };
+  } catch {
+    return undefined; // (missing, damaged, another format's: a full build)
+  }
 }
 
-function encodeFolders(outputs: Plan['outputs']): StoredFolders {
+/** The posts of a stored plan, each made an object when first asked for, with what patches changed in it. */
+class StoredPosts implements PlanPosts {
+  private readonly made = new Map<number, PlanPost>();
+  private byPath: Map<string, number> | undefined;
+
+  /** `changes`: what patches changed, by index (see StoredState). */
+  constructor(private readonly stored: readonly StoredPost[], readonly changes: StoredState['posts']) {}
+
+  get length(): number {
+    return this.stored.length;
+  }
+
+  at(i: number): PlanPost | undefined {
+    let post = this.made.get(i);
+    if (post === undefined) {
+      const row = this.stored[i];
+      if (row === undefined) return undefined;
+      const [abs, path, stem, nameDate, bundle, linked, key, shown, meta, offset, length, flags, docs, relinked] = row;
+      const patched = Object.hasOwn(this.changes, i) ? this.changes[i] : undefined;
+      post = {
+        entry: { abs, path, stem, ...(nameDate !== 0 && { nameDate }), ...(bundle !== 0 && { bundle }), ...(linked === 1 && { linked: true as const }) },
+        key: patched?.[0] ?? key, shown: patched?.[0] ?? shown, meta, at: patched ? [patched[1], patched[2]] : [offset, length],
+        published: (flags & PUBLISHED) !== 0, linksPosts: (flags & LINKS_POSTS) !== 0, docs, ...(relinked !== 0 && { relinked }),
+      };
+      this.made.set(i, post);
+    }
+    return post;
+  }
+
+  indexOf(abs: string): number | undefined {
+    this.byPath ??= new Map(this.stored.map((row, i) => [row[0], i]));
+    return this.byPath.get(abs);
+  }
+
+  usesKey(key: string, except: (i: number) => boolean): boolean {
+    return this.stored.some((row, i) => !except(i) && (Object.hasOwn(this.changes, i) ? this.changes[i]?.[0] : row[6]) === key);
+  }
+}
+
+function decodeDoc(row: StoredDoc | undefined, bytes: number | undefined): PlanDoc | undefined {
+  if (row === undefined) return undefined;
+  const [fields, owner, items, split] = row;
+  if (split === 0) return { fields, owner, items };
+  return { fields, owner, items, split: bytes === undefined ? split : { ...split, bytes } };
+}
+
+/** Forget the plan (a build that cannot keep one: the next build is a full one). */
+export function dropPlan(cacheDir: string): void {
+  rmSync(statePath(cacheDir), { force: true });
+  rmSync(planPath(cacheDir), { force: true });
+}
+
+/** A plan as a full build makes it: every post and document in full, each post's record given apart. */
+export interface NewPlan extends PlanState {
+  readonly salt: string;
+  readonly posts: readonly Omit<PlanPost, 'at'>[];
+  readonly docs: readonly PlanDoc[];
+}
+
+/**
+ * Keep `plan`, with each post's record text (`records`, in the order of its posts), and remove older records
+ * files. The state goes last: a plan without its state is not read.
+ */
+export function writePlan(cacheDir: string, plan: NewPlan, records: readonly string[]): void {
+  const id = randomBytes(6).toString('hex');
+  const name = `plan-${id}.records`;
+  const offsets: [number, number][] = [];
+  let offset = 0;
+  const texts = records.map((text) => {
+    const bytes = Buffer.from(text);
+    offsets.push([offset, bytes.length]);
+    offset += bytes.length;
+    return bytes;
+  });
+  rmSync(statePath(cacheDir), { force: true });
+  writeAtomic(join(cacheDir, name), Buffer.concat(texts));
+  const { salt, posts, docs, ...state } = plan;
+  writeAtomic(planPath(cacheDir), JSON.stringify({
+    plan: PLAN_FORMAT, id, salt, records: name,
+    posts: posts.map(({ entry: e, key, shown, meta, published, linksPosts, docs: carried, relinked }, i) => [
+      e.abs, e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, key, shown, meta, offsets[i]?.[0] ?? 0, offsets[i]?.[1] ?? 0,
+      (published ? PUBLISHED : 0) | (linksPosts ? LINKS_POSTS : 0), carried, relinked ?? 0,
+    ]),
+    docs: docs.map(({ fields, owner, items, split }) => [fields, owner, items, split ?? 0]),
+  } satisfies StoredPlan));
+  writeState(cacheDir, id, state, {}, {});
+  for (const file of readdirSync(cacheDir)) if (/^plan-[0-9a-f]+\.records$/.test(file) && file !== name) rmSync(join(cacheDir, file), { force: true });
+}
+
+/** Keep what a patch changed in `plan` (its records already appended: see appendRecords). */
+export function replacePlanState(cacheDir: string, plan: Plan, state: PlanState, changes: PlanChanges): void {
+  const stored = plan.posts instanceof StoredPosts ? plan.posts : undefined;
+  if (!stored) throw new Error('a plan not read from disk');
+  const posts: Record<string, readonly [string, number, number]> = { ...stored.changes };
+  for (const [i, { key, at }] of changes.posts) posts[i] = [key, at[0], at[1]];
+  const splits: Record<string, number> = { ...plan.splits };
+  for (const [d, bytes] of changes.splits) splits[d] = bytes;
+  writeState(cacheDir, plan.id, state, posts, splits);
+}
+
+function writeState(cacheDir: string, id: string, state: PlanState, posts: StoredState['posts'], splits: StoredState['splits']): void {
+  const floats = Float64Array.from(state.numbers);
+  const { numbers: _numbers, outputs, ...rest } = state;
+  writeAtomic(statePath(cacheDir), JSON.stringify({
+    ...rest, plan: PLAN_FORMAT, id, numbers: Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64'),
+    outputs: encodeFolders(outputs), posts, splits,
+  } satisfies StoredState));
+}
+
+function decodeNumbers(text: string): number[] {
+  const bytes = Buffer.from(text, 'base64');
+  return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+}
+
+function encodeFolders(outputs: PlanState['outputs']): StoredFolders {
   const records = Object.entries(outputs);
   const paths = [...new Set(records.flatMap(([, { files }]) => Object.keys(files.files)))];
   const dirs = [...new Set(records.flatMap(([, { files }]) => Object.keys(files.dirs)))];
   return {
     paths, dirs,
-    folders: records.map(([id, { folder, files }]) => [id, folder, paths.map((p) => (p in files.files ? files.files[p] ?? null : 0)), dirs.map((d) => files.dirs[d] ?? -1)]),
+    folders: records.map(([id, { folder, files }]) => [id, folder,
+      paths.map((p) => (Object.hasOwn(files.files, p) ? files.files[p] ?? null : 0)), dirs.map((d) => (Object.hasOwn(files.dirs, d) ? files.dirs[d] ?? -1 : -1))]),
   };
 }
 
@@ -173,46 +324,6 @@ function decodeFolders({ paths, dirs, folders }: StoredFolders): Record<string, 
   return outputs;
 }
 
-function decode(stored: Stored): Plan | undefined {
-  if (stored?.plan !== PLAN_FORMAT || !Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(stored.outputs?.folders)) return undefined;
-  const bytes = Buffer.from(stored.numbers, 'base64');
-  const numbers = Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
-  const outputs = decodeFolders(stored.outputs);
-  return {
-    ...stored, numbers, outputs,
-    posts: stored.posts.map(([abs, path, stem, nameDate, bundle, linked, key, shown, meta, offset, length, flags, docs, relinked]) => ({
-      entry: { abs, path, stem, ...(nameDate !== 0 && { nameDate }), ...(bundle !== 0 && { bundle }), ...(linked === 1 && { linked: true as const }) },
-      key, shown, meta, at: [offset, length] as const, published: (flags & PUBLISHED) !== 0, linksPosts: (flags & LINKS_POSTS) !== 0, docs,
-      ...(relinked !== 0 && { relinked }),
-    })),
-    docs: stored.docs.map(([fields, owner, items, split]) => ({ fields, owner, items, ...(split !== 0 && { split }) })),
-  };
-}
-
-/** Forget the plan (a build that cannot keep one: the next build is a full one). */
-export function dropPlan(cacheDir: string): void {
-  rmSync(planPath(cacheDir), { force: true });
-}
-
-/**
- * Keep `plan` (its records first: `records` gives each post's record text, in the order of `posts`, and `plan` is
- * given their offsets), and remove older records files. Written whole or not at all.
- */
-export function writePlan(cacheDir: string, make: (at: (i: number) => readonly [number, number], records: string) => Plan, records: readonly string[]): void {
-  const name = `plan-${randomBytes(6).toString('hex')}.records`;
-  const offsets: [number, number][] = [];
-  let offset = 0;
-  const texts = records.map((text) => {
-    const bytes = Buffer.from(text);
-    offsets.push([offset, bytes.length]);
-    offset += bytes.length;
-    return bytes;
-  });
-  writeAtomic(join(cacheDir, name), Buffer.concat(texts));
-  writeAtomic(planPath(cacheDir), JSON.stringify(encode(make((i) => offsets[i] ?? [0, 0], name))));
-  for (const file of readdirSync(cacheDir)) if (/^plan-[0-9a-f]+\.records$/.test(file) && file !== name) rmSync(join(cacheDir, file), { force: true });
-}
-
 /** Append records to the plan's records file (a patch's re-rendered posts); their offsets, in order. */
 export function appendRecords(cacheDir: string, plan: Plan, records: readonly string[]): [number, number][] {
   const path = join(cacheDir, plan.records);
@@ -226,11 +337,6 @@ export function appendRecords(cacheDir: string, plan: Plan, records: readonly st
   });
   appendFileSync(path, Buffer.concat(texts));
   return out;
-}
-
-/** Replace the plan (after a patch: its records file stays). */
-export function replacePlan(cacheDir: string, plan: Plan): void {
-  writeAtomic(planPath(cacheDir), JSON.stringify(encode(plan)));
 }
 
 /** The record of a post (see PlanRecord); undefined when it cannot be read. */
