@@ -4,6 +4,7 @@ import type { Diagnostic } from '../common/diagnostics.js';
 import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
+import { RenderPool, warmThread } from '../engine/render-pool.js';
 import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type PlanDoc, type PlanPost } from '../engine/plan.js';
 import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
 import { sameSplit, splitOf } from '../feeds/archive.js';
@@ -82,6 +83,22 @@ function refused(why: string): Refused {
 
 /** Patch the output (see the module comment), or say why a full build is needed (nothing was written then). */
 export async function patch(options: PatchOptions): Promise<Patched | Refused> {
+  // A big blog's edited post is rendered in a thread started now, which loads the Markdown, YAML and HTML libraries
+  // while this one reads the plan (see render-pool.ts, WARM_THRESHOLD; the full build that may follow starts its own).
+  const pool = warmThread(filesSeen(options.look)) ? new RenderPool(options.config, 1) : undefined;
+  try {
+    return await patchWith(options, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** About how many files a look found (each has four numbers). */
+function filesSeen(look: InputsLook): number {
+  return look.numbers.length / 4;
+}
+
+async function patchWith(options: PatchOptions, pool: RenderPool | undefined): Promise<Patched | Refused> {
   const { cache, look, out, config, now } = options;
   const plan = readPlan(cache.dir);
   if (!plan) return refused('no plan of the last build');
@@ -122,8 +139,10 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
     const stamp = look.view.stamp(entry);
     files[entry.abs] = stamp && !look.racy.includes(at) ? [...stamp, hash] : null;
     if (key === planned.key) continue; // (touched, or written with the same bytes)
-    const { processRaw } = await import('../post/stage.js');
-    const result = withDiagnostics(processRaw({ ...raw, bytes: read.bytes }, config), bundle.diagnostics);
+    const rendered = pool ? (await pool.submit([{ ...raw, bytes: read.bytes }], false))[0] : (await import('../post/stage.js')).processRaw({ ...raw, bytes: read.bytes }, config);
+    if (!rendered) return refused(`${entry.path} was not rendered`);
+    const { hash: _hash, ...plain } = rendered;
+    const result = withDiagnostics(plain, bundle.diagnostics);
     changed.push({ index, result, key });
   }
 

@@ -489,6 +489,13 @@ export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** `asciiJson` as bytes, without looking for characters to escape in text that has none (most plans have none). */
+export function asciiJsonBytes(value: unknown): Uint8Array {
+  const text = JSON.stringify(value);
+  const bytes = Buffer.from(text);
+  return isAscii(bytes) ? bytes : Buffer.from(text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

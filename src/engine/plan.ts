@@ -1,9 +1,10 @@
+import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../common/diagnostics.js';
 import type { SourceEntry } from '../read/sources.js';
-import { writeAtomic, type SavedState, type StoredEntry, type StoredOutput } from './cache.js';
+import { asciiJsonBytes, writeAtomic, type SavedState, type StoredEntry, type StoredOutput } from './cache.js';
 
 /**
  * The plan a build keeps in the cache folder for the next build's patch (cli/patch.ts): which inputs each output was
@@ -160,8 +161,8 @@ const LINKS_POSTS = 2;
 /** The plan in `cacheDir`, when there is one of this format; undefined otherwise (nothing to patch from). */
 export function readPlan(cacheDir: string): Plan | undefined {
   try {
-    const stored = JSON.parse(readFileSync(planPath(cacheDir), 'utf8')) as StoredPlan;
-    const state = JSON.parse(readFileSync(statePath(cacheDir), 'utf8')) as StoredState;
+    const stored = readJson(planPath(cacheDir)) as StoredPlan;
+    const state = readJson(statePath(cacheDir)) as StoredState;
     if (stored?.plan !== PLAN_FORMAT || state?.plan !== PLAN_FORMAT || stored.id !== state.id) return undefined;
     if (!Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(state.outputs?.folders)) return undefined;
     const { plan: _format, id: _id, numbers, outputs, posts: _posts, splits, ...rest } = state;
@@ -252,7 +253,7 @@ export function writePlan(cacheDir: string, plan: NewPlan, records: readonly str
   rmSync(statePath(cacheDir), { force: true });
   writeAtomic(join(cacheDir, name), Buffer.concat(texts));
   const { salt, posts, docs, ...state } = plan;
-  writeAtomic(planPath(cacheDir), JSON.stringify({
+  writeAtomic(planPath(cacheDir), asciiJsonBytes({
     plan: PLAN_FORMAT, id, salt, records: name,
     posts: posts.map(({ entry: e, key, shown, meta, published, linksPosts, docs: carried, relinked }, i) => [
       e.abs, e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, key, shown, meta, offsets[i]?.[0] ?? 0, offsets[i]?.[1] ?? 0,
@@ -278,10 +279,19 @@ export function replacePlanState(cacheDir: string, plan: Plan, state: PlanState,
 function writeState(cacheDir: string, id: string, state: PlanState, posts: StoredState['posts'], splits: StoredState['splits']): void {
   const floats = Float64Array.from(state.numbers);
   const { numbers: _numbers, outputs, ...rest } = state;
-  writeAtomic(statePath(cacheDir), JSON.stringify({
+  writeAtomic(statePath(cacheDir), asciiJsonBytes({
     ...rest, plan: PLAN_FORMAT, id, numbers: Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64'),
     outputs: encodeFolders(outputs), posts, splits,
   } satisfies StoredState));
+}
+
+/**
+ * A JSON file written as ASCII (cache.ts, asciiJson), read as one-byte text: decoding UTF-8 makes a string of two-byte
+ * characters as soon as one is not ASCII, and a 3 MB one then takes several times longer to read and parse.
+ */
+function readJson(path: string): unknown {
+  const bytes = readFileSync(path);
+  return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
 }
 
 function decodeNumbers(text: string): number[] {
