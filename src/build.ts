@@ -45,7 +45,9 @@ export interface BuildOptions {
   readonly postsDir: string;
   readonly drafts: boolean;
   readonly future: boolean;
-  /** Reference instant for future posts (ms since the epoch). */
+  /** Publish posts whose expiry date has passed (see site.ts). */
+  readonly expired?: boolean;
+  /** Reference instant for future and expired posts (ms since the epoch). */
   readonly now: number;
   /** Called once per post as the build works through them (the CLI draws progress on a terminal with it). */
   readonly onProgress?: (done: number, total: number) => void;

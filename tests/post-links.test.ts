@@ -105,7 +105,7 @@ describe('broken links', () => {
     expect(warnings).toEqual([
       `posts/third/index.md:12:20 warning link to ${SITE}posts/2024-01-20-secnd.md points into the site, but no post is the file posts/2024-01-20-secnd.md; fix the link or add what it points to [broken-link]`,
       `posts/third/index.md:14:3 warning image to ${SITE}posts/third/missing.png points into the site, but the build writes nothing there; fix the file name or add what it points to [broken-link]`,
-      `posts/third/index.md:16:1 warning link to ${SITE}posts/draft/ points into the site, but the post posts/draft.md it links to is not published (a draft, or dated in the future); fix the link or add what it points to [broken-link]`,
+      `posts/third/index.md:16:1 warning link to ${SITE}posts/draft/ points into the site, but the post posts/draft.md it links to is not published (a draft, dated in the future or expired); fix the link or add what it points to [broken-link]`,
     ]);
     // Nothing else is reported: feeds, tag pages, the site root, the sitemap, bundle files, post pages with or without
     // index.html, fragments, and links outside the site's URL (`/images/x.png` and `/other/path` are not under /blog/).

@@ -191,6 +191,32 @@ describe('the up-to-date check', () => {
     expect(builds.count).toBe(2);
   });
 
+  it('is used until the reference time passes the expiry date of a post the build published (Hugo\'s expiryDate), then builds', async () => {
+    const root = await blog();
+    await writeFile(join(root, 'posts/sale.md'), post('Sale', '2024-01-04T09:00:00Z', 'Ten percent off.', 'expiryDate: 2030-06-01T00:00:00Z\n'));
+    await age(root);
+    const at = (iso: string): Record<string, string> => ({ SOURCE_DATE_EPOCH: String(Date.parse(iso) / 1000) });
+    const first = await runCli(root, ['build'], at('2030-01-01T00:00:00Z'));
+    expect(first.stdout).toMatch(/^Built 4 posts into dist\/: \d+ files in \d+ ms\n$/m);
+    // up to the expiry date itself (Hugo still publishes a post that expires at "now"), nothing to do
+    for (const time of ['2030-03-01T00:00:00Z', '2030-06-01T00:00:00Z']) {
+      expect(said(await runCli(root, ['build'], at(time)))).toEqual(said(first));
+    }
+    expect(builds.count).toBe(1);
+    // a second later it has expired: time alone changes the output
+    const expired = await runCli(root, ['build'], at('2030-06-01T00:00:01Z'));
+    expect(builds.count).toBe(2);
+    expect(expired.stdout).toMatch(/^Built 3 posts into dist\/: \d+ files in \d+ ms; left out: 1 expired post \(--expired to include\)\n$/m);
+    expect(JSON.parse(await readFile(join(root, 'dist/feed.json'), 'utf8')).items.map((i: { title: string }) => i.title)).toEqual(['Trip', 'B', 'A']);
+    // a post left out for having expired stays out as time goes on: that build is up to date later
+    expect(said(await runCli(root, ['build'], at('2031-01-01T00:00:00Z')))).toEqual(said(expired));
+    expect(builds.count).toBe(2);
+    // --expired publishes it again, and no time ends that build
+    expect((await runCli(root, ['build', '--expired'], at('2031-01-01T00:00:00Z'))).stdout).toMatch(/^Built 4 posts/m);
+    expect((await runCli(root, ['build', '--expired'], at('2032-01-01T00:00:00Z'))).stdout).toMatch(/^Built 4 posts/m);
+    expect(builds.count).toBe(3);
+  });
+
   it('builds when the reference time is set back before the recorded build\'s (it may leave posts out)', async () => {
     const root = await blog();
     expect((await runCli(root, ['build'])).code).toBe(0);

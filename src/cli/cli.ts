@@ -30,6 +30,7 @@ const OPTIONS = {
   'site-url': { type: 'string' },
   drafts: { type: 'boolean' },
   future: { type: 'boolean' },
+  expired: { type: 'boolean' },
   strict: { type: 'boolean' },
   port: { type: 'string' },
   'no-cache': { type: 'boolean' },
@@ -158,7 +159,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   // it left it, that build's report is this one's, and nothing is read or written.
   const look = command === 'build' && disk && opts.freshCache !== true && resolved.config && source
     ? lookAtInputs([resolve(root, postsDir), resolve(root, resolved.config.static)], {
-      drafts: values.drafts ?? false, future: values.future ?? false, postsDir, outDir, configPath,
+      drafts: values.drafts ?? false, future: values.future ?? false, expired: values.expired ?? false, postsDir, outDir, configPath,
       config: resolved.config, source: { file: source.file, keyPath: source.keyPath, text: source.text },
     }, Date.now())
     : undefined;
@@ -190,7 +191,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     const { build } = await import('../build.js');
     const result = await build({
       config, root, postsDir, now,
-      drafts: values.drafts ?? false, future: values.future ?? false,
+      drafts: values.drafts ?? false, future: values.future ?? false, expired: values.expired ?? false,
       ...(progress && { onProgress: progress.update }),
       ...(cache && { cache }),
       ...(loaded.source && { configSource: loaded.source }),
@@ -274,17 +275,23 @@ function remember(cacheDir: string, look: InputsLook | undefined, out: string, d
   return recordBuild(cacheDir, look, out, dirs, now, {
     skipped: result.skipped, diagnostics: result.diagnostics, posts: result.site?.posts.length ?? 0, files: result.files.length,
     ...(result.site?.leftOut && { leftOut: result.site.leftOut }),
+    ...(result.site?.until !== undefined && { until: result.site.until }),
   }, reportText(result.diagnostics));
 }
 
-/** `; left out: 2 drafts, 1 post dated in the future (--drafts, --future to include)`, or nothing when all are published. */
+/**
+ * `; left out: 2 drafts, 1 post dated in the future, 1 expired post (--drafts, --future, --expired to include)`, or
+ * nothing when all are published.
+ */
 function leftOutNote(leftOut: Site['leftOut'] | undefined): string {
   if (!leftOut) return '';
+  const expired = leftOut.expired ?? 0;
   const parts = [
     ...(leftOut.drafts > 0 ? [`${leftOut.drafts} draft${leftOut.drafts === 1 ? '' : 's'}`] : []),
     ...(leftOut.future > 0 ? [`${leftOut.future} post${leftOut.future === 1 ? '' : 's'} dated in the future`] : []),
+    ...(expired > 0 ? [`${expired} expired post${expired === 1 ? '' : 's'}`] : []),
   ];
-  const flags = [...(leftOut.drafts > 0 ? ['--drafts'] : []), ...(leftOut.future > 0 ? ['--future'] : [])];
+  const flags = [...(leftOut.drafts > 0 ? ['--drafts'] : []), ...(leftOut.future > 0 ? ['--future'] : []), ...(expired > 0 ? ['--expired'] : [])];
   return parts.length === 0 ? '' : `; left out: ${parts.join(', ')} (${flags.join(', ')} to include)`;
 }
 

@@ -10,7 +10,7 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** Writes UTF-8 bytes to stderr, where that is cheaper than a string (the process's own stderr); else `stderr` is used. */
   readonly stderrBytes?: (bytes: Uint8Array) => void;
-  /** Wall clock, used only to leave out future-dated posts (SOURCE_DATE_EPOCH overrides it) and to date `new` posts. */
+  /** Wall clock, used only to leave out future-dated and expired posts (SOURCE_DATE_EPOCH overrides it) and to date `new` posts. */
   readonly now: () => number;
   /** Whether stderr is a terminal: progress is drawn only there (and never when CI is set). */
   readonly isTTY?: boolean;
@@ -42,6 +42,7 @@ Options:
   --site-url URL     site URL, overriding the config (env FEEDWRIGHT_SITE_URL does the same)
   --drafts           include posts with "draft: true"
   --future           include posts dated after now (now = SOURCE_DATE_EPOCH if set)
+  --expired          include posts whose expiryDate (Hugo) is before now
   --strict           fail on warnings too
   --port N           dev: port on 127.0.0.1 (default 8080; 0 picks a free one)
   --no-cache         render every post again, ignoring node_modules/.cache/feedwright

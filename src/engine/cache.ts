@@ -33,9 +33,9 @@ import type { OutputManifest } from '../output/write.js';
  * faster, never different.
  */
 
-// (8: a post's `links` take in each URL of its raw HTML's srcset too; 7: its raw HTML's links and images, so a
-// post stored before has too few)
-const FORMAT = 8;
+// (9: a post keeps its expiry date, `expires`, which a post stored before lacks; 8: a post's `links` take in each
+// URL of its raw HTML's srcset too)
+const FORMAT = 9;
 
 /**
  * The key of a file's stage result (for every PostCache: this one and dev's in memory): its content hash with the

@@ -23,6 +23,8 @@ import { RACY_MS, toolFingerprint } from './cache.js';
  *   without a new stamp);
  * - when posts were left out for being dated in the future (time alone would publish them), or the reference time
  *   is earlier than the recorded build's (SOURCE_DATE_EPOCH set back: it would leave posts out);
+ * - once the reference time is past the expiry date of a post that build published (Hugo's `expiryDate`: time
+ *   alone leaves it out then; the record says from when, `until`);
  * - by `check`, by a build with problems, with `--no-cache`.
  * Hidden folders that no build reads (`.git`) are looked at by name only.
  */
@@ -71,7 +73,9 @@ export interface BuildSaid {
   readonly diagnostics: readonly Diagnostic[];
   readonly posts: number;
   readonly files: number;
-  readonly leftOut?: { readonly drafts: number; readonly future: number };
+  readonly leftOut?: { readonly drafts: number; readonly future: number; readonly expired?: number };
+  /** The first reference time at which the same inputs publish other posts (a published post expired; Site's `until`). */
+  readonly until?: number;
 }
 
 /** What the last build said, as an up-to-date build says it again: its problems as a list, or as the text printed. */
@@ -235,6 +239,8 @@ export function lastRecord(cacheDir: string, out: string, now: number): BuildRec
   if (record?.record !== 2 || record.out !== out) return undefined;
   if (!(typeof record.now === 'number' && now >= record.now)) return undefined;
   if (!wellFormed(record.said) || !Array.isArray(record.dirs) || !record.dirs.includes('')) return undefined;
+  // (past a published post's expiry date, the same inputs publish other posts)
+  if (!(record.said.until === undefined || now < record.said.until)) return undefined;
   return record;
 }
 
@@ -287,7 +293,7 @@ function sha256(bytes: Uint8Array): string {
 /** Whether a record's report has the shape a build's has (a damaged record is not replayed). */
 function wellFormed(said: RecordedSaid | undefined): said is RecordedSaid {
   return said !== undefined && said !== null && Array.isArray(said.skipped) && typeof said.posts === 'number' && typeof said.files === 'number'
-    && typeof said.problems === 'number' && typeof said.errors === 'boolean'
+    && typeof said.problems === 'number' && typeof said.errors === 'boolean' && (said.until === undefined || typeof said.until === 'number')
     && typeof said.report?.bytes === 'number' && typeof said.report.textBytes === 'number' && typeof said.report.sha256?.text === 'string' && typeof said.report.sha256.list === 'string';
 }
 

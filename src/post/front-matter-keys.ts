@@ -15,6 +15,8 @@ export const ALIASES = {
   date: ['date', 'pubDate', 'pubdate', 'publishDate', 'publishdate', 'published', 'pubDatetime'],
   updated: ['updated', 'lastmod', 'lastMod', 'last_modified_at', 'updatedDate', 'modified', 'modDatetime'],
   summary: ['summary', 'description', 'excerpt', 'spoiler'],
+  /** Hugo's expiry date (its names for it; Hugo reads front-matter keys in any letter case). */
+  expires: ['expiryDate', 'expirydate', 'unpublishDate', 'unpublishdate'],
 } as const;
 
 /** Keys whose values are all taken as tags, merged in this order (duplicates dropped, letter case ignored). */
@@ -25,7 +27,7 @@ export const TAXONOMY_TAG_KEYS = ['tags', 'categories'] as const;
 
 /** Every top-level key feedwright reads (`permalink` and `url` only when the config asks; see config.ts). */
 export const READ_KEYS: readonly string[] = [
-  'title', ...ALIASES.date, ...ALIASES.updated, 'slug', ...ALIASES.summary, ...TAG_KEYS, 'taxonomies',
+  'title', ...ALIASES.date, ...ALIASES.updated, ...ALIASES.expires, 'slug', ...ALIASES.summary, ...TAG_KEYS, 'taxonomies',
   'author', 'authors', 'draft', 'id', 'image', 'excerpt_separator', ...MEDIA_KEYS,
 ];
 
@@ -45,7 +47,7 @@ export const QUIET_KEYS: ReadonlySet<string> = new Set([
   'comments', 'toc', 'toc_label', 'toc_sticky', 'math', 'mermaid', 'pin', 'hidden', 'sitemap', 'header', 'classes',
   'author_profile', 'read_time', 'related', 'share', 'show_date', 'sidebar', 'feature_image', 'featured', 'seo', 'lang',
   // Hugo (and PaperMod-style themes)
-  'aliases', 'build', 'cascade', 'expiryDate', 'expirydate', 'unpublishdate', 'headless', 'images', 'isCJKLanguage',
+  'aliases', 'build', 'cascade', 'headless', 'images', 'isCJKLanguage',
   'keywords', 'linkTitle', 'markup', 'menu', 'menus', 'outputs', 'params', 'resources', 'series',
   'translationKey', 'type', 'url', 'videos', 'weight', 'showToc', 'TocOpen', 'cover', 'canonicalURL', 'disableShare',
   'hidemeta', 'searchHidden', 'ShowReadingTime', 'ShowBreadCrumbs', 'ShowPostNavLinks', 'featured_image', 'subtitle',

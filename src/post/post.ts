@@ -58,6 +58,11 @@ export interface Post {
   /** Podcast episode details given in the front matter. */
   readonly episode?: EpisodeInfo;
   readonly draft: boolean;
+  /**
+   * Hugo's `expiryDate` (ms since the epoch): once the reference time is past it, the post is left out unless
+   * `--expired`, as Hugo leaves out expired content unless `--buildExpired`.
+   */
+  readonly expires?: number;
 }
 
 /** Every top-level key feedwright reads, under any of its names (see front-matter-keys.ts). */
@@ -123,6 +128,8 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
       warn(updatedKey, 'updated-before-date', `"${updatedKey}" is earlier than "${dateKey ?? 'date'}"; readers will show the later of the two as the change date`);
     }
   }
+  const expiresKey = firstPresent(data, ALIASES.expires);
+  const expires = expiresKey === undefined ? undefined : readDate(data[expiresKey], expiresKey, config, error, warn);
 
   const before = problems.length;
   const slug = readSlug(text(data.slug, 'slug'), file.stem, error);
@@ -213,6 +220,7 @@ export function toPost(src: ParsedSource, config: ResolvedConfig): PostResult {
       ...(media.imageInfo !== undefined && { imageInfo: media.imageInfo }),
       ...(media.attachments.length > 0 && { attachments: media.attachments }),
       ...(media.episode !== undefined && { episode: media.episode }),
+      ...(expires !== undefined && { expires }),
     },
   };
 }

@@ -158,7 +158,7 @@ export class PostLinks {
       const target = linksPosts ? this.target(link) : undefined;
       const what = link.image ? 'image' : 'link';
       const why = target
-        ? `the post ${target.source} it links to is not published (a draft, or dated in the future)`
+        ? `the post ${target.source} it links to is not published (a draft, dated in the future or expired)`
         : /\.(?:md|markdown)$/i.test(path)
           ? `no post is the file ${link.file ?? path}`
           : 'the build writes nothing there';

@@ -13,8 +13,17 @@ export interface Site {
   readonly items: readonly Post[];
   /** Newest `updated` of any published post: the feeds' `updated`/`lastBuildDate`. Epoch when there are none. */
   readonly updated: number;
-  /** Valid posts not published: drafts, and posts dated after the reference time (a post can be both). */
-  readonly leftOut: { readonly drafts: number; readonly future: number };
+  /**
+   * Valid posts not published: drafts, posts dated after the reference time, and posts whose expiry date (Hugo's
+   * `expiryDate`) is before it (a post can be more than one; no `expired`: none).
+   */
+  readonly leftOut: { readonly drafts: number; readonly future: number; readonly expired?: number };
+  /**
+   * The first reference time at which the same options publish fewer posts, because a published post's expiry date
+   * is then past (that date + 1 ms); absent when no published post has one (or with `expired`). Time alone changes
+   * the output then (the up-to-date check must not outlive it).
+   */
+  readonly until?: number;
   /** Type and size of the config's icon and logo, when they are files of the static folder (site-images.ts). */
   readonly images?: SiteImages;
 }
@@ -22,7 +31,9 @@ export interface Site {
 export interface SiteOptions {
   readonly drafts: boolean;
   readonly future: boolean;
-  /** Reference instant for leaving out future posts (ms since the epoch). */
+  /** Publish posts whose expiry date has passed (Hugo's `--buildExpired`). */
+  readonly expired?: boolean;
+  /** Reference instant for leaving out future and expired posts (ms since the epoch). */
   readonly now: number;
 }
 
@@ -37,7 +48,7 @@ export function comparePosts(a: Post, b: Post): number {
 /** Where a front-matter key of a post's source is, if it is there (for pointing messages at lines). */
 export type KeyLocator = (source: string, key: string) => Position | undefined;
 
-/** Check uniqueness across all posts, leave out drafts and future posts, sort, and date the feeds. */
+/** Check uniqueness across all posts, leave out drafts, future and expired posts, sort, and date the feeds. */
 export function buildSite(
   all: readonly Post[], config: ResolvedConfig, options: SiteOptions, locate: KeyLocator = () => undefined,
 ): { site: Site; diagnostics: Diagnostic[] } {
@@ -52,16 +63,23 @@ export function buildSite(
     // Equal permalinks mean equal slugs, already reported: only a clash involving an id set by hand is new.
     ...duplicates(all.filter((p) => p.id !== p.url || handSetIds.has(p.id)), 'id', (p) => p.id, (p) => p.id, locate),
   ];
+  // Expired as Hugo has it: the expiry date is before the reference time (a post expiring at it is still published).
+  const expired = (p: Post): boolean => p.expires !== undefined && p.expires < options.now;
   const posts = all
-    .filter((p) => (options.drafts || !p.draft) && (options.future || p.date <= options.now))
+    .filter((p) => (options.drafts || !p.draft) && (options.future || p.date <= options.now) && (options.expired === true || !expired(p)))
     .sort(comparePosts);
   const items = config.limit === null ? posts : posts.slice(0, config.limit);
   const updated = newestUpdate(posts);
   const leftOut = {
     drafts: options.drafts ? 0 : all.filter((p) => p.draft).length,
     future: options.future ? 0 : all.filter((p) => p.date > options.now).length,
+    expired: options.expired === true ? 0 : all.filter(expired).length,
   };
-  return { site: { config, posts, items, updated, leftOut }, diagnostics };
+  let until: number | undefined;
+  if (options.expired !== true) {
+    for (const p of posts) if (p.expires !== undefined) until = Math.min(until ?? Infinity, p.expires + 1);
+  }
+  return { site: { config, posts, items, updated, leftOut, ...(until !== undefined && { until }) }, diagnostics };
 }
 
 function duplicates(

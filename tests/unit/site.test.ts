@@ -38,6 +38,27 @@ describe('buildSite', () => {
     expect(slugs(buildSite(posts, CONFIG, { ...options, future: true }).site.posts)).toEqual(['later', 'now']);
   });
 
+  it('leaves out posts whose expiry date is before "now" unless asked (one expiring exactly now is in), and says when the next published one expires', () => {
+    const posts = [
+      post('gone', '2024-01-01', { expires: Date.parse('2024-05-31T23:59:59.999Z') }),
+      post('at-now', '2024-01-02', { expires: NOW }),
+      post('later', '2024-01-03', { expires: Date.parse('2024-07-01T00:00:00Z') }),
+      post('lasting', '2024-01-04'),
+      post('hidden', '2024-01-05', { draft: true, expires: Date.parse('2024-06-01T00:00:00.500Z') }),
+    ];
+    const { site } = buildSite(posts, CONFIG, options);
+    expect(slugs(site.posts)).toEqual(['lasting', 'later', 'at-now']);
+    expect(site.leftOut).toEqual({ drafts: 1, future: 0, expired: 1 });
+    // from 1 ms after "at-now"'s expiry on, the same build publishes one post fewer (the draft's expiry changes nothing)
+    expect(site.until).toBe(NOW + 1);
+    expect(slugs(buildSite(posts, CONFIG, { ...options, now: NOW + 1 }).site.posts)).toEqual(['lasting', 'later']);
+    const all = buildSite(posts, CONFIG, { ...options, expired: true }).site;
+    expect(slugs(all.posts)).toEqual(['lasting', 'later', 'at-now', 'gone']);
+    expect(all.leftOut).toEqual({ drafts: 1, future: 0, expired: 0 });
+    expect(all.until).toBeUndefined();
+    expect(buildSite([post('lasting', '2024-01-04')], CONFIG, options).site.until).toBeUndefined();
+  });
+
   it('cuts the feeds to the limit but keeps every post for the pages', () => {
     const posts = ['a', 'b', 'c', 'd'].map((s, i) => post(s, `2024-01-0${i + 1}`));
     const { site } = buildSite(posts, { ...CONFIG, limit: 2 }, options);

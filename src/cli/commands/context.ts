@@ -13,6 +13,7 @@ export interface CliValues {
   readonly 'site-url'?: string;
   readonly drafts?: boolean;
   readonly future?: boolean;
+  readonly expired?: boolean;
   readonly strict?: boolean;
   readonly port?: string;
 }

@@ -30,7 +30,7 @@ export async function ping(values: CliValues, io: Io): Promise<number> {
   }
   const result = await build({
     config, root: io.cwd, postsDir: values.posts ?? 'posts', now,
-    drafts: values.drafts ?? false, future: values.future ?? false,
+    drafts: values.drafts ?? false, future: values.future ?? false, expired: values.expired ?? false,
   });
   if (hasErrors(result.diagnostics) || !result.site) {
     report(result.diagnostics, io);

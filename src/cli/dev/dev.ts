@@ -89,7 +89,7 @@ export async function dev(values: CliValues, io: Io): Promise<number> {
     let posts = 0;
     if (loaded.config && !hasErrors(diagnostics) && typeof now === 'number') {
       const result = await build({
-        config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false,
+        config: loaded.config, root, postsDir, now, drafts: values.drafts ?? false, future: values.future ?? false, expired: values.expired ?? false,
         outDir, cache, sources, ...(loaded.source && { configSource: loaded.source }),
       });
       cache.settle();
