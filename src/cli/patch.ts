@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
-import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredStamp } from '../engine/cache.js';
+import { appendPatch, asciiJson, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
@@ -13,7 +13,7 @@ import type { FeedDoc } from '../feeds/doc.js';
 import { RefusedOutput, writeOutput, type OutputFile, type Written } from '../output/write.js';
 import { postPage } from '../pages/pages.js';
 import type { Post } from '../post/post.js';
-import { contentHash, withDiagnostics, type ProcessedSource } from '../post/result.js';
+import { contentHash, type ProcessedSource } from '../post/result.js';
 import { readPostFile } from '../read/read-post.js';
 import { bundleAssets } from '../read/sources.js';
 import { mayLinkPosts, PostLinks, relinkedPost, relinkOf } from '../site/links.js';
@@ -86,11 +86,22 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   // A big blog's edited post is rendered in a thread started now, which loads the Markdown, YAML and HTML libraries
   // while this one reads the plan (see render-pool.ts, WARM_THRESHOLD; the full build that may follow starts its own).
   const pool = warmThread(filesSeen(options.look)) ? new RenderPool(options.config, 1) : undefined;
+  const rendered: Rendered[] = [];
   try {
-    return await patchWith(options, pool);
+    const done = await patchWith(options, pool, rendered);
+    // What was rendered for nothing is the full build's: it finds those posts by their keys.
+    if ('refused' in done) for (const { key, result } of rendered) options.cache.put(key, result);
+    return done;
   } finally {
     await pool?.close();
   }
+}
+
+/** A post rendered again: its index in the plan, its result as the cache keeps it (without its bundle's problems), its key. */
+interface Rendered {
+  readonly index: number;
+  readonly result: ProcessedSource;
+  readonly key: string;
 }
 
 /** About how many files a look found (each has four numbers). */
@@ -98,7 +109,7 @@ function filesSeen(look: InputsLook): number {
   return look.numbers.length / 4;
 }
 
-async function patchWith(options: PatchOptions, pool: RenderPool | undefined): Promise<Patched | Refused> {
+async function patchWith(options: PatchOptions, pool: RenderPool | undefined, changed: Rendered[]): Promise<Patched | Refused> {
   const { cache, look, out, config, now } = options;
   const plan = readPlan(cache.dir);
   if (!plan) return refused('no plan of the last build');
@@ -122,7 +133,6 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined): P
   }
   const configJson = JSON.stringify(config);
   const files: Record<string, StoredStamp | null> = {};
-  const changed: { index: number; result: ProcessedSource; key: string }[] = [];
   for (const at of suspects) {
     const abs = look.pathAt(at);
     const index = abs === undefined ? undefined : plan.posts.indexOf(abs);
@@ -133,6 +143,8 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined): P
     const read = readPostFile(entry.abs, entry.path);
     if (!('bytes' in read)) return refused(`${entry.path} cannot be read`);
     const bundle = bundleAssets(entry);
+    // (its bundle's problems are said with the post's: a full build says them in their place)
+    if (bundle.diagnostics.length > 0) return refused(`${entry.path}: its bundle has problems`);
     const raw = bundle.assets ? { ...entry, assets: bundle.assets } : entry;
     const hash = contentHash(entry, read.bytes);
     const key = cache.keyOf(salted(hash, raw), configJson);
@@ -141,8 +153,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined): P
     if (key === planned.key) continue; // (touched, or written with the same bytes)
     const rendered = pool ? (await pool.submit([{ ...raw, bytes: read.bytes }], false))[0] : (await import('../post/stage.js')).processRaw({ ...raw, bytes: read.bytes }, config);
     if (!rendered) return refused(`${entry.path} was not rendered`);
-    const { hash: _hash, ...plain } = rendered;
-    const result = withDiagnostics(plain, bundle.diagnostics);
+    const { hash: _hash, ...result } = rendered;
     changed.push({ index, result, key });
   }
 
@@ -333,7 +344,8 @@ function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spa
       if (file.doc.content !== 'summary' || item.summary === undefined) carried[i]?.push(d);
     }
     const split = splitOf(file.doc);
-    docs.push({ fields: JSON.stringify(fields), owner: file.owner, items: at, ...(split && { split }) });
+    // (as ASCII, as the plan is stored: a tag feed's title has quotation marks)
+    docs.push({ fields: asciiJson(fields), owner: file.owner, items: at, ...(split && { split }) });
   }
   const broken = new Map<string, Diagnostic[]>();
   for (const d of made.broken) broken.set(d.file, [...broken.get(d.file) ?? [], d]);

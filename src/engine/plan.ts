@@ -244,14 +244,13 @@ export function writePlan(cacheDir: string, plan: NewPlan, records: readonly str
   const name = `plan-${id}.records`;
   const offsets: [number, number][] = [];
   let offset = 0;
-  const texts = records.map((text) => {
-    const bytes = Buffer.from(text);
-    offsets.push([offset, bytes.length]);
-    offset += bytes.length;
-    return bytes;
-  });
+  for (const text of records) {
+    const length = Buffer.byteLength(text);
+    offsets.push([offset, length]);
+    offset += length;
+  }
   rmSync(statePath(cacheDir), { force: true });
-  writeAtomic(join(cacheDir, name), Buffer.concat(texts));
+  writeAtomic(join(cacheDir, name), records.join(''));
   const { salt, posts, docs, ...state } = plan;
   writeAtomic(planPath(cacheDir), asciiJsonBytes({
     plan: PLAN_FORMAT, id, salt, records: name,
