@@ -170,7 +170,7 @@ describe('a build after an edit of posts\' bodies', () => {
     await appendFile(join(root, 'posts/post-4.md'), '\nEdited.\n');
     await age(root, ['posts/post-4.md'], 10);
     const run = await build(root);
-    expect(patched(run)).toMatch(/has no post now, or had none/);
+    expect(patched(run)).toMatch(/the record of a post of a feed document cannot be read/);
     await expectClean(root, run, 'damaged records');
 
     await writeFile(join(cache, 'plan.json'), '{"plan": 1, "posts": "no"}');

@@ -5,7 +5,7 @@ import { appendPatch, asciiJson, cacheAsSaved, folderId, journalHasRoom, roomFor
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
-import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type PlanDoc, type PlanPost } from '../engine/plan.js';
+import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type Plan, type PlanDoc, type PlanPost } from '../engine/plan.js';
 import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
 import { sameSplit, splitOf } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
@@ -13,7 +13,7 @@ import type { FeedDoc } from '../feeds/doc.js';
 import { RefusedOutput, writeOutput, type OutputFile, type Written } from '../output/write.js';
 import { postPage } from '../pages/pages.js';
 import type { Post } from '../post/post.js';
-import { contentHash, type ProcessedSource } from '../post/result.js';
+import { contentHash, type HashedResult, type ProcessedSource } from '../post/result.js';
 import { readPostFile } from '../read/read-post.js';
 import { bundleAssets } from '../read/sources.js';
 import { mayLinkPosts, PostLinks, relinkedPost, relinkOf } from '../site/links.js';
@@ -133,12 +133,13 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   }
   const configJson = JSON.stringify(config);
   const files: Record<string, StoredStamp | null> = {};
+  const renders: { index: number; key: string; path: string; result: Promise<HashedResult | undefined> }[] = [];
   for (const at of suspects) {
     const abs = look.pathAt(at);
     const index = abs === undefined ? undefined : plan.posts.indexOf(abs);
     const planned = index === undefined ? undefined : plan.posts.at(index);
     if (!planned || index === undefined) return refused(`a file that is not a post changed (${abs ?? 'not a file'})`);
-    if (changed.length >= MAX_PATCHED) return refused('many posts changed');
+    if (renders.length >= MAX_PATCHED) return refused('many posts changed');
     const { entry } = planned;
     const read = readPostFile(entry.abs, entry.path);
     if (!('bytes' in read)) return refused(`${entry.path} cannot be read`);
@@ -151,10 +152,32 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     const stamp = look.view.stamp(entry);
     files[entry.abs] = stamp && !look.racy.includes(at) ? [...stamp, hash] : null;
     if (key === planned.key) continue; // (touched, or written with the same bytes)
-    const rendered = pool ? (await pool.submit([{ ...raw, bytes: read.bytes }], false))[0] : (await import('../post/stage.js')).processRaw({ ...raw, bytes: read.bytes }, config);
-    if (!rendered) return refused(`${entry.path} was not rendered`);
-    const { hash: _hash, ...result } = rendered;
-    changed.push({ index, result, key });
+    if (planned.linksPosts) return refused(`${entry.path} links another post's file`);
+    // (rendered in the thread while this one reads what the post's documents carry)
+    const source = { ...raw, bytes: read.bytes };
+    const result = pool ? pool.submit([source], false).then((done) => done[0])
+      : import('../post/stage.js').then(({ processRaw }) => processRaw(source, config));
+    result.catch(() => undefined); // (awaited below; a refusal before then leaves it)
+    renders.push({ index, key, path: entry.path, result });
+  }
+  // The posts of the documents that carry the changed posts' HTML, but those (read from their records meanwhile).
+  const others = new Map<number, Post>();
+  const changing = new Set(renders.map((r) => r.index));
+  for (const { index } of renders) {
+    for (const d of plan.posts.at(index)?.docs ?? []) {
+      for (const i of plan.docs.at(d)?.items ?? []) {
+        if (changing.has(i) || others.has(i)) continue;
+        const post = storedOf(cache.dir, plan, i);
+        if (!post) return refused('the record of a post of a feed document cannot be read');
+        others.set(i, post);
+      }
+    }
+  }
+  for (const { index, key, path, result } of renders) {
+    const rendered = await result;
+    if (!rendered) return refused(`${path} was not rendered`);
+    const { hash: _hash, ...plain } = rendered;
+    changed.push({ index, result: plain, key });
   }
 
   // Each changed post must show the same fields and say the same things; its HTML goes where its old HTML was.
@@ -170,7 +193,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     const old = readRecord(cache.dir, plan, planned);
     const post = result.post;
     if (!old?.entry.post || !post) return refused(`${planned.entry.path} has no post now, or had none`);
-    if (planned.linksPosts || (post.links && mayLinkPosts(post.links))) return refused(`${planned.entry.path} links another post's file`);
+    if (post.links && mayLinkPosts(post.links)) return refused(`${planned.entry.path} links another post's file`);
     const { html: _html, ...meta } = post;
     if (metaKeyOf(meta) !== planned.meta) return refused(`${planned.entry.path}: fields other than the body changed`);
     const fresh = storedEntry(result).entry;
@@ -191,20 +214,8 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     if (doc.split && !sameSplit(doc.split, doc.items.length, delta.get(d) ?? 0)) return refused('an archive would be split differently');
   }
 
-  // The documents to remake, with the posts they carry (from the records: their HTML is read when written).
-  const postOf = (i: number): Post | undefined => {
-    const made = posts.get(i);
-    if (made) return made;
-    const planned = plan.posts.at(i);
-    if (!planned || (planned.linksPosts && !planned.relinked)) return undefined;
-    const stored = readRecord(cache.dir, plan, planned)?.entry;
-    if (!stored?.post || !stored.html) return undefined;
-    // (shown relinked as the plan's build showed it: what its links lead to is the other posts' fields, unchanged)
-    const cached = storedPost(cache.dir, stored.post, stored.html);
-    const post = planned.relinked ? relinkedPost(cached, new Map(planned.relinked.changes), planned.relinked.contentBytes) : cached;
-    posts.set(i, post);
-    return post;
-  };
+  // The documents to remake, with the posts they carry.
+  const postOf = (i: number): Post | undefined => posts.get(i) ?? others.get(i);
   const indexOf = new Map<Post, number>();
   const docs: { doc: FeedDoc; owner: string }[] = [];
   const main = docOf(plan.docs.at(0), config, []);
@@ -288,6 +299,20 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   const said = replay(cache.dir, record, options.as);
   // (the output is written: a report that cannot be read back now is a build to do, which finds nothing to write)
   return said ? { ...said, rendered: changed.length } : refused('the last build\'s report cannot be read');
+}
+
+/**
+ * Post `i` of the plan as the plan's build showed it, from its record (its HTML is read when first needed):
+ * relinked as that build relinked it (what its links lead to are the other posts' fields, which a patch leaves as
+ * they were). Undefined when its record cannot be read.
+ */
+function storedOf(dir: string, plan: Plan, i: number): Post | undefined {
+  const planned = plan.posts.at(i);
+  if (!planned || (planned.linksPosts && !planned.relinked)) return undefined;
+  const stored = readRecord(dir, plan, planned)?.entry;
+  if (!stored?.post || !stored.html) return undefined;
+  const post = storedPost(dir, stored.post, stored.html);
+  return planned.relinked ? relinkedPost(post, new Map(planned.relinked.changes), planned.relinked.contentBytes) : post;
 }
 
 /** A plan's document as a feed document again, with these items (undefined when its fields cannot be read). */
