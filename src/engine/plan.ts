@@ -41,7 +41,7 @@ export interface PlanState {
   readonly tool: string;
   /** The look at the inputs the planned build made (engine/up-to-date.ts, InputsLook): its shape, numbers and racy files. */
   readonly shape: string;
-  readonly numbers: readonly number[];
+  readonly numbers: ArrayLike<number>;
   readonly racy: readonly number[];
   /** The output folder (absolute), and the reference time of the build. */
   readonly out: string;
@@ -293,9 +293,9 @@ function readJson(path: string): unknown {
   return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
 }
 
-function decodeNumbers(text: string): number[] {
+function decodeNumbers(text: string): Float64Array {
   const bytes = Buffer.from(text, 'base64');
-  return Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 function encodeFolders(outputs: PlanState['outputs']): StoredFolders {
