@@ -61,6 +61,8 @@ export interface BuildOptions {
   readonly outDir?: string;
   /** How the posts folder is looked at (default: listed and every post stat'ed, DISK_VIEW; `dev` passes its watcher's view). */
   readonly sources?: SourceView;
+  /** Say how the outputs were made from the posts (BuildResult.made), for the plan the CLI keeps (cli/patch.ts). */
+  readonly describe?: boolean;
 }
 
 export interface BuildResult {
@@ -154,7 +156,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Every link into the site must point at something written: a generated file, a bundle file or a static file
   // (contents are made when read: listing the paths is cheap).
   const broken = atStage('checking the links', undefined, () => links.check(site.posts, files.map((f) => f.path)));
-  const made = outputKeys && madeFrom(listing.entries, loaded.results, loaded.keys, read, posts, outputKeys, broken);
+  const made = options.describe === true && outputKeys && madeFrom(listing.entries, loaded.results, loaded.keys, read, posts, outputKeys, broken);
   return {
     files, diagnostics: broken.length > 0 ? sortDiagnostics([...sorted, ...broken]) : sorted, site: withImages, stats, skipped: listing.skipped,
     ...(made && { made }),

@@ -195,7 +195,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
       ...(progress && { onProgress: progress.update }),
       ...(cache && { cache }),
       ...(loaded.source && { configSource: loaded.source }),
-      ...(look && cache && { sources: look.view }),
+      ...(look && cache && { sources: look.view, describe: true }),
       outDir,
     });
     progress?.done();
