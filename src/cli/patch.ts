@@ -5,9 +5,9 @@ import { appendPatch, asciiJson, cacheAsSaved, folderId, journalHasRoom, roomFor
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
-import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type Plan, type PlanDoc, type PlanPost } from '../engine/plan.js';
+import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type Plan, type PlanDoc, type PlanPost, type Split } from '../engine/plan.js';
 import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
-import { sameSplit, splitOf } from '../feeds/archive.js';
+import { splitAfter, splitOf } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
 import { RefusedOutput, writeOutput, type OutputFile, type Written } from '../output/write.js';
@@ -30,7 +30,7 @@ import { feedFiles, FeedFile, pageOf, type BuildResult } from '../build.js';
  * - the same files in the posts and static folders (the look's shape), and no file changed but posts;
  * - each changed post renders to the same fields (its meta key: title, dates, tags, summary…), links no other post's
  *   file, and gets the same problems (its own, its front-matter keys' places, its broken links);
- * - each archive it is in keeps the same posts (feeds/archive.ts, sameSplit);
+ * - each archive it is in keeps the same posts (feeds/archive.ts, splitAfter), and so does the one before it;
  * - the output folder is the one the plan's build wrote (the write checks every folder of it again under its lock).
  * Otherwise `patch` returns undefined and the caller builds in full, which keeps a new plan.
  */
@@ -187,6 +187,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   const shownKeys = new Map<number, string>();
   const dirty = new Set<number>();
   const delta = new Map<number, number>();
+  const nextDelta = new Map<number, number>();
   const checks = new Map<number, readonly Diagnostic[]>();
   for (const { index, result, key } of changed) {
     const planned = plan.posts.at(index) as PlanPost;
@@ -204,14 +205,22 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     posts.set(index, post);
     shownKeys.set(index, key);
     checks.set(index, checked);
+    const weighs = post.contentBytes - old.entry.post.contentBytes;
     for (const d of planned.docs) {
       dirty.add(d);
-      delta.set(d, (delta.get(d) ?? 0) + post.contentBytes - old.entry.post.contentBytes);
+      delta.set(d, (delta.get(d) ?? 0) + weighs);
+      // The oldest post of an archive is the one the archive before it closed without (see feeds/archive.ts).
+      const doc = plan.docs.at(d);
+      if (doc?.split && doc.items[doc.items.length - 1] === index && plan.docs.at(d - 1)?.split) nextDelta.set(d - 1, (nextDelta.get(d - 1) ?? 0) + weighs);
     }
   }
-  for (const d of dirty) {
+  const splits = new Map<number, Split>();
+  for (const d of new Set([...delta.keys(), ...nextDelta.keys()])) {
     const doc = plan.docs.at(d) as PlanDoc;
-    if (doc.split && !sameSplit(doc.split, doc.items.length, delta.get(d) ?? 0)) return refused('an archive would be split differently');
+    if (!doc.split) continue;
+    const split = splitAfter(doc.split, doc.items.length, delta.get(d) ?? 0, nextDelta.get(d) ?? 0);
+    if (!split) return refused('an archive would be split differently');
+    splits.set(d, split);
   }
 
   // The documents to remake, with the posts they carry.
@@ -289,10 +298,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
       ...(result.spare && { spare: { dir: options.spareDir, ...(result.spareIdentity !== undefined && { identity: result.spareIdentity }) } }),
     }, {
       posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
-      splits: new Map([...delta].flatMap(([d, bytes]) => {
-        const split = plan.docs.at(d)?.split;
-        return split ? [[d, split.bytes + bytes] as const] : [];
-      })),
+      splits,
     });
   }
   recordAgain(cache.dir, record, look, result.manifest.dirs, now);

@@ -24,7 +24,7 @@ export const PLAN_FORMAT = 4;
 export interface Plan extends PlanState {
   /** Names the plan (its state names it too), and the archives' weights patches changed (by document). */
   readonly id: string;
-  readonly splits: Readonly<Record<string, number>>;
+  readonly splits: Readonly<Record<string, Split>>;
   /** The salt of every output key (fingerprint.ts, PostKeys.salt). */
   readonly salt: string;
   /** Every post file, in the listing's order. */
@@ -90,16 +90,24 @@ export interface PlanDoc {
   readonly owner: string;
   /** Its items, by index into `posts`. */
   readonly items: readonly number[];
-  /** How it was filled, when it is an archive closed at a byte budget (feeds/archive.ts, Split). */
-  readonly split?: { readonly bytes: number; readonly room: number; readonly closed: 'size' | 'bytes' | 'end'; readonly next?: number };
+  /** How it was filled, when it is an archive closed at a byte budget. */
+  readonly split?: Split;
+}
+
+/** How an archive was filled (feeds/archive.ts, Split: the same shape; the engine does not read the feeds' modules). */
+export interface Split {
+  readonly bytes: number;
+  readonly room: number;
+  readonly closed: 'size' | 'bytes' | 'end';
+  readonly next?: number;
 }
 
 /** What a patch changed in its posts and documents (kept in the state beside the lists, which stay as they are). */
 export interface PlanChanges {
   /** Posts rendered again: their keys (cache and shown: one, as they link no post) and their new records. */
   readonly posts: ReadonlyMap<number, { readonly key: string; readonly at: readonly [number, number] }>;
-  /** Archives whose posts now weigh this many bytes. */
-  readonly splits: ReadonlyMap<number, number>;
+  /** Archives whose posts (or the post after them) now weigh otherwise, as they are now filled. */
+  readonly splits: ReadonlyMap<number, Split>;
 }
 
 /** A post's record: its stored result (cache.ts) and the `broken-link` warnings its links got. */
@@ -137,7 +145,7 @@ interface StoredState extends Omit<PlanState, 'numbers' | 'outputs'> {
   readonly outputs: StoredFolders;
   /** What patches changed since the plan was written (PlanChanges, by index). */
   readonly posts: Readonly<Record<string, readonly [key: string, offset: number, length: number]>>;
-  readonly splits: Readonly<Record<string, number>>;
+  readonly splits: Readonly<Record<string, Split>>;
 }
 
 type StoredPost = readonly [abs: string, path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
@@ -215,11 +223,11 @@ class StoredPosts implements PlanPosts {
   }
 }
 
-function decodeDoc(row: StoredDoc | undefined, bytes: number | undefined): PlanDoc | undefined {
+function decodeDoc(row: StoredDoc | undefined, patched: Split | undefined): PlanDoc | undefined {
   if (row === undefined) return undefined;
   const [fields, owner, items, split] = row;
   if (split === 0) return { fields, owner, items };
-  return { fields, owner, items, split: bytes === undefined ? split : { ...split, bytes } };
+  return { fields, owner, items, split: patched ?? split };
 }
 
 /** Forget the plan (a build that cannot keep one: the next build is a full one). */
@@ -270,8 +278,8 @@ export function replacePlanState(cacheDir: string, plan: Plan, state: PlanState,
   if (!stored) throw new Error('a plan not read from disk');
   const posts: Record<string, readonly [string, number, number]> = { ...stored.changes };
   for (const [i, { key, at }] of changes.posts) posts[i] = [key, at[0], at[1]];
-  const splits: Record<string, number> = { ...plan.splits };
-  for (const [d, bytes] of changes.splits) splits[d] = bytes;
+  const splits: Record<string, Split> = { ...plan.splits };
+  for (const [d, split] of changes.splits) splits[d] = split;
   writeState(cacheDir, plan.id, state, posts, splits);
 }
 

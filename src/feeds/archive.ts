@@ -77,7 +77,7 @@ function bySize(older: readonly Post[], size: number): Post[][] {
 /**
  * How an archive closed at a byte budget was filled (`fill`): what its posts weigh, the room it had, and why it
  * closed. Enough to tell, when one of its posts changes weight, whether the split would still be the same
- * (`sameSplit`) without weighing any other post.
+ * (`splitAfter`) without weighing any other post.
  */
 export interface Split {
   /** The weights of its posts, summed. */
@@ -99,14 +99,18 @@ export function splitOf(doc: FeedDoc): Split | undefined {
 }
 
 /**
- * Whether `pageFeed` would put the same posts in an archive if one of its `count` posts weighed `delta` bytes more
- * (or less): every post still fits (the total is what the last one is checked against), and the post after it still
- * does not. Nothing else moves: where an archive ends depends only on its posts and the one after it.
+ * How an archive of `count` posts would be filled if its posts weighed `delta` bytes more (or less) in all, and the
+ * post after it (the oldest of the next archive) `nextDelta` more; undefined when `pageFeed` would then put other
+ * posts in it: a post that no longer fits (the total is what the last one is checked against), or the post after it
+ * that now does. Where an archive ends depends only on its posts and the one after it, so a post's new weight can
+ * move only the archive it is in and the one before it (when it is the oldest of its own).
  */
-export function sameSplit(split: Split, count: number, delta: number): boolean {
+export function splitAfter(split: Split, count: number, delta: number, nextDelta = 0): Split | undefined {
   const bytes = split.bytes + delta;
-  if (count > 1 && bytes > split.room) return false;
-  return split.closed !== 'bytes' || bytes + (split.next ?? 0) > split.room;
+  if (count > 1 && bytes > split.room) return undefined;
+  if (split.closed !== 'bytes') return { ...split, bytes };
+  const next = (split.next ?? 0) + nextDelta;
+  return bytes + next > split.room ? { ...split, bytes, next } : undefined;
 }
 
 /** `older` (oldest first) in groups of at most `size` posts and, but for a single heavy post, the scale's budget. */
