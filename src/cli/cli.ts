@@ -230,7 +230,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         saveCache(cache, io);
         if (cache) {
           const record = remember(cache.dir, look, outPath, written.manifest.dirs, now, result);
-          (await import('./patch.js')).keepPlan(cache, look, outPath, spare ?? spareDir(cache.dir, outPath), written, result, record, now);
+          (await import('./keep-plan.js')).keepPlan(cache, look, outPath, spare ?? spareDir(cache.dir, outPath), written, result, record, now);
         }
       } catch (error) {
         if (error instanceof RefusedOutput) return refused(error.message);

@@ -1,13 +1,13 @@
 import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
-import { appendPatch, asciiJson, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredStamp } from '../engine/cache.js';
+import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
-import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, writePlan, type NewPlan, type Plan, type PlanDoc, type PlanPost, type Split } from '../engine/plan.js';
-import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
-import { splitAfter, splitOf } from '../feeds/archive.js';
+import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, type Plan, type PlanDoc, type PlanPost, type Split } from '../engine/plan.js';
+import { lastRecord, recordAgain, replay, timeless, type InputsLook, type Replay } from '../engine/up-to-date.js';
+import { splitAfter } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
 import { RefusedOutput, writeOutput, type OutputFile, type Written } from '../output/write.js';
@@ -16,9 +16,10 @@ import type { Post } from '../post/post.js';
 import { contentHash, type HashedResult, type ProcessedSource } from '../post/result.js';
 import { readPostFile } from '../read/read-post.js';
 import { bundleAssets } from '../read/sources.js';
-import { mayLinkPosts, PostLinks, relinkedPost, relinkOf } from '../site/links.js';
+import { mayLinkPosts, PostLinks, relinkedPost } from '../site/links.js';
 import type { Site } from '../site/site.js';
-import { feedFiles, FeedFile, pageOf, type BuildResult } from '../build.js';
+import { feedFiles, pageOf } from '../build.js';
+import { recordText } from './keep-plan.js';
 
 /**
  * The patch of a build: after an edit of posts' bodies, remake only what carries their HTML (their pages, the feed
@@ -32,7 +33,8 @@ import { feedFiles, FeedFile, pageOf, type BuildResult } from '../build.js';
  *   file, and gets the same problems (its own, its front-matter keys' places, its broken links);
  * - each archive it is in keeps the same posts (feeds/archive.ts, splitAfter), and so does the one before it;
  * - the output folder is the one the plan's build wrote (the write checks every folder of it again under its lock).
- * Otherwise `patch` returns undefined and the caller builds in full, which keeps a new plan.
+ * Otherwise `patch` says why not (`Refused`), writing nothing, and the caller builds in full, which keeps a new plan
+ * (keep-plan.ts).
  */
 
 /** More changed posts than this: a full build (it renders them in parallel). */
@@ -291,7 +293,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   const outId = folderId(out);
   if (!saved || outId === undefined) dropPlan(cache.dir);
   else {
-    const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => JSON.stringify({ entry: saved.entries[key], checked: checks.get(index) ?? [] })));
+    const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
     replacePlanState(cache.dir, plan, {
       tool: plan.tool, shape: plan.shape, out, report: plan.report,
       numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
@@ -329,81 +331,4 @@ function docOf(planned: PlanDoc | undefined, config: ResolvedConfig, items: read
   } catch {
     return undefined;
   }
-}
-
-/**
- * Keep the plan of a full build that wrote `out` (see engine/plan.ts), for the next build's patch; or drop the old
- * one when this build cannot give one (the next build is then a full one too).
- */
-export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
-  result: BuildResult, record: BuildRecord | undefined, now: number): void {
-  try {
-    const plan = planOf(cache, look, out, spareDir, written, result, record, now);
-    if (plan) writePlan(cache.dir, plan.plan, plan.records);
-    else dropPlan(cache.dir);
-  } catch {
-    dropPlan(cache.dir); // (only ever saves work)
-  }
-}
-
-function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
-  result: BuildResult, record: BuildRecord | undefined, now: number): { plan: NewPlan; records: string[] } | undefined {
-  const saved = cache.lastSave;
-  const { made, site } = result;
-  if (!look || !saved || !made || !site || !record || !timeless(record.said)) return undefined;
-  const outId = folderId(out);
-  const stored = outId === undefined ? undefined : saved.outputs[outId];
-  if (outId === undefined || stored?.folder !== out) return undefined;
-  const spareId = written.spare ? folderId(spareDir) : undefined;
-  const spareStored = spareId === undefined ? undefined : saved.outputs[spareId];
-  const index = new Map<Post, number>();
-  made.posts.forEach((post, i) => post && index.set(post, i));
-  const docs: PlanDoc[] = [];
-  const carried: number[][] = made.entries.map(() => []);
-  const seen = new Set<FeedDoc>();
-  for (const file of result.files) {
-    if (!(file instanceof FeedFile) || seen.has(file.doc)) continue;
-    seen.add(file.doc);
-    const { items, config: _config, ...fields } = file.doc;
-    const d = docs.length;
-    const at: number[] = [];
-    for (const item of items) {
-      const i = index.get(item);
-      if (i === undefined) return undefined;
-      at.push(i);
-      // (a document of summaries carries the HTML of a post without one: see feeds/json.ts)
-      if (file.doc.content !== 'summary' || item.summary === undefined) carried[i]?.push(d);
-    }
-    const split = splitOf(file.doc);
-    // (as ASCII, as the plan is stored: a tag feed's title has quotation marks)
-    docs.push({ fields: asciiJson(fields), owner: file.owner, items: at, ...(split && { split }) });
-  }
-  const broken = new Map<string, Diagnostic[]>();
-  for (const d of made.broken) broken.set(d.file, [...broken.get(d.file) ?? [], d]);
-  const published = new Set(site.posts);
-  const posts: Omit<PlanPost, 'at'>[] = [];
-  const records: string[] = [];
-  for (let i = 0; i < made.entries.length; i++) {
-    const entry = made.entries[i];
-    const post = made.posts[i];
-    const key = made.cacheKeys[i];
-    const stored = key === undefined ? undefined : saved.entries[key];
-    const shown = post && made.keys.posts.get(post);
-    const meta = post && made.keys.meta.get(post);
-    if (!entry || !post || key === undefined || !stored?.html || !stored.post || shown === undefined || meta === undefined) return undefined;
-    const relinked = relinkOf(post);
-    if (made.linksPosts[i] === true && !relinked) return undefined;
-    posts.push({ entry, key, shown, meta, published: published.has(post), linksPosts: made.linksPosts[i] === true, docs: carried[i] ?? [], ...(relinked && { relinked }) });
-    records.push(JSON.stringify({ entry: stored, checked: broken.get(post.source) ?? [] }));
-  }
-  return {
-    records,
-    plan: {
-      tool: toolFingerprint(), shape: look.shape, numbers: look.numbers, racy: look.racy, out, now, salt: made.keys.salt,
-      posts, docs, state: saved.state,
-      outputs: { [outId]: stored, ...(spareId !== undefined && spareStored && { [spareId]: spareStored }) }, outId,
-      ...(written.spare && { spare: { dir: spareDir, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) } }),
-      report: record.said.report.sha256.text,
-    },
-  };
 }

@@ -18,7 +18,7 @@ import { asciiJsonBytes, writeAtomic, type SavedState, type StoredEntry, type St
  *   plan-<id>.records    each post's stored result and link warnings, one JSON text each, read by offset
  */
 
-export const PLAN_FORMAT = 4;
+const PLAN_FORMAT = 4;
 
 /** What a plan holds (see the module comment); `posts` and `docs` are read from the stored lists as they are asked for. */
 export interface Plan extends PlanState {
@@ -250,15 +250,9 @@ export interface NewPlan extends PlanState {
 export function writePlan(cacheDir: string, plan: NewPlan, records: readonly string[]): void {
   const id = randomBytes(6).toString('hex');
   const name = `plan-${id}.records`;
-  const offsets: [number, number][] = [];
-  let offset = 0;
-  for (const text of records) {
-    const length = Buffer.byteLength(text);
-    offsets.push([offset, length]);
-    offset += length;
-  }
+  const { bytes, offsets } = packed(records);
   rmSync(statePath(cacheDir), { force: true });
-  writeAtomic(join(cacheDir, name), records.join(''));
+  writeAtomic(join(cacheDir, name), bytes);
   const { salt, posts, docs, ...state } = plan;
   writeAtomic(planPath(cacheDir), asciiJsonBytes({
     plan: PLAN_FORMAT, id, salt, records: name,
@@ -341,19 +335,34 @@ function decodeFolders({ paths, dirs, folders }: StoredFolders): Record<string, 
   return outputs;
 }
 
+/** `texts` encoded one after the other into one buffer, and where each is in it (byte offset and length). */
+function packed(texts: readonly string[]): { bytes: Uint8Array; offsets: [number, number][] } {
+  // (each encoded straight into the buffer, which says how many bytes it took: no second pass to measure them)
+  let size = 0;
+  for (const text of texts) size += text.length;
+  let buffer = Buffer.allocUnsafe(Math.max(1024, Math.ceil(size * 1.1)));
+  const offsets: [number, number][] = [];
+  let at = 0;
+  for (const text of texts) {
+    if (buffer.length - at < text.length * 3) {
+      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, at + text.length * 3));
+      buffer.copy(grown, 0, 0, at);
+      buffer = grown;
+    }
+    const length = buffer.write(text, at);
+    offsets.push([at, length]);
+    at += length;
+  }
+  return { bytes: buffer.subarray(0, at), offsets };
+}
+
 /** Append records to the plan's records file (a patch's re-rendered posts); their offsets, in order. */
 export function appendRecords(cacheDir: string, plan: Plan, records: readonly string[]): [number, number][] {
   const path = join(cacheDir, plan.records);
-  let offset = statSize(path);
-  const out: [number, number][] = [];
-  const texts = records.map((text) => {
-    const bytes = Buffer.from(text);
-    out.push([offset, bytes.length]);
-    offset += bytes.length;
-    return bytes;
-  });
-  appendFileSync(path, Buffer.concat(texts));
-  return out;
+  const start = statSize(path);
+  const { bytes, offsets } = packed(records);
+  appendFileSync(path, bytes);
+  return offsets.map(([offset, length]) => [start + offset, length]);
 }
 
 /** The record of a post (see PlanRecord); undefined when it cannot be read. */
