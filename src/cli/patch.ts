@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
+import { DamagedCacheError, StageError } from '../common/errors.js';
 import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
@@ -267,6 +268,10 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   if (made.some((f) => f.key === undefined || !(f.path in previous.files.files))) return refused('a remade file is not in the output');
   const outputs: OutputFile[] = written.map((path) => byPathMade.get(path) ?? new Kept(path, previous.files.files[path] as string));
 
+  // What the last build said is what this one says (read now: one that cannot be read is a full build, before any write).
+  const said = replay(cache.dir, record, options.as);
+  if (!said) return refused('the last build\'s report cannot be read');
+
   // Write: the spare brought up to date with what changed, swapped in (output/write.ts).
   const spare = plan.spare;
   const spareRecord = spare && Object.entries(plan.outputs).find(([id, stored]) => id !== plan.outId && stored.folder === spare.dir)?.[1];
@@ -281,32 +286,38 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     if (error instanceof NotPatchable) return refused('the output changed: the write had to make everything again');
     // (what a full build says of a folder it may not replace: it is run to say it)
     if (error instanceof RefusedOutput) return refused('the output folder holds files feedwright did not write');
-    throw error;
+    // (a damaged stored post or a serializer's bug is the CLI's to handle, as in a full build; any other failure of the
+    // write is said by the full build that follows, in its words)
+    if (error instanceof DamagedCacheError || error instanceof StageError) throw error;
+    return refused(`the write failed: ${(error as Error).message}`);
   }
 
-  // The cache, the plan and the record, each as a full build would leave them for the next build.
-  const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
-  const saved = appendPatch(cache.dir, plan.state, {
-    files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
-    out: { dir: out, files: result.manifest }, spare: { dir: options.spareDir, files: result.spare }, before: plan.outputs,
-  });
-  const outId = folderId(out);
-  if (!saved || outId === undefined) dropPlan(cache.dir);
-  else {
-    const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
-    replacePlanState(cache.dir, plan, {
-      tool: plan.tool, shape: plan.shape, out, report: plan.report,
-      numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
-      ...(result.spare && { spare: { dir: options.spareDir, ...(result.spareIdentity !== undefined && { identity: result.spareIdentity }) } }),
-    }, {
-      posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
-      splits,
+  // The cache, the plan and the record, each as a full build would leave them for the next build. Failing to keep
+  // them never fails the build (the output is in place): the next build is then a full one.
+  try {
+    const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
+    const saved = appendPatch(cache.dir, plan.state, {
+      files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
+      out: { dir: out, files: result.manifest }, spare: { dir: options.spareDir, files: result.spare }, before: plan.outputs,
     });
+    const outId = folderId(out);
+    if (!saved || outId === undefined) dropPlan(cache.dir);
+    else {
+      const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
+      replacePlanState(cache.dir, plan, {
+        tool: plan.tool, shape: plan.shape, out, report: plan.report,
+        numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
+        ...(result.spare && { spare: { dir: options.spareDir, ...(result.spareIdentity !== undefined && { identity: result.spareIdentity }) } }),
+      }, {
+        posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
+        splits,
+      });
+    }
+  } catch {
+    dropPlan(cache.dir);
   }
   recordAgain(cache.dir, record, look, result.manifest.dirs, now);
-  const said = replay(cache.dir, record, options.as);
-  // (the output is written: a report that cannot be read back now is a build to do, which finds nothing to write)
-  return said ? { ...said, rendered: changed.length } : refused('the last build\'s report cannot be read');
+  return { ...said, rendered: changed.length };
 }
 
 /**
