@@ -2,12 +2,12 @@ import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import { DamagedCacheError, StageError } from '../common/errors.js';
-import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredStamp } from '../engine/cache.js';
+import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredOutput, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
 import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, type Plan, type PlanDoc, type PlanPost, type Split } from '../engine/plan.js';
-import { lastRecord, recordAgain, replay, timeless, type InputsLook, type Replay } from '../engine/up-to-date.js';
+import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
 import { splitAfter } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
@@ -112,21 +112,29 @@ function filesSeen(look: InputsLook): number {
   return look.numbers.length / 4;
 }
 
-async function patchWith(options: PatchOptions, pool: RenderPool | undefined, changed: Rendered[]): Promise<Patched | Refused> {
-  const { cache, look, out, config, now } = options;
+/** The plan, the record of the build that made it, and the output folder's record, when a patch may start from them. */
+function usablePlan({ cache, look, out, now, strict }: PatchOptions): { plan: Plan; record: BuildRecord; previous: StoredOutput } | Refused {
   const plan = readPlan(cache.dir);
   if (!plan) return refused('no plan of the last build');
   if (plan.tool !== toolFingerprint() || plan.out !== out || now < plan.now) return refused('the plan is of another tool, output or time');
   if (plan.shape !== look.shape || plan.numbers.length !== look.numbers.length) return refused('files were added, removed or renamed, or the settings changed');
   const record = lastRecord(cache.dir, out, now);
   if (!record || record.said.report.sha256.text !== plan.report || !timeless(record.said)) return refused('the record of the last build is not the plan\'s');
-  if (options.strict && record.said.problems > 0) return refused('--strict, and the last build had problems');
+  if (strict && record.said.problems > 0) return refused('--strict, and the last build had problems');
   const previous = plan.outputs[plan.outId];
   if (!previous || previous.folder !== out || folderId(out) !== plan.outId || lstatSync(out, { throwIfNoEntry: false })?.mtimeMs !== previous.files.dirs['']) return refused('the output folder is not the one the plan\'s build left');
   if (Object.values(previous.files.files).some((key) => key === null)) return refused('an output file has no key');
   if (!roomForPack(cache.dir)) return refused('the cache\'s packs are due to be folded');
   if (!cacheAsSaved(cache.dir, plan.state)) return refused('the cache\'s index or journal changed since the plan was made');
   if (!journalHasRoom(plan.state)) return refused('the cache\'s journal is due to be folded into its index');
+  return { plan, record, previous };
+}
+
+async function patchWith(options: PatchOptions, pool: RenderPool | undefined, changed: Rendered[]): Promise<Patched | Refused> {
+  const { cache, look, out, config, now } = options;
+  const usable = usablePlan(options);
+  if ('refused' in usable) return usable;
+  const { plan, record, previous } = usable;
 
   // Which files changed since the plan's look: their numbers differ, or their stamps could not be trusted then.
   const suspects = new Set(plan.racy);
@@ -185,46 +193,9 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
 
   // Each changed post must show the same fields and say the same things; its HTML goes where its old HTML was.
   const written = Object.keys(previous.files.files);
-  const links = new PostLinks([], options.postsDir, config.url);
-  const posts = new Map<number, Post>();
-  const shownKeys = new Map<number, string>();
-  const dirty = new Set<number>();
-  const delta = new Map<number, number>();
-  const nextDelta = new Map<number, number>();
-  const checks = new Map<number, readonly Diagnostic[]>();
-  for (const { index, result, key } of changed) {
-    const planned = plan.posts.at(index) as PlanPost;
-    const old = readRecord(cache.dir, plan, planned);
-    const post = result.post;
-    if (!old?.entry.post || !post) return refused(`${planned.entry.path} has no post now, or had none`);
-    if (post.links && mayLinkPosts(post.links)) return refused(`${planned.entry.path} links another post's file`);
-    const { html: _html, ...meta } = post;
-    if (metaKeyOf(meta) !== planned.meta) return refused(`${planned.entry.path}: fields other than the body changed`);
-    const fresh = storedEntry(result).entry;
-    const problems = (e: typeof fresh): string => JSON.stringify([e.diagnostics, e.keys ?? [], e.unknown ?? []]);
-    if (problems(fresh) !== problems(old.entry)) return refused(`${planned.entry.path}: its problems or front matter's layout changed`);
-    const checked = planned.published ? links.check([post], written) : [];
-    if (JSON.stringify(checked) !== JSON.stringify(old.checked)) return refused(`${planned.entry.path}: its broken links changed`);
-    posts.set(index, post);
-    shownKeys.set(index, key);
-    checks.set(index, checked);
-    const weighs = post.contentBytes - old.entry.post.contentBytes;
-    for (const d of planned.docs) {
-      dirty.add(d);
-      delta.set(d, (delta.get(d) ?? 0) + weighs);
-      // The oldest post of an archive is the one the archive before it closed without (see feeds/archive.ts).
-      const doc = plan.docs.at(d);
-      if (doc?.split && doc.items[doc.items.length - 1] === index && plan.docs.at(d - 1)?.split) nextDelta.set(d - 1, (nextDelta.get(d - 1) ?? 0) + weighs);
-    }
-  }
-  const splits = new Map<number, Split>();
-  for (const d of new Set([...delta.keys(), ...nextDelta.keys()])) {
-    const doc = plan.docs.at(d) as PlanDoc;
-    if (!doc.split) continue;
-    const split = splitAfter(doc.split, doc.items.length, delta.get(d) ?? 0, nextDelta.get(d) ?? 0);
-    if (!split) return refused('an archive would be split differently');
-    splits.set(d, split);
-  }
+  const vouched = vouch(options, plan, changed, written);
+  if ('refused' in vouched) return vouched;
+  const { posts, shownKeys, dirty, splits, checks } = vouched;
 
   // The documents to remake, with the posts they carry.
   const postOf = (i: number): Post | undefined => posts.get(i) ?? others.get(i);
@@ -318,6 +289,66 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   }
   recordAgain(cache.dir, record, look, result.manifest.dirs, now);
   return { ...said, rendered: changed.length };
+}
+
+/** What a patch makes of its changed posts, once each is found to change nothing but what carries its HTML. */
+interface Vouched {
+  /** The changed posts, their keys (by index in the plan), and their broken links (as the last build's). */
+  readonly posts: Map<number, Post>;
+  readonly shownKeys: Map<number, string>;
+  readonly checks: Map<number, readonly Diagnostic[]>;
+  /** The feed documents that carry their HTML, and the archives filled otherwise (but with the same posts). */
+  readonly dirty: Set<number>;
+  readonly splits: Map<number, Split>;
+}
+
+/**
+ * Whether each changed post shows the same fields, says the same things and leaves every archive with the same
+ * posts as in the plan's build (see the module comment); what is remade of them if so.
+ */
+function vouch(options: PatchOptions, plan: Plan, changed: readonly Rendered[], written: readonly string[]): Vouched | Refused {
+  const { cache, config } = options;
+  const links = new PostLinks([], options.postsDir, config.url);
+  const posts = new Map<number, Post>();
+  const shownKeys = new Map<number, string>();
+  const dirty = new Set<number>();
+  const delta = new Map<number, number>();
+  const nextDelta = new Map<number, number>();
+  const checks = new Map<number, readonly Diagnostic[]>();
+  for (const { index, result, key } of changed) {
+    const planned = plan.posts.at(index) as PlanPost;
+    const old = readRecord(cache.dir, plan, planned);
+    const post = result.post;
+    if (!old?.entry.post || !post) return refused(`${planned.entry.path} has no post now, or had none`);
+    if (post.links && mayLinkPosts(post.links)) return refused(`${planned.entry.path} links another post's file`);
+    const { html: _html, ...meta } = post;
+    if (metaKeyOf(meta) !== planned.meta) return refused(`${planned.entry.path}: fields other than the body changed`);
+    const fresh = storedEntry(result).entry;
+    const problems = (e: typeof fresh): string => JSON.stringify([e.diagnostics, e.keys ?? [], e.unknown ?? []]);
+    if (problems(fresh) !== problems(old.entry)) return refused(`${planned.entry.path}: its problems or front matter's layout changed`);
+    const checked = planned.published ? links.check([post], written) : [];
+    if (JSON.stringify(checked) !== JSON.stringify(old.checked)) return refused(`${planned.entry.path}: its broken links changed`);
+    posts.set(index, post);
+    shownKeys.set(index, key);
+    checks.set(index, checked);
+    const weighs = post.contentBytes - old.entry.post.contentBytes;
+    for (const d of planned.docs) {
+      dirty.add(d);
+      delta.set(d, (delta.get(d) ?? 0) + weighs);
+      // The oldest post of an archive is the one the archive before it closed without (see feeds/archive.ts).
+      const doc = plan.docs.at(d);
+      if (doc?.split && doc.items[doc.items.length - 1] === index && plan.docs.at(d - 1)?.split) nextDelta.set(d - 1, (nextDelta.get(d - 1) ?? 0) + weighs);
+    }
+  }
+  const splits = new Map<number, Split>();
+  for (const d of new Set([...delta.keys(), ...nextDelta.keys()])) {
+    const doc = plan.docs.at(d) as PlanDoc;
+    if (!doc.split) continue;
+    const split = splitAfter(doc.split, doc.items.length, delta.get(d) ?? 0, nextDelta.get(d) ?? 0);
+    if (!split) return refused('an archive would be split differently');
+    splits.set(d, split);
+  }
+  return { posts, shownKeys, checks, dirty, splits };
 }
 
 /**
