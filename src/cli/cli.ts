@@ -18,7 +18,7 @@ import { VERSION } from '../common/version.js';
 import { outputProblem, recoverOutput, RefusedOutput, writeOutput } from '../output/write.js';
 import { spareDir } from '../output/spare.js';
 import { CACHE_DIR, referenceTime, report, reportText, USAGE, type Io } from './io.js';
-import { lookAtInputs, recordBuild, upToDate, type InputsLook, type Replay } from '../engine/up-to-date.js';
+import { lastRecord, lookAtInputs, recordBuild, upToDate, type InputsLook, type Replay } from '../engine/up-to-date.js';
 
 export { checkOutDir } from '../output/out-dir.js';
 export { CACHE_DIR, nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
@@ -167,12 +167,14 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   // config's) or as GitHub annotations.
   const alone = diagnostics.length === 0 && io.env.GITHUB_ACTIONS !== 'true';
   const as = alone ? 'text' : 'list';
-  const said = look && disk ? upToDate(disk.dir, look, outPath, now, as) ?? await patched() : undefined;
+  // (the record of the last build, read once for both)
+  const record = look && disk ? lastRecord(disk.dir, outPath, now) : undefined;
+  const said = look && disk ? upToDate(disk.dir, record, look, outPath, as) ?? await patched() : undefined;
   // Or, after an edit of posts' bodies, the patch of the last build (cli/patch.ts): only what carries them is made.
   async function patched(): Promise<Replay | undefined> {
     if (!look || !disk || !resolved.config || config !== resolved.config || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) return undefined;
     const done = await (await import('./patch.js')).patch({
-      cache: disk, look, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
+      cache: disk, look, record, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
       strict: values.strict === true, as, spareDir: spareDir(disk.dir, outPath), onNote: note,
     });
     if (io.env.FEEDWRIGHT_DEBUG === '1') note('refused' in done ? `not patched: ${done.refused}` : `patched: ${done.rendered} post${done.rendered === 1 ? '' : 's'} rendered`);

@@ -7,7 +7,7 @@ import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
 import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, type Plan, type PlanDoc, type PlanPost, type Split } from '../engine/plan.js';
-import { lastRecord, recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
+import { recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
 import { splitAfter } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
@@ -44,6 +44,8 @@ const MAX_PATCHED = 16;
 export interface PatchOptions {
   readonly cache: DiskCache;
   readonly look: InputsLook;
+  /** The record of the last build that wrote the output (up-to-date.ts, lastRecord), if there is a usable one. */
+  readonly record: BuildRecord | undefined;
   /** The output folder (absolute), and as given. */
   readonly out: string;
   readonly shownOut: string;
@@ -113,12 +115,11 @@ function filesSeen(look: InputsLook): number {
 }
 
 /** The plan, the record of the build that made it, and the output folder's record, when a patch may start from them. */
-function usablePlan({ cache, look, out, now, strict }: PatchOptions): { plan: Plan; record: BuildRecord; previous: StoredOutput } | Refused {
+function usablePlan({ cache, look, record, out, now, strict }: PatchOptions): { plan: Plan; record: BuildRecord; previous: StoredOutput } | Refused {
   const plan = readPlan(cache.dir);
   if (!plan) return refused('no plan of the last build');
   if (plan.tool !== toolFingerprint() || plan.out !== out || now < plan.now) return refused('the plan is of another tool, output or time');
   if (plan.shape !== look.shape || plan.numbers.length !== look.numbers.length) return refused('files were added, removed or renamed, or the settings changed');
-  const record = lastRecord(cache.dir, out, now);
   if (!record || record.said.report.sha256.text !== plan.report || !timeless(record.said)) return refused('the record of the last build is not the plan\'s');
   if (strict && record.said.problems > 0) return refused('--strict, and the last build had problems');
   const previous = plan.outputs[plan.outId];

@@ -486,14 +486,18 @@ export function storedEntry(result: ProcessedSource): { entry: StoredEntry; html
 
 /** JSON with every character outside ASCII written as a `\\u` escape: the same value, read back faster. */
 export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeNonAscii(JSON.stringify(value));
+}
+
+function escapeNonAscii(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `asciiJson` as bytes, without looking for characters to escape in text that has none (most plans have none). */
 export function asciiJsonBytes(value: unknown): Uint8Array {
   const text = JSON.stringify(value);
   const bytes = Buffer.from(text);
-  return isAscii(bytes) ? bytes : Buffer.from(text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+  return isAscii(bytes) ? bytes : Buffer.from(escapeNonAscii(text), 'latin1');
 }
 
 const encoder = new TextEncoder();

@@ -218,8 +218,7 @@ function reportPath(cacheDir: string): string {
  * it; undefined otherwise (a missing, damaged or foreign record is only a build to do). Its problems come `as` a
  * list, or as the text the CLI printed for them.
  */
-export function upToDate(cacheDir: string, look: InputsLook, out: string, now: number, as: 'list' | 'text'): Replay | undefined {
-  const record = lastRecord(cacheDir, out, now);
+export function upToDate(cacheDir: string, record: BuildRecord | undefined, look: InputsLook, out: string, as: 'list' | 'text'): Replay | undefined {
   if (record?.digest !== look.digest) return undefined;
   if (!Array.isArray(record.mtimes) || !foldersAsLeft(out, record.dirs, record.mtimes)) return undefined;
   return replay(cacheDir, record, as);
