@@ -434,7 +434,7 @@ export function journalHasRoom(state: SavedState): boolean {
 }
 
 /** How many packs the cache folder holds (a patch adds one; a full build folds them into one past MAX_PACKS). */
-export function packCount(dir: string): number {
+function packCount(dir: string): number {
   try {
     return readdirSync(join(dir, 'packs')).length;
   } catch {
