@@ -175,7 +175,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
     if (!look || !disk || !resolved.config || config !== resolved.config || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) return undefined;
     const done = await (await import('./patch.js')).patch({
       cache: disk, look, record, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
-      strict: values.strict === true, as, spareDir: spareDir(disk.dir, outPath), onNote: note,
+      strict: values.strict === true, as, onNote: note,
     });
     if (io.env.FEEDWRIGHT_DEBUG === '1') note('refused' in done ? `not patched: ${done.refused}` : `patched: ${done.rendered} post${done.rendered === 1 ? '' : 's'} rendered`);
     return 'refused' in done ? undefined : done;
@@ -232,7 +232,7 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         saveCache(cache, io);
         if (cache) {
           const record = remember(cache.dir, look, outPath, written.manifest.dirs, now, result);
-          (await import('./keep-plan.js')).keepPlan(cache, look, outPath, spare ?? spareDir(cache.dir, outPath), written, result, record, now);
+          (await import('./keep-plan.js')).keepPlan(cache, look, outPath, result, record, now);
         }
       } catch (error) {
         if (error instanceof RefusedOutput) return refused(error.message);

@@ -4,7 +4,6 @@ import { dropPlan, writePlan, type NewPlan, type PlanDoc, type PlanPost } from '
 import { timeless, type BuildRecord, type InputsLook } from '../engine/up-to-date.js';
 import { splitOf } from '../feeds/archive.js';
 import type { FeedDoc } from '../feeds/doc.js';
-import type { Written } from '../output/write.js';
 import type { Post } from '../post/post.js';
 import { relinkOf } from '../site/links.js';
 import { FeedFile, type BuildResult } from '../build.js';
@@ -18,10 +17,9 @@ import { FeedFile, type BuildResult } from '../build.js';
  * Keep the plan of a full build that wrote `out` (see engine/plan.ts), for the next build's patch; or drop the old
  * one when this build cannot give one (the next build is then a full one too).
  */
-export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
-  result: BuildResult, record: BuildRecord | undefined, now: number): void {
+export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: string, result: BuildResult, record: BuildRecord | undefined, now: number): void {
   try {
-    const plan = planOf(cache, look, out, spareDir, written, result, record, now);
+    const plan = planOf(cache, look, out, result, record, now);
     if (plan) writePlan(cache.dir, plan.plan, plan.records);
     else dropPlan(cache.dir);
   } catch {
@@ -29,16 +27,15 @@ export function keepPlan(cache: DiskCache, look: InputsLook | undefined, out: st
   }
 }
 
-function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spareDir: string, written: Written,
-  result: BuildResult, record: BuildRecord | undefined, now: number): { plan: NewPlan; records: string[] } | undefined {
+function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, result: BuildResult, record: BuildRecord | undefined,
+  now: number): { plan: NewPlan; records: string[] } | undefined {
   const saved = cache.lastSave;
   const { made, site } = result;
   if (!look || !saved || !made || !site || !record || !timeless(record.said)) return undefined;
   const outId = folderId(out);
   const stored = outId === undefined ? undefined : saved.outputs[outId];
+  // (a patch changes the cache's record of the output: there must be one, of this folder)
   if (outId === undefined || stored?.folder !== out) return undefined;
-  const spareId = written.spare ? folderId(spareDir) : undefined;
-  const spareStored = spareId === undefined ? undefined : saved.outputs[spareId];
   const index = new Map<Post, number>();
   made.posts.forEach((post, i) => post && index.set(post, i));
   const docs: PlanDoc[] = [];
@@ -83,9 +80,7 @@ function planOf(cache: DiskCache, look: InputsLook | undefined, out: string, spa
     records,
     plan: {
       tool: toolFingerprint(), shape: look.shape, numbers: look.numbers, racy: look.racy, out, now, salt: made.keys.salt,
-      posts, docs, state: saved.state,
-      outputs: { [outId]: stored, ...(spareId !== undefined && spareStored && { [spareId]: spareStored }) }, outId,
-      ...(written.spare && { spare: { dir: spareDir, ...(written.spareIdentity !== undefined && { identity: written.spareIdentity }) } }),
+      posts, docs, state: saved.state, outId, paths: Object.keys(stored.files.files),
       report: record.said.report.sha256.text,
     },
   };

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import { DamagedCacheError, StageError } from '../common/errors.js';
-import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredOutput, type StoredStamp } from '../engine/cache.js';
+import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import { RenderPool, warmThread } from '../engine/render-pool.js';
@@ -11,7 +11,8 @@ import { recordAgain, replay, timeless, type BuildRecord, type InputsLook, type 
 import { splitAfter } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
-import { RefusedOutput, writeOutput, type OutputFile, type Written } from '../output/write.js';
+import { patchOutput } from '../output/patch-output.js';
+import type { OutputFile } from '../output/write.js';
 import { postPage } from '../pages/pages.js';
 import type { Post } from '../post/post.js';
 import { contentHash, type HashedResult, type ProcessedSource } from '../post/result.js';
@@ -28,12 +29,13 @@ import { recordText } from './keep-plan.js';
  * from the output as it is. At 10,000 posts a full rebuild from the cache reads a 14 MB index and plans 12,000
  * outputs for the sake of four; a patch reads the plan, the edited post and the few posts in its feed documents.
  *
+ * The files it makes replace theirs in the output where they are (output/patch-output.ts): a patch changes no path.
  * A patch is taken only when a full build would give the same bytes and say the same things, which it checks:
  * - the same files in the posts and static folders (the look's shape), and no file changed but posts;
  * - each changed post renders to the same fields (its meta key: title, dates, tags, summary…), links no other post's
  *   file, and gets the same problems (its own, its front-matter keys' places, its broken links);
  * - each archive it is in keeps the same posts (feeds/archive.ts, splitAfter), and so does the one before it;
- * - the output folder is the one the plan's build wrote (the write checks every folder of it again under its lock).
+ * - the output folder is the one the plan's build wrote, as it left it (every folder of it is checked under the lock).
  * Otherwise `patch` says why not (`Refused`), writing nothing, and the caller builds in full, which keeps a new plan
  * (keep-plan.ts).
  */
@@ -57,7 +59,6 @@ export interface PatchOptions {
   readonly strict: boolean;
   /** How what the build says is wanted (see up-to-date.ts, Replay). */
   readonly as: 'list' | 'text';
-  readonly spareDir: string;
   readonly onNote: (message: string) => void;
 }
 
@@ -65,17 +66,6 @@ export interface PatchOptions {
 export interface Patched extends Replay {
   readonly rendered: number;
 }
-
-/** A file a patch leaves as it is: linked from the output, never made (making it means the patch cannot be used). */
-class Kept implements OutputFile {
-  constructor(readonly path: string, readonly key: string) {}
-
-  get contents(): never {
-    throw new NotPatchable(`${this.path} would be made again`);
-  }
-}
-
-class NotPatchable extends Error {}
 
 /** Why a build was not patched (FEEDWRIGHT_DEBUG=1 shows it). */
 export interface Refused {
@@ -114,28 +104,28 @@ function filesSeen(look: InputsLook): number {
   return look.numbers.length / 4;
 }
 
-/** The plan, the record of the build that made it, and the output folder's record, when a patch may start from them. */
-function usablePlan({ cache, look, record, out, now, strict }: PatchOptions): { plan: Plan; record: BuildRecord; previous: StoredOutput } | Refused {
+/** The plan, and the record of the build that made it (or of the last patch of it), when a patch may start from them. */
+function usablePlan({ cache, look, record, out, now, strict }: PatchOptions): { plan: Plan; record: BuildRecord } | Refused {
   const plan = readPlan(cache.dir);
   if (!plan) return refused('no plan of the last build');
   if (plan.tool !== toolFingerprint() || plan.out !== out || now < plan.now) return refused('the plan is of another tool, output or time');
   if (plan.shape !== look.shape || plan.numbers.length !== look.numbers.length) return refused('files were added, removed or renamed, or the settings changed');
   if (!record || record.said.report.sha256.text !== plan.report || !timeless(record.said)) return refused('the record of the last build is not the plan\'s');
   if (strict && record.said.problems > 0) return refused('--strict, and the last build had problems');
-  const previous = plan.outputs[plan.outId];
-  if (!previous || previous.folder !== out || folderId(out) !== plan.outId || lstatSync(out, { throwIfNoEntry: false })?.mtimeMs !== previous.files.dirs['']) return refused('the output folder is not the one the plan\'s build left');
-  if (Object.values(previous.files.files).some((key) => key === null)) return refused('an output file has no key');
+  // (every folder of the output is compared with the record under the write's lock; its own mtime now, before any work)
+  const root = record.dirs.indexOf('');
+  if (folderId(out) !== plan.outId || root < 0 || lstatSync(out, { throwIfNoEntry: false })?.mtimeMs !== record.mtimes[root]) return refused('the output folder is not the one the plan\'s build left');
   if (!roomForPack(cache.dir)) return refused('the cache\'s packs are due to be folded');
   if (!cacheAsSaved(cache.dir, plan.state)) return refused('the cache\'s index or journal changed since the plan was made');
   if (!journalHasRoom(plan.state)) return refused('the cache\'s journal is due to be folded into its index');
-  return { plan, record, previous };
+  return { plan, record };
 }
 
 async function patchWith(options: PatchOptions, pool: RenderPool | undefined, changed: Rendered[]): Promise<Patched | Refused> {
   const { cache, look, out, config, now } = options;
   const usable = usablePlan(options);
   if ('refused' in usable) return usable;
-  const { plan, record, previous } = usable;
+  const { plan, record } = usable;
 
   // Which files changed since the plan's look: their numbers differ, or their stamps could not be trusted then.
   const suspects = new Set(plan.racy);
@@ -193,8 +183,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   }
 
   // Each changed post must show the same fields and say the same things; its HTML goes where its old HTML was.
-  const written = Object.keys(previous.files.files);
-  const vouched = vouch(options, plan, changed, written);
+  const vouched = vouch(options, plan, changed, plan.paths);
   if ('refused' in vouched) return vouched;
   const { posts, shownKeys, dirty, splits, checks } = vouched;
 
@@ -236,33 +225,24 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     if (key === undefined) return refused('a post page has no key');
     made.push({ path: page.path, key, origin: page.origin, get contents(): string { return postPage(site, post, main); } });
   }
-  const byPathMade = new Map(made.map((f) => [f.path, f]));
-  if (made.some((f) => f.key === undefined || !(f.path in previous.files.files))) return refused('a remade file is not in the output');
-  const outputs: OutputFile[] = written.map((path) => byPathMade.get(path) ?? new Kept(path, previous.files.files[path] as string));
+  if (made.some((f) => f.key === undefined || !plan.paths.includes(f.path))) return refused('a remade file is not in the output');
 
   // What the last build said is what this one says (read now: one that cannot be read is a full build, before any write).
   const said = replay(cache.dir, record, options.as);
   if (!said) return refused('the last build\'s report cannot be read');
 
-  // Write: the spare brought up to date with what changed, swapped in (output/write.ts).
-  const spare = plan.spare;
-  const spareRecord = spare && Object.entries(plan.outputs).find(([id, stored]) => id !== plan.outId && stored.folder === spare.dir)?.[1];
-  let result: Written;
+  // Write: the remade files replace theirs where they are (output/patch-output.ts).
+  let touched: ReadonlyMap<string, number> | undefined;
   try {
-    result = await writeOutput(out, outputs, options.shownOut, {
-      previous: previous.files,
-      spare: { dir: options.spareDir, manifest: spareRecord?.files, ...(spare?.identity !== undefined && { identity: spare.identity }) },
-      onNote: options.onNote,
-    });
+    touched = await patchOutput(out, made, record, { onNote: options.onNote });
   } catch (error) {
-    if (error instanceof NotPatchable) return refused('the output changed: the write had to make everything again');
-    // (what a full build says of a folder it may not replace: it is run to say it)
-    if (error instanceof RefusedOutput) return refused('the output folder holds files feedwright did not write');
     // (a damaged stored post or a serializer's bug is the CLI's to handle, as in a full build; any other failure of the
     // write is said by the full build that follows, in its words)
     if (error instanceof DamagedCacheError || error instanceof StageError) throw error;
     return refused(`the write failed: ${(error as Error).message}`);
   }
+  // (what a full build does with a folder changed since, or holding files feedwright did not write, it is run to do)
+  if (!touched) return refused('the output folder changed since the last build');
 
   // The cache, the plan and the record, each as a full build would leave them for the next build. Failing to keep
   // them never fails the build (the output is in place): the next build is then a full one.
@@ -270,16 +250,14 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
     const saved = appendPatch(cache.dir, plan.state, {
       files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
-      out: { dir: out, files: result.manifest }, spare: { dir: options.spareDir, files: result.spare }, before: plan.outputs,
+      out: { dir: out, files: Object.fromEntries(made.map((f) => [f.path, f.key as string])), dirs: Object.fromEntries(touched) },
     });
-    const outId = folderId(out);
-    if (!saved || outId === undefined) dropPlan(cache.dir);
+    if (!saved) dropPlan(cache.dir);
     else {
       const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
       replacePlanState(cache.dir, plan, {
         tool: plan.tool, shape: plan.shape, out, report: plan.report,
-        numbers: look.numbers, racy: look.racy, now, state: saved.state, outputs: saved.outputs, outId,
-        ...(result.spare && { spare: { dir: options.spareDir, ...(result.spareIdentity !== undefined && { identity: result.spareIdentity }) } }),
+        numbers: look.numbers, racy: look.racy, now, state: saved.state, outId: plan.outId,
       }, {
         posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
         splits,
@@ -288,7 +266,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   } catch {
     dropPlan(cache.dir);
   }
-  recordAgain(cache.dir, record, look, result.manifest.dirs, now);
+  recordAgain(cache.dir, record, look, touched, now);
   return { ...said, rendered: changed.length };
 }
 

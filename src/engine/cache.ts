@@ -146,7 +146,7 @@ export interface SavedState {
   readonly journalMtime: number;
 }
 
-/** What a patch (cli/patch.ts) changes in the cache: files' stamps, results by key, the two output folders' records. */
+/** What a patch (cli/patch.ts) changes in the cache: files' stamps, results by key, the output folder's record. */
 export interface PatchChange {
   /** Stamp and content hash of each file read, by absolute path; null: forget it (its stamp cannot be trusted). */
   readonly files: Readonly<Record<string, StoredStamp | null>>;
@@ -154,11 +154,12 @@ export interface PatchChange {
   readonly made: readonly { readonly key: string; readonly result: ProcessedSource }[];
   /** Keys no post uses any more. */
   readonly dropped: readonly string[];
-  /** The output folder and its spare as the write left them (see DiskCache.setManifest). */
-  readonly out: { readonly dir: string; readonly files: OutputManifest };
-  readonly spare?: { readonly dir: string; readonly files: OutputManifest | undefined };
-  /** The records of the output folders before the write, by folder id (as the plan kept them: cli/patch.ts). */
-  readonly before: Readonly<Record<string, StoredOutput>>;
+  /**
+   * The output folder (absolute), and what the patch changed in it (output/patch-output.ts): the new key of each file
+   * it replaced, and the new mtime of each folder holding one. The folder is the one the cache records (a patch
+   * changes no path, and the folder is not swapped): the rest of its record stays as it is.
+   */
+  readonly out: { readonly dir: string; readonly files: Readonly<Record<string, string>>; readonly dirs: Readonly<Record<string, number>> };
 }
 
 /** The index as read: the index file with its journal applied. */
@@ -374,14 +375,16 @@ export class DiskCache implements PostCache {
 
 /**
  * Append what a patch changed (cli/patch.ts) to the journal of the index a save left in `state`, without reading the
- * index: the new results go into a pack of their own. Returns the state after it (with the entries made and the
- * output folders' records), or undefined when the index or
- * journal is no longer as `state` says or the journal is long enough to be folded into the index (nothing is
- * written then: a full build does it).
+ * index: the new results go into a pack of their own. Returns the state after it (with the entries made), or
+ * undefined when the index or journal is no longer as `state` says or the journal is long enough to be folded into
+ * the index (nothing is written then: a full build does it). The cache must record the output folder (the plan's
+ * build left it so): the line changes that record.
  */
 export function appendPatch(dir: string, state: SavedState, change: PatchChange):
-  { readonly state: SavedState; readonly entries: Readonly<Record<string, StoredEntry>>; readonly outputs: Readonly<Record<string, StoredOutput>> } | undefined {
+  { readonly state: SavedState; readonly entries: Readonly<Record<string, StoredEntry>> } | undefined {
   if (!cacheAsSaved(dir, state)) return undefined;
+  const outId = folderId(change.out.dir);
+  if (outId === undefined) return undefined;
   const entries: Record<string, StoredEntry> = {};
   const blobs: { key: string; html: string }[] = [];
   for (const { key, result } of change.made) {
@@ -389,28 +392,17 @@ export function appendPatch(dir: string, state: SavedState, change: PatchChange)
     entries[key] = entry;
     if (html !== undefined) blobs.push({ key, html });
   }
-  const outputs = { ...change.before };
-  const set = (id: string | undefined, folder: string, files: OutputManifest | undefined): void => {
-    if (id !== undefined && files) outputs[id] = { folder, files };
-    else if (id !== undefined) delete outputs[id];
-  };
-  const outId = folderId(change.out.dir);
-  set(outId, change.out.dir, change.out.files);
-  const spareId = change.spare && folderId(change.spare.dir);
-  if (change.spare) set(spareId, change.spare.dir, change.spare.files);
-  for (const [id, stored] of Object.entries(outputs)) if (id !== outId && id !== spareId && folderId(stored.folder) !== id) delete outputs[id];
   const files: Record<string, StoredStamp> = {};
   const forgotten: string[] = [];
   for (const [abs, stamp] of Object.entries(change.files)) {
     if (stamp) files[abs] = stamp;
     else forgotten.push(abs);
   }
-  const changed = outputChanges(change.before, outputs);
   const line = (): string => JSON.stringify({
     base: state.id, seq: state.lines,
     files: { set: files, drop: forgotten },
     entries: { set: entries, drop: [...change.dropped] },
-    outputs: changed,
+    outputs: { [outId]: { folder: change.out.dir, files: { set: change.out.files, drop: [] }, dirs: { set: change.out.dirs, drop: [] } } },
   } satisfies JournalLine);
   // (measured before the pack is written, with the HTML's references still to come: a line too long writes nothing)
   if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length + 100 * blobs.length >= journalLimit(state.indexBytes)) return undefined;
@@ -422,7 +414,7 @@ export function appendPatch(dir: string, state: SavedState, change: PatchChange)
   const text = `${checksum(encoder.encode(written))} ${written}\n`;
   appendFileSync(join(dir, 'journal.jsonl'), text);
   const after = stateOf(dir, state.id, state.lines + 1);
-  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries, outputs } : undefined;
+  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries } : undefined;
 }
 
 /**

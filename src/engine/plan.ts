@@ -4,21 +4,22 @@ import { appendFileSync, closeSync, openSync, readdirSync, readFileSync, readSyn
 import { join } from 'node:path';
 import type { Diagnostic } from '../common/diagnostics.js';
 import type { SourceEntry } from '../read/sources.js';
-import { asciiJsonBytes, writeAtomic, type SavedState, type StoredEntry, type StoredOutput } from './cache.js';
+import { asciiJsonBytes, writeAtomic, type SavedState, type StoredEntry } from './cache.js';
 
 /**
  * The plan a build keeps in the cache folder for the next build's patch (cli/patch.ts): which inputs each output was
  * made from, as far as an edit of a post's body can change it. With it, a build after such an edit re-renders only
  * the edited posts and remakes only the outputs that carry their HTML (their pages, the feed documents with their
- * full text), without reading the cache's index or any other post: everything else is linked from the output
- * as it is. Anything the plan cannot vouch for (another file changed, a post's fields, its problems, an archive's
+ * full text), without reading the cache's index or any other post: everything else stays in the output as it
+ * is. Anything the plan cannot vouch for (another file changed, a post's fields, its problems, an archive's
  * split) is a full build, which keeps a new plan.
  *
- *   plan.json            the plan (below)
+ *   plan.json            the plan (below): its posts, feed documents and the output's paths
+ *   plan-state.json      what patches change: the look at the inputs, the cache's state, posts rendered again
  *   plan-<id>.records    each post's stored result and link warnings, one JSON text each, read by offset
  */
 
-const PLAN_FORMAT = 4;
+const PLAN_FORMAT = 5;
 
 /** What a plan holds (see the module comment); `posts` and `docs` are read from the stored lists as they are asked for. */
 export interface Plan extends PlanState {
@@ -33,6 +34,8 @@ export interface Plan extends PlanState {
   readonly docs: { at(d: number): PlanDoc | undefined };
   /** The file holding the posts' records, in the cache folder. */
   readonly records: string;
+  /** Every file the planned build wrote into the output folder (a patch changes no path, only some files' bytes). */
+  readonly paths: readonly string[];
 }
 
 /** What a patch changes in a plan: kept apart from the posts and documents (`plan-state.json`), which stay as they are. */
@@ -48,10 +51,8 @@ export interface PlanState {
   readonly now: number;
   /** The cache's index as its last save left it (see appendPatch). */
   readonly state: SavedState;
-  /** What the cache records of the output folder and its spare (by folder id), and which of them is the output. */
-  readonly outputs: Readonly<Record<string, StoredOutput>>;
+  /** The output folder's id (cache.ts, folderId), which the cache's record of it goes by. */
   readonly outId: string;
-  readonly spare?: { readonly dir: string; readonly identity?: string };
   /** The hash of the text of the report of the build that made this plan (up-to-date.ts): the record it goes with. */
   readonly report: string;
 }
@@ -133,16 +134,16 @@ interface StoredPlan {
   readonly id: string;
   readonly salt: string;
   readonly records: string;
+  readonly paths: readonly string[];
   readonly posts: readonly StoredPost[];
   readonly docs: readonly StoredDoc[];
 }
 
-interface StoredState extends Omit<PlanState, 'numbers' | 'outputs'> {
+interface StoredState extends Omit<PlanState, 'numbers'> {
   readonly plan: typeof PLAN_FORMAT;
   readonly id: string;
   /** The look's numbers as the bytes of 64-bit floats. */
   readonly numbers: string;
-  readonly outputs: StoredFolders;
   /** What patches changed since the plan was written (PlanChanges, by index). */
   readonly posts: Readonly<Record<string, readonly [key: string, offset: number, length: number]>>;
   readonly splits: Readonly<Record<string, Split>>;
@@ -151,17 +152,6 @@ interface StoredState extends Omit<PlanState, 'numbers' | 'outputs'> {
 type StoredPost = readonly [abs: string, path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
   key: string, shown: string, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: NonNullable<PlanPost['relinked']> | 0];
 type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: NonNullable<PlanDoc['split']> | 0];
-
-/**
- * The output folder's record and its spare's, over one list of paths and one of folders (the two hold nearly the
- * same files): each folder's key of each path (0: it has no such file; null: a file without a key) and mtime of each
- * folder (-1: it has no such folder).
- */
-interface StoredFolders {
-  readonly paths: readonly string[];
-  readonly dirs: readonly string[];
-  readonly folders: readonly (readonly [id: string, folder: string, keys: readonly (string | null | 0)[], mtimes: readonly number[]])[];
-}
 
 const PUBLISHED = 1;
 const LINKS_POSTS = 2;
@@ -172,10 +162,10 @@ export function readPlan(cacheDir: string): Plan | undefined {
     const stored = readJson(planPath(cacheDir)) as StoredPlan;
     const state = readJson(statePath(cacheDir)) as StoredState;
     if (stored?.plan !== PLAN_FORMAT || state?.plan !== PLAN_FORMAT || stored.id !== state.id) return undefined;
-    if (!Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(state.outputs?.folders)) return undefined;
-    const { plan: _format, id: _id, numbers, outputs, posts: _posts, splits, ...rest } = state;
+    if (!Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(stored.paths)) return undefined;
+    const { plan: _format, id: _id, numbers, posts: _posts, splits, ...rest } = state;
     return {
-      ...rest, id: stored.id, splits, numbers: decodeNumbers(numbers), outputs: decodeFolders(outputs), salt: stored.salt, records: stored.records,
+      ...rest, id: stored.id, splits, numbers: decodeNumbers(numbers), salt: stored.salt, records: stored.records, paths: stored.paths,
       posts: new StoredPosts(stored.posts, state.posts),
       docs: { at: (d) => decodeDoc(stored.docs[d], splits[d]) },
     };
@@ -239,6 +229,7 @@ export function dropPlan(cacheDir: string): void {
 /** A plan as a full build makes it: every post and document in full, each post's record given apart. */
 export interface NewPlan extends PlanState {
   readonly salt: string;
+  readonly paths: readonly string[];
   readonly posts: readonly Omit<PlanPost, 'at'>[];
   readonly docs: readonly PlanDoc[];
 }
@@ -253,9 +244,9 @@ export function writePlan(cacheDir: string, plan: NewPlan, records: readonly str
   const { bytes, offsets } = packed(records);
   rmSync(statePath(cacheDir), { force: true });
   writeAtomic(join(cacheDir, name), bytes);
-  const { salt, posts, docs, ...state } = plan;
+  const { salt, paths, posts, docs, ...state } = plan;
   writeAtomic(planPath(cacheDir), asciiJsonBytes({
-    plan: PLAN_FORMAT, id, salt, records: name,
+    plan: PLAN_FORMAT, id, salt, records: name, paths,
     posts: posts.map(({ entry: e, key, shown, meta, published, linksPosts, docs: carried, relinked }, i) => [
       e.abs, e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, key, shown, meta, offsets[i]?.[0] ?? 0, offsets[i]?.[1] ?? 0,
       (published ? PUBLISHED : 0) | (linksPosts ? LINKS_POSTS : 0), carried, relinked ?? 0,
@@ -279,10 +270,10 @@ export function replacePlanState(cacheDir: string, plan: Plan, state: PlanState,
 
 function writeState(cacheDir: string, id: string, state: PlanState, posts: StoredState['posts'], splits: StoredState['splits']): void {
   const floats = Float64Array.from(state.numbers);
-  const { numbers: _numbers, outputs, ...rest } = state;
+  const { numbers: _numbers, ...rest } = state;
   writeAtomic(statePath(cacheDir), asciiJsonBytes({
     ...rest, plan: PLAN_FORMAT, id, numbers: Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64'),
-    outputs: encodeFolders(outputs), posts, splits,
+    posts, splits,
   } satisfies StoredState));
 }
 
@@ -298,41 +289,6 @@ function readJson(path: string): unknown {
 function decodeNumbers(text: string): Float64Array {
   const bytes = Buffer.from(text, 'base64');
   return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-function encodeFolders(outputs: PlanState['outputs']): StoredFolders {
-  const records = Object.entries(outputs);
-  const paths = [...new Set(records.flatMap(([, { files }]) => Object.keys(files.files)))];
-  const dirs = [...new Set(records.flatMap(([, { files }]) => Object.keys(files.dirs)))];
-  return {
-    paths, dirs,
-    folders: records.map(([id, { folder, files }]) => [id, folder,
-      paths.map((p) => (Object.hasOwn(files.files, p) ? files.files[p] ?? null : 0)), dirs.map((d) => (Object.hasOwn(files.dirs, d) ? files.dirs[d] ?? -1 : -1))]),
-  };
-}
-
-/** Set `record[key]` as its own property (a static file may be named `__proto__`, which an assignment would not set). */
-function own<T>(record: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  else record[key] = value;
-}
-
-function decodeFolders({ paths, dirs, folders }: StoredFolders): Record<string, StoredOutput> {
-  const outputs: Record<string, StoredOutput> = {};
-  for (const [id, folder, keys, mtimes] of folders) {
-    const files: Record<string, string | null> = {};
-    for (let i = 0; i < paths.length; i++) {
-      const key = keys[i];
-      if (key !== 0 && key !== undefined) own(files, paths[i] as string, key);
-    }
-    const at: Record<string, number> = {};
-    for (let i = 0; i < dirs.length; i++) {
-      const mtime = mtimes[i];
-      if (mtime !== undefined && mtime !== -1) own(at, dirs[i] as string, mtime);
-    }
-    outputs[id] = { folder, files: { files, dirs: at } };
-  }
-  return outputs;
 }
 
 /** `texts` encoded one after the other into one buffer, and where each is in it (byte offset and length). */

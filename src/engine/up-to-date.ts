@@ -238,6 +238,7 @@ export function lastRecord(cacheDir: string, out: string, now: number): BuildRec
   if (record?.record !== 2 || record.out !== out) return undefined;
   if (!(typeof record.now === 'number' && now >= record.now)) return undefined;
   if (!wellFormed(record.said) || !Array.isArray(record.dirs) || !record.dirs.includes('')) return undefined;
+  if (!Array.isArray(record.mtimes) || record.mtimes.length !== record.dirs.length) return undefined;
   // (past a published post's expiry date, the same inputs publish other posts)
   if (!(record.said.until === undefined || now < record.said.until)) return undefined;
   return record;
@@ -345,12 +346,13 @@ export function timeless(said: Pick<BuildSaid, 'leftOut'>): boolean {
 
 /**
  * Record a build that said what the last one said (`record`, whose report stays as it is) from the inputs `look`
- * found, leaving `out` with folders `dirs` (the patch of a build: cli/patch.ts).
+ * found, having changed the mtimes of the output's folders `touched` (the patch of a build: cli/patch.ts).
  */
-export function recordAgain(cacheDir: string, record: BuildRecord, look: InputsLook, dirs: Readonly<Record<string, number>>, now: number): void {
+export function recordAgain(cacheDir: string, record: BuildRecord, look: InputsLook, touched: ReadonlyMap<string, number>, now: number): void {
   try {
+    const mtimes = record.mtimes.map((mtime, i) => touched.get(record.dirs[i] ?? '') ?? mtime);
     replace(recordPath(cacheDir), JSON.stringify({
-      ...record, digest: look.recordable ? look.digest : null, dirs: Object.keys(dirs), mtimes: Object.values(dirs), now,
+      ...record, digest: look.recordable ? look.digest : null, mtimes, now,
     } satisfies BuildRecord));
   } catch {
     rmSync(recordPath(cacheDir), { force: true, maxRetries: 0 });

@@ -36,7 +36,7 @@ export interface WriteOptions {
 }
 
 /** How a write waits for the lock: telling `note` who holds it, for `waitMs` (default 60 s). */
-function lockOptions(note: (message: string) => void, waitMs: number | undefined): LockOptions {
+export function lockOptions(note: (message: string) => void, waitMs: number | undefined): LockOptions {
   return { onWait: note, ...(waitMs !== undefined && { waitMs }) };
 }
 
@@ -358,7 +358,8 @@ export async function recoverOutput(outDir: string, options: Pick<WriteOptions, 
   await withLock(`${target}.lock`, () => recoverUnlocked(target, note), lockOptions(note, options.lockWaitMs));
 }
 
-async function recoverUnlocked(target: string, note: (message: string) => void): Promise<void> {
+/** `recoverOutput` for a write that holds the lock already. */
+export async function recoverUnlocked(target: string, note: (message: string) => void): Promise<void> {
   const prefix = `${basename(target)}.`;
   const leftovers: { path: string; kind: string; ctime: number }[] = [];
   for (const name of await readdir(dirname(target))) {
