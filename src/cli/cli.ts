@@ -19,6 +19,7 @@ import { outputProblem, recoverOutput, RefusedOutput, writeOutput } from '../out
 import { spareDir } from '../output/spare.js';
 import { CACHE_DIR, referenceTime, report, reportText, USAGE, type Io } from './io.js';
 import { lastRecord, lookAtInputs, recordBuild, upToDate, type InputsLook, type Replay } from '../engine/up-to-date.js';
+import type { Patched, Refused } from './patch.js';
 
 export { checkOutDir } from '../output/out-dir.js';
 export { CACHE_DIR, nonEmpty, referenceTime, report, USAGE, type Io } from './io.js';
@@ -173,10 +174,20 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   // Or, after an edit of posts' bodies, the patch of the last build (cli/patch.ts): only what carries them is made.
   async function patched(): Promise<Replay | undefined> {
     if (!look || !disk || !resolved.config || config !== resolved.config || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) return undefined;
-    const done = await (await import('./patch.js')).patch({
-      cache: disk, look, record, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
-      strict: values.strict === true, as, onNote: note,
-    });
+    // A big blog's edited post is rendered in a thread started first: it loads the Markdown, YAML and HTML libraries
+    // while this one loads the patch's modules and reads the plan (render-pool.ts, warmThread; the full build that
+    // may follow starts its own).
+    const { RenderPool, warmThread } = await import('../engine/render-pool.js');
+    const pool = warmThread(look.numbers.length / 4) ? new RenderPool(resolved.config, 1) : undefined;
+    let done: Patched | Refused;
+    try {
+      done = await (await import('./patch.js')).patch({
+        cache: disk, look, record, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
+        strict: values.strict === true, as, onNote: note, ...(pool && { pool }),
+      });
+    } finally {
+      await pool?.close();
+    }
     if (io.env.FEEDWRIGHT_DEBUG === '1') note('refused' in done ? `not patched: ${done.refused}` : `patched: ${done.rendered} post${done.rendered === 1 ? '' : 's'} rendered`);
     return 'refused' in done ? undefined : done;
   }

@@ -5,7 +5,7 @@ import { DamagedCacheError, StageError } from '../common/errors.js';
 import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
-import { RenderPool, warmThread } from '../engine/render-pool.js';
+import type { RenderPool } from '../engine/render-pool.js';
 import { appendRecords, dropPlan, readPlan, readRecord, replacePlanState, type Plan, type PlanDoc, type PlanPost, type Split } from '../engine/plan.js';
 import { recordAgain, replay, timeless, type BuildRecord, type InputsLook, type Replay } from '../engine/up-to-date.js';
 import { splitAfter } from '../feeds/archive.js';
@@ -59,6 +59,8 @@ export interface PatchOptions {
   readonly strict: boolean;
   /** How what the build says is wanted (see up-to-date.ts, Replay). */
   readonly as: 'list' | 'text';
+  /** A thread to render the changed posts in (a big blog's: see render-pool.ts, warmThread); the caller closes it. */
+  readonly pool?: RenderPool;
   readonly onNote: (message: string) => void;
 }
 
@@ -78,18 +80,11 @@ function refused(why: string): Refused {
 
 /** Patch the output (see the module comment), or say why a full build is needed (nothing was written then). */
 export async function patch(options: PatchOptions): Promise<Patched | Refused> {
-  // A big blog's edited post is rendered in a thread started now, which loads the Markdown, YAML and HTML libraries
-  // while this one reads the plan (see render-pool.ts, WARM_THRESHOLD; the full build that may follow starts its own).
-  const pool = warmThread(filesSeen(options.look)) ? new RenderPool(options.config, 1) : undefined;
   const rendered: Rendered[] = [];
-  try {
-    const done = await patchWith(options, pool, rendered);
-    // What was rendered for nothing is the full build's: it finds those posts by their keys.
-    if ('refused' in done) for (const { key, result } of rendered) options.cache.put(key, result);
-    return done;
-  } finally {
-    await pool?.close();
-  }
+  const done = await patchWith(options, options.pool, rendered);
+  // What was rendered for nothing is the full build's: it finds those posts by their keys.
+  if ('refused' in done) for (const { key, result } of rendered) options.cache.put(key, result);
+  return done;
 }
 
 /** A post rendered again: its index in the plan, its result as the cache keeps it (without its bundle's problems), its key. */
@@ -97,11 +92,6 @@ interface Rendered {
   readonly index: number;
   readonly result: ProcessedSource;
   readonly key: string;
-}
-
-/** About how many files a look found (each has four numbers). */
-function filesSeen(look: InputsLook): number {
-  return look.numbers.length / 4;
 }
 
 /** The plan, and the record of the build that made it (or of the last patch of it), when a patch may start from them. */

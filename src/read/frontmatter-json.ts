@@ -1,4 +1,5 @@
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type * as JsoncParser from 'jsonc-parser';
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import { lineAt, type SplitFrontMatter } from './frontmatter-toml.js';
 import type { SourceFile } from './sources.js';
@@ -8,6 +9,13 @@ import type { SourceFile } from './sources.js';
  * of that line must be blank); the body follows. Values come from `JSON.parse`; error and key positions from
  * `jsonc-parser` (with comments and trailing commas refused), because V8's messages often give no position.
  */
+
+let loaded: typeof JsoncParser | undefined;
+
+/** jsonc-parser, loaded on first use: most blogs have no JSON front matter (see frontmatter-toml.ts, smolToml). */
+function jsonc(): typeof JsoncParser {
+  return (loaded ??= createRequire(import.meta.url)('jsonc-parser') as typeof JsoncParser);
+}
 
 /** Whether the file opens with JSON front matter. */
 export function startsJson(text: string): boolean {
@@ -27,7 +35,8 @@ export function parseJsonFrontMatter(file: SourceFile): { split?: SplitFrontMatt
     end === undefined ? { line: 1, column: 1 } : at(text, end))] };
   }
   const json = text.slice(0, end + 1);
-  const errors: ParseError[] = [];
+  const errors: JsoncParser.ParseError[] = [];
+  const { parseTree, printParseErrorCode } = jsonc();
   const tree = parseTree(json, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first) {

@@ -1,4 +1,5 @@
-import { parse, TomlDate, TomlError } from 'smol-toml';
+import { createRequire } from 'node:module';
+import type * as SmolToml from 'smol-toml';
 import { diagnostic, type Diagnostic, type Position } from '../common/diagnostics.js';
 import type { SourceFile } from './sources.js';
 
@@ -13,6 +14,16 @@ export interface SplitFrontMatter {
   readonly keys: ReadonlyMap<string, Position>;
   readonly body: string;
   readonly bodyLine: number;
+}
+
+let loaded: typeof SmolToml | undefined;
+
+/**
+ * smol-toml, loaded on first use (its CommonJS build, which a synchronous parse can load): most blogs have no TOML
+ * front matter, and every render thread, and a small blog's CLI, would load it before its first post.
+ */
+function smolToml(): typeof SmolToml {
+  return (loaded ??= createRequire(import.meta.url)('smol-toml') as typeof SmolToml);
 }
 
 /** Whether the file opens with TOML front matter. */
@@ -33,6 +44,7 @@ export function parseTomlFrontMatter(file: SourceFile): { split?: SplitFrontMatt
   }
   const toml = text.slice(start, close.index);
   let data: Record<string, unknown>;
+  const { parse, TomlError } = smolToml();
   try {
     data = parse(toml) as Record<string, unknown>;
   } catch (error) {
@@ -51,7 +63,7 @@ export function parseTomlFrontMatter(file: SourceFile): { split?: SplitFrontMatt
 
 /** TOML dates become the text they stand for (`2024-01-31`, `2024-01-31T09:00:00+01:00`), as YAML's core schema leaves them. */
 function plain(value: unknown): unknown {
-  if (value instanceof TomlDate) return value.toISOString().replace(/\.000(?=$|Z|[+-])/, '');
+  if (value instanceof smolToml().TomlDate) return value.toISOString().replace(/\.000(?=$|Z|[+-])/, '');
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === 'object') {
     // (fromEntries defines own properties: a "__proto__" key stays a key)
