@@ -87,6 +87,14 @@ export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   return done;
 }
 
+/** A post being rendered again: its index in the plan, its cache key, its path as shown, and its result to come. */
+interface Render {
+  readonly index: number;
+  readonly key: string;
+  readonly path: string;
+  readonly result: Promise<HashedResult | undefined>;
+}
+
 /** A post rendered again: its index in the plan, its result as the cache keeps it (without its bundle's problems), its key. */
 interface Rendered {
   readonly index: number;
@@ -125,7 +133,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   }
   const configJson = JSON.stringify(config);
   const files: Record<string, StoredStamp | null> = {};
-  const renders: { index: number; key: string; path: string; result: Promise<HashedResult | undefined> }[] = [];
+  const renders: Render[] = [];
   for (const at of suspects) {
     const abs = look.pathAt(at);
     const index = abs === undefined ? undefined : plan.posts.indexOf(abs);
@@ -165,6 +173,65 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
       }
     }
   }
+  // Under the output's lock, once every folder of it is found as the record says (looked at while the posts render):
+  // what the changed posts change is made and replaced where it is (output/patch-output.ts).
+  let done: (Remade & { readonly touched: ReadonlyMap<string, number> }) | Refused | undefined;
+  try {
+    done = await patchOutput(out, record, async (replace) => {
+      const next = await remake(options, plan, record, renders, others, changed);
+      return 'refused' in next ? next : { ...next, touched: await replace(next.made) };
+    }, { onNote: options.onNote });
+  } catch (error) {
+    // (a damaged stored post or a serializer's bug is the CLI's to handle, as in a full build; any other failure of the
+    // write is said by the full build that follows, in its words)
+    if (error instanceof DamagedCacheError || error instanceof StageError) throw error;
+    return refused(`the write failed: ${(error as Error).message}`);
+  }
+  // (what a full build does with a folder changed since, or holding files feedwright did not write, it is run to do)
+  if (!done) return refused('the output folder changed since the last build');
+  if ('refused' in done) return done;
+  const { made, said, touched, vouched: { shownKeys, splits, checks } } = done;
+
+  // The cache, the plan and the record, each as a full build would leave them for the next build. Failing to keep
+  // them never fails the build (the output is in place): the next build is then a full one.
+  try {
+    const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
+    const saved = appendPatch(cache.dir, plan.state, {
+      files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
+      out: { dir: out, files: Object.fromEntries(made.map((f) => [f.path, f.key as string])), dirs: Object.fromEntries(touched) },
+    });
+    if (!saved) dropPlan(cache.dir);
+    else {
+      const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
+      replacePlanState(cache.dir, plan, {
+        tool: plan.tool, shape: plan.shape, out, report: plan.report,
+        numbers: look.numbers, racy: look.racy, now, state: saved.state, outId: plan.outId,
+      }, {
+        posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
+        splits,
+      });
+    }
+  } catch {
+    dropPlan(cache.dir);
+  }
+  recordAgain(cache.dir, record, look, touched, now);
+  return { ...said, rendered: changed.length };
+}
+
+/** What a patch writes (its files made when written), and what it says (the last build's words). */
+interface Remade {
+  readonly made: readonly OutputFile[];
+  readonly said: Replay;
+  readonly vouched: Vouched;
+}
+
+/**
+ * The files that carry the changed posts' HTML, made again once each post is rendered (`renders`, into `changed`)
+ * and vouched for; `others` are the other posts of their feed documents.
+ */
+async function remake(options: PatchOptions, plan: Plan, record: BuildRecord, renders: readonly Render[], others: ReadonlyMap<number, Post>,
+  changed: Rendered[]): Promise<Remade | Refused> {
+  const { config } = options;
   for (const { index, key, path, result } of renders) {
     const rendered = await result;
     if (!rendered) return refused(`${path} was not rendered`);
@@ -175,7 +242,7 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   // Each changed post must show the same fields and say the same things; its HTML goes where its old HTML was.
   const vouched = vouch(options, plan, changed, plan.paths);
   if ('refused' in vouched) return vouched;
-  const { posts, shownKeys, dirty, splits, checks } = vouched;
+  const { posts, shownKeys, dirty } = vouched;
 
   // The documents to remake, with the posts they carry.
   const postOf = (i: number): Post | undefined => posts.get(i) ?? others.get(i);
@@ -218,46 +285,9 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
   if (made.some((f) => f.key === undefined || !plan.paths.includes(f.path))) return refused('a remade file is not in the output');
 
   // What the last build said is what this one says (read now: one that cannot be read is a full build, before any write).
-  const said = replay(cache.dir, record, options.as);
+  const said = replay(options.cache.dir, record, options.as);
   if (!said) return refused('the last build\'s report cannot be read');
-
-  // Write: the remade files replace theirs where they are (output/patch-output.ts).
-  let touched: ReadonlyMap<string, number> | undefined;
-  try {
-    touched = await patchOutput(out, made, record, { onNote: options.onNote });
-  } catch (error) {
-    // (a damaged stored post or a serializer's bug is the CLI's to handle, as in a full build; any other failure of the
-    // write is said by the full build that follows, in its words)
-    if (error instanceof DamagedCacheError || error instanceof StageError) throw error;
-    return refused(`the write failed: ${(error as Error).message}`);
-  }
-  // (what a full build does with a folder changed since, or holding files feedwright did not write, it is run to do)
-  if (!touched) return refused('the output folder changed since the last build');
-
-  // The cache, the plan and the record, each as a full build would leave them for the next build. Failing to keep
-  // them never fails the build (the output is in place): the next build is then a full one.
-  try {
-    const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
-    const saved = appendPatch(cache.dir, plan.state, {
-      files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
-      out: { dir: out, files: Object.fromEntries(made.map((f) => [f.path, f.key as string])), dirs: Object.fromEntries(touched) },
-    });
-    if (!saved) dropPlan(cache.dir);
-    else {
-      const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
-      replacePlanState(cache.dir, plan, {
-        tool: plan.tool, shape: plan.shape, out, report: plan.report,
-        numbers: look.numbers, racy: look.racy, now, state: saved.state, outId: plan.outId,
-      }, {
-        posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
-        splits,
-      });
-    }
-  } catch {
-    dropPlan(cache.dir);
-  }
-  recordAgain(cache.dir, record, look, touched, now);
-  return { ...said, rendered: changed.length };
+  return { made, said, vouched };
 }
 
 /** What a patch makes of its changed posts, once each is found to change nothing but what carries its HTML. */

@@ -48,10 +48,10 @@ describe('patchOutput', () => {
     const { out, record } = await output();
     const inode = (path: string): number => fs.statSync(join(out, path)).ino;
     const kept = inode('posts/b/index.html');
-    const touched = await patchOutput(out, [
+    const touched = await patchOutput(out, record, (replace) => replace([
       { path: 'posts/a/index.html', contents: 'a2', key: 'a2' },
       { path: 'feed.xml', contents: '<rss>2</rss>', key: 'f2' },
-    ], record);
+    ]));
     const tree = await readTree(out);
     expect(tree.get('posts/a/index.html')?.toString()).toBe('a2');
     expect(tree.get('feed.xml')?.toString()).toBe('<rss>2</rss>');
@@ -72,7 +72,12 @@ describe('patchOutput', () => {
       if (meddle === 'add') await writeFile(join(out, 'posts/c/mine.txt'), 'mine');
       else fs.rmSync(join(out, 'posts/c/index.html'));
       const before = await readTree(out);
-      expect(await patchOutput(out, [{ path: 'posts/a/index.html', contents: 'a2', key: 'a2' }], record), meddle).toBeUndefined();
+      let ran = false;
+      expect(await patchOutput(out, record, (replace) => {
+        ran = true;
+        return replace([{ path: 'posts/a/index.html', contents: 'a2', key: 'a2' }]);
+      }), meddle).toBeUndefined();
+      expect(ran, meddle).toBe(false);
       expect(await readTree(out), meddle).toEqual(before);
       expect(await beside(out), meddle).toEqual([]);
     }
@@ -82,11 +87,11 @@ describe('patchOutput', () => {
     const { out, record } = await output();
     const before = await readTree(out);
     fail.at = 2; // the first two files are in place by then
-    await expect(patchOutput(out, [
+    await expect(patchOutput(out, record, (replace) => replace([
       { path: 'posts/a/index.html', contents: 'a2', key: 'a2' },
       { path: 'posts/b/index.html', contents: 'b2', key: 'b2' },
       { path: 'posts/c/index.html', contents: 'c2', key: 'c2' },
-    ], record)).rejects.toThrow(/EIO/);
+    ]))).rejects.toThrow(/EIO/);
     expect(fail.calls).toBeGreaterThan(2);
     expect(await readTree(out)).toEqual(before);
     expect(await beside(out)).toEqual([]);
@@ -96,9 +101,10 @@ describe('patchOutput', () => {
     const { out, record } = await output();
     const before = await readTree(out);
     const broken: OutputFile = { path: 'posts/b/index.html', key: 'b2', get contents(): string { throw new Error('a serializer failed'); } };
-    await expect(patchOutput(out, [{ path: 'posts/a/index.html', contents: 'a2', key: 'a2' }, broken], record)).rejects.toThrow('a serializer failed');
-    await expect(patchOutput(out, [{ path: '../outside.txt', contents: 'x', key: 'x' }], record)).rejects.toThrow(/outside the output folder/);
-    await expect(patchOutput(out, [{ path: '.feedwright-manifest.json', contents: '{}', key: 'x' }], record)).rejects.toThrow(/feedwright's own list/);
+    const patching = (files: OutputFile[]): Promise<unknown> => patchOutput(out, record, (replace) => replace(files));
+    await expect(patching([{ path: 'posts/a/index.html', contents: 'a2', key: 'a2' }, broken])).rejects.toThrow('a serializer failed');
+    await expect(patching([{ path: '../outside.txt', contents: 'x', key: 'x' }])).rejects.toThrow(/outside the output folder/);
+    await expect(patching([{ path: '.feedwright-manifest.json', contents: '{}', key: 'x' }])).rejects.toThrow(/feedwright's own list/);
     expect(await readTree(out)).toEqual(before);
     expect(await beside(out)).toEqual([]);
     expect(await readFile(join(out, 'posts/a/index.html'), 'utf8')).toBe('a1');
