@@ -149,8 +149,9 @@ async function patchWith(options: PatchOptions, pool: RenderPool | undefined, ch
     const raw = bundle.assets ? { ...entry, assets: bundle.assets } : entry;
     const hash = contentHash(entry, read.bytes);
     const key = cache.keyOf(salted(hash, raw), configJson);
-    const stamp = look.view.stamp(entry);
-    files[entry.abs] = stamp && !look.racy.includes(at) ? [...stamp, hash] : null;
+    // (its stamp is the look's numbers at `at`: size, mtime, inode, change time)
+    const n = look.numbers;
+    files[entry.abs] = look.racy.includes(at) ? null : [n[at] ?? 0, n[at + 1] ?? 0, n[at + 2] ?? 0, n[at + 3] ?? 0, hash];
     if (key === planned.key) continue; // (touched, or written with the same bytes)
     if (planned.linksPosts) return refused(`${entry.path} links another post's file`);
     // (rendered in the thread while this one reads what the post's documents carry)

@@ -177,7 +177,6 @@ export function readPlan(cacheDir: string): Plan | undefined {
 /** The posts of a stored plan, each made an object when first asked for, with what patches changed in it. */
 class StoredPosts implements PlanPosts {
   private readonly made = new Map<number, PlanPost>();
-  private byPath: Map<string, number> | undefined;
 
   /** `changes`: what patches changed, by index (see StoredState). */
   constructor(private readonly stored: readonly StoredPost[], readonly changes: StoredState['posts']) {}
@@ -204,8 +203,9 @@ class StoredPosts implements PlanPosts {
   }
 
   indexOf(abs: string): number | undefined {
-    this.byPath ??= new Map(this.stored.map((row, i) => [row[0], i]));
-    return this.byPath.get(abs);
+    // (a patch asks for a few posts: a scan costs less than a map of ten thousand paths)
+    const i = this.stored.findIndex((row) => row[0] === abs);
+    return i < 0 ? undefined : i;
   }
 
   usesKey(key: string, except: (i: number) => boolean): boolean {

@@ -196,11 +196,18 @@ export function lookAtInputs(folders: readonly string[], settings: unknown, wall
     listing: DISK_VIEW.listing,
     stamp: (entry) => stamped(entry.abs) ?? stampOf(entry.abs),
   };
-  let byOffset: Map<number, number> | undefined;
+  // (`fileAt` rises with the walk: a binary search, as a patch asks for a few of ten thousand)
   const pathAt = (at: number): string | undefined => {
-    byOffset ??= new Map(fileAt.map((offset, i) => [offset, i]));
-    const i = byOffset.get(at);
-    return i === undefined ? undefined : `${dirs[fileDir[i] ?? 0] ?? ''}${fileName[i] ?? ''}`;
+    let low = 0;
+    let high = fileAt.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const offset = fileAt[mid] ?? 0;
+      if (offset === at) return `${dirs[fileDir[mid] ?? 0] ?? ''}${fileName[mid] ?? ''}`;
+      if (offset < at) low = mid + 1;
+      else high = mid - 1;
+    }
+    return undefined;
   };
   return { digest, shape, recordable: racy.length === 0, view, numbers, racy, pathAt };
 }
