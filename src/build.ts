@@ -6,13 +6,11 @@ import { diagnostic, foldRepeated, hasErrors, sortDiagnostics, type Diagnostic }
 import { atStage, atStageAsync } from './common/errors.js';
 import { pageFeed } from './feeds/archive.js';
 import { ARCHIVE_BYTES, ArchiveScale } from './feeds/budget.js';
-import { ATOM } from './feeds/atom.js';
 import { ItemTexts } from './feeds/chunks.js';
-import { docInputs, mainFeed, type FeedDoc } from './feeds/doc.js';
-import type { FeedFormat } from './feeds/format.js';
-import { JSON_FEED } from './feeds/json.js';
-import { RSS } from './feeds/rss.js';
+import { mainFeed, type FeedDoc } from './feeds/doc.js';
 import { tagDir, tagFeeds } from './feeds/tags.js';
+import { FORMATS, feedFiles } from './feeds/files.js';
+import { pageOf } from './pages/page-of.js';
 import { keying, withInput, type Inputs, type Keying, type PostKeys } from './engine/fingerprint.js';
 import { headerRules, headersFile } from './pages/hosting.js';
 import { listPagePath, listPages } from './site/listing.js';
@@ -258,68 +256,6 @@ export function render(site: Site, tags: readonly Tag[] = collectTags(site.posts
       { kind: `tag\0${tag.slug}\0${tag.name}\0${page.number}\0${page.count}\0${page.total}`, posts: page.posts, of: 'meta' }))),
   ];
 }
-
-const FORMATS: readonly FeedFormat[] = [RSS, ATOM, JSON_FEED];
-
-/**
- * Each post page's path and origin, kept between builds (`dev`) for as long as the post object lives: the same
- * strings as last time, whose hashes and internalized forms the write's records already have, rather than 10,000
- * new strings on every save that each later lookup by path hashes again.
- */
-const pages = new WeakMap<Post, { readonly path: string; readonly origin: OutputOrigin }>();
-
-export function pageOf(post: Post): { readonly path: string; readonly origin: OutputOrigin } {
-  let page = pages.get(post);
-  if (page === undefined) {
-    page = { path: `${post.path}index.html`, origin: { what: `the page of ${post.source}`, file: post.source } };
-    pages.set(post, page);
-  }
-  return page;
-}
-
-/**
- * One feed document in all three formats (keyed by its own fields and its items' keys, when there are any).
- * Item texts come from `items` (shared with the other documents it has planned); `owner` names whose feed it is
- * in messages (`the site's`).
- */
-export function feedFiles(doc: FeedDoc, engine?: Keying, items: ItemTexts = new ItemTexts(), owner = "the site's"): OutputFile[] {
-  const inputs = engine && docInputs(doc, FORMATS.map((format) => format.name));
-  return FORMATS.map((format, i) => {
-    const declared = inputs?.[i];
-    const origin = { what: `${doc.history?.archived ? 'an archive of ' : ''}${owner} ${FORMAT_NAMES[format.name]}` };
-    return new FeedFile(doc, format, items, origin, declared && engine?.keyOf(declared), owner);
-  });
-}
-
-/**
- * One format of a feed document, made each time it is read (from `items`' shared texts). A class rather than an
- * object with getters: a big blog plans thousands of these on every rebuild, and few of them are ever made.
- */
-export class FeedFile implements OutputFile {
-  readonly path: string;
-  declare readonly key?: string;
-
-  /** `owner`: whose feed it is, as `feedFiles` was told. */
-  constructor(readonly doc: FeedDoc, private readonly format: FeedFormat, private readonly items: ItemTexts,
-    readonly origin: OutputOrigin, key: string | undefined, readonly owner: string) {
-    this.path = doc.paths[format.name];
-    if (key !== undefined) this.key = key;
-  }
-
-  plan(): void {
-    this.items.plan(this.format, this.doc);
-  }
-
-  get chunks(): string[] {
-    return atStage('serializing', this.path, () => this.items.chunks(this.format, this.doc));
-  }
-
-  get contents(): string {
-    return this.chunks.join('');
-  }
-}
-
-const FORMAT_NAMES: Readonly<Record<string, string>> = { rss: 'RSS feed', atom: 'Atom feed', json: 'JSON Feed' };
 
 /**
  * An output file whose contents are made each time they are read. A bug in a serializer is reported with the

@@ -6,7 +6,8 @@ import { splitOf } from '../feeds/archive.js';
 import type { FeedDoc } from '../feeds/doc.js';
 import type { Post } from '../post/post.js';
 import { relinkOf } from '../site/links.js';
-import { FeedFile, type BuildResult } from '../build.js';
+import { FeedFile } from '../feeds/files.js';
+import type { BuildResult } from '../build.js';
 
 /*
  * What a full build keeps for the next build's patch (cli/patch.ts): its plan (engine/plan.ts), made from how the

@@ -11,8 +11,10 @@ import { recordAgain, replay, timeless, type BuildRecord, type InputsLook, type 
 import { splitAfter } from '../feeds/archive.js';
 import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
+import { feedFiles } from '../feeds/files.js';
 import { patchOutput } from '../output/patch-output.js';
 import type { OutputFile } from '../output/write.js';
+import { pageOf } from '../pages/page-of.js';
 import { postPage } from '../pages/pages.js';
 import type { Post } from '../post/post.js';
 import { contentHash, type HashedResult, type ProcessedSource } from '../post/result.js';
@@ -20,7 +22,6 @@ import { readPostFile } from '../read/read-post.js';
 import { bundleAssets } from '../read/sources.js';
 import { mayLinkPosts, PostLinks, relinkedPost } from '../site/links.js';
 import type { Site } from '../site/site.js';
-import { feedFiles, pageOf } from '../build.js';
 import { recordText } from './keep-plan.js';
 
 /**
@@ -81,7 +82,7 @@ function refused(why: string): Refused {
 /** Patch the output (see the module comment), or say why a full build is needed (nothing was written then). */
 export async function patch(options: PatchOptions): Promise<Patched | Refused> {
   const rendered: Rendered[] = [];
-  const done = await patchWith(options, options.pool, rendered);
+  const done = await patchWith(options, rendered);
   // What was rendered for nothing is the full build's: it finds those posts by their keys.
   if ('refused' in done) for (const { key, result } of rendered) options.cache.put(key, result);
   return done;
@@ -119,8 +120,8 @@ function usablePlan({ cache, look, record, out, now, strict }: PatchOptions): { 
   return { plan, record };
 }
 
-async function patchWith(options: PatchOptions, pool: RenderPool | undefined, changed: Rendered[]): Promise<Patched | Refused> {
-  const { cache, look, out, config, now } = options;
+async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Patched | Refused> {
+  const { cache, look, out, config, now, pool } = options;
   const usable = usablePlan(options);
   if ('refused' in usable) return usable;
   const { plan, record } = usable;

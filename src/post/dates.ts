@@ -96,7 +96,11 @@ export function zoneOffset(ms: number, timeZone: string): number {
   return offset;
 }
 
+/** Zones always at offset zero (the default is `UTC`): no formatter is made for them, whose first costs ~15 ms. */
+const ZERO_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
+
 function computeZoneOffset(ms: number, timeZone: string): number {
+  if (ZERO_ZONES.has(timeZone)) return 0;
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

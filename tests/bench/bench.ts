@@ -67,7 +67,7 @@ export interface SizeResult {
   readonly cold: Run;
   /** Build again with nothing changed. */
   readonly noChange: Run;
-  /** The first rebuild after an edit that follows a cold build: it stages the whole output once (no spare yet). */
+  /** The first rebuild after an edit that follows a cold build (a patch, as the one-edit rebuild after it). */
   readonly firstEdit: Run;
   /** Build again after editing one post. */
   readonly rebuild: Run;
@@ -345,7 +345,7 @@ export interface BenchOptions {
 
 /**
  * Measure one blog size: floor, cold build (empty cache), floor + writing the cold build's bytes, rebuild with
- * nothing changed, a first edit (which stages the whole output once), then one more edit: the one-edit rebuild (best of `repeat` each); then dev saves.
+ * nothing changed, a first edit, then one more edit: the one-edit rebuild (best of `repeat` each); then dev saves.
  */
 export async function benchSize(posts: number, options: BenchOptions): Promise<SizeResult> {
   const { repeat, cli } = options;
@@ -385,8 +385,8 @@ export async function benchSize(posts: number, options: BenchOptions): Promise<S
       }
       floorWrites.push(await measureFloorWrite(join(project, 'posts'), pack, floorOut, project, posts));
       noChanges.push(await measure([cli, 'build'], project, posts));
-      // The first write after a cold build has no spare output to bring up to date (output/spare.ts): it stages
-      // the whole output once, and keeps the old one as the spare. One-edit is the edit after that one.
+      // The first edit after a cold build (a patch: cli/patch.ts) is timed apart from the next one, one-edit: the
+      // cold build's plan and output files are fresh then (a full build after it would have no spare yet).
       await appendFile(join(project, 'posts', edited.name), `\nA first edited paragraph, run ${r}.\n`);
       firstEdits.push(await measure([cli, 'build'], project, posts));
       await appendFile(join(project, 'posts', edited.name), `\nAn edited paragraph, run ${r}.\n`);
@@ -453,7 +453,7 @@ export function table(report: BenchReport): string {
 function detail(report: BenchReport): string {
   const s = (ms: number): string => (ms / 1000).toFixed(2);
   return report.results.map((r) => `${r.posts} posts: ${Math.round(r.postsPerSecond)} posts/s cold; peak memory cold ${Math.round(r.cold.peakMb)} MB; CPU cold ${s(r.cold.cpuMs)} s, floor ${s(r.floor.cpuMs)} s; `
-    + `first edit after the cold build ${s(r.firstEdit.wallMs)} s (it stages the whole output once); `
+    + `first edit after the cold build ${s(r.firstEdit.wallMs)} s; `
     + `output ${r.outputFiles} files, ${(r.outputBytes / 1e6).toFixed(1)} MB${r.dev ? `; dev first build ${s(r.dev.startMs)} s, rebuilds as dev reports them: body median ${Math.round(median(r.dev.bodyBuildMs))} ms, title median ${Math.round(median(r.dev.titleBuildMs))} ms; ${r.dev.noChangeLines} "no output changed" rebuilds` : ''}`).join('\n');
 }
 

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/config.js';
-import { feedFiles } from '../../src/build.js';
+import { feedFiles } from '../../src/feeds/files.js';
 import { ItemTexts } from '../../src/feeds/chunks.js';
 import { mainFeed } from '../../src/feeds/doc.js';
 import { RSS, rss } from '../../src/feeds/rss.js';
