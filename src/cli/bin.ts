@@ -29,7 +29,14 @@ const code = await main(process.argv.slice(2), {
 });
 
 // `main` returns once all it started is done: what is left is Node tearing down the heap, which costs more than the
-// whole of some commands (about 30 ms after a build with nothing to do, which takes 0.3 s). So end now, unless
-// stdout or stderr still holds text not yet handed to the system (a pipe is written asynchronously on some systems).
+// whole of some commands (about 30 ms after a build with nothing to do, which takes 0.3 s). So end now, once stdout
+// and stderr have handed all their text to the system: a pipe whose reader is slower than the build (a report of
+// thousands of warnings, megabytes, read by CI or a bench) is written asynchronously, and an empty write's callback
+// comes after every write before it.
 process.exitCode = code;
-if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((done) => {
+  if (stream.writableLength === 0 || stream.destroyed) done();
+  else stream.write('', () => done());
+});
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();
