@@ -173,6 +173,15 @@ describe('a build after an edit of posts\' bodies', () => {
     expect(patched(run)).toMatch(/the record of a post of a feed document cannot be read/);
     await expectClean(root, run, 'damaged records');
 
+    // The rows file (each post's and document's row, read when asked for): damaged, the build is a full one.
+    const rows = (await readdir(cache)).find((f) => f.endsWith('.rows')) as string;
+    await writeFile(join(cache, rows), 'damaged');
+    await appendFile(join(root, 'posts/post-4.md'), '\nEdited, rows damaged.\n');
+    await age(root, ['posts/post-4.md'], 15);
+    const damagedRows = await build(root);
+    expect(patched(damagedRows)).toMatch(/the plan's row of .*post-4\.md cannot be read/);
+    await expectClean(root, damagedRows, 'damaged rows');
+
     await writeFile(join(cache, 'plan.json'), '{"plan": 1, "posts": "no"}');
     await appendFile(join(root, 'posts/post-4.md'), '\nEdited again.\n');
     await age(root, ['posts/post-4.md'], 20);

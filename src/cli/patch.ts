@@ -138,8 +138,9 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   for (const at of suspects) {
     const abs = look.pathAt(at);
     const index = abs === undefined ? undefined : plan.posts.indexOf(abs);
-    const planned = index === undefined ? undefined : plan.posts.at(index);
-    if (!planned || index === undefined) return refused(`a file that is not a post changed (${abs ?? 'not a file'})`);
+    if (index === undefined) return refused(`a file that is not a post changed (${abs ?? 'not a file'})`);
+    const planned = plan.posts.at(index);
+    if (!planned) return refused(`the plan's row of ${abs ?? 'a post'} cannot be read`);
     if (renders.length >= MAX_PATCHED) return refused('many posts changed');
     const { entry } = planned;
     const read = readPostFile(entry.abs, entry.path);

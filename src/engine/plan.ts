@@ -14,12 +14,13 @@ import { asciiJsonBytes, writeAtomic, type SavedState, type StoredEntry } from '
  * is. Anything the plan cannot vouch for (another file changed, a post's fields, its problems, an archive's
  * split) is a full build, which keeps a new plan.
  *
- *   plan.json            the plan (below): its posts, feed documents and the output's paths
+ *   plan.json            the plan (below): its posts' paths and keys, the output's paths, where each row is
+ *   plan-<id>.rows       each post's and each feed document's row, one JSON text each, read by offset
  *   plan-state.json      what patches change: the look at the inputs, the cache's state, posts rendered again
  *   plan-<id>.records    each post's stored result and link warnings, one JSON text each, read by offset
  */
 
-const PLAN_FORMAT = 5;
+const PLAN_FORMAT = 6;
 
 /** What a plan holds (see the module comment); `posts` and `docs` are read from the stored lists as they are asked for. */
 export interface Plan extends PlanState {
@@ -32,8 +33,9 @@ export interface Plan extends PlanState {
   readonly posts: PlanPosts;
   /** Every feed document, the site's subscription document first. */
   readonly docs: { at(d: number): PlanDoc | undefined };
-  /** The file holding the posts' records, in the cache folder. */
+  /** The files holding the posts' records, and the posts' and documents' rows, in the cache folder. */
   readonly records: string;
+  readonly rows: string;
   /** Every file the planned build wrote into the output folder (a patch changes no path, only some files' bytes). */
   readonly paths: readonly string[];
 }
@@ -125,18 +127,24 @@ function statePath(cacheDir: string): string {
 }
 
 /**
- * The plan as stored, in two files: `plan.json`, written by a full build (the posts and documents, as lists: a big
- * blog's 10,000 posts parse several times faster as lists than as objects, and a post is made an object only when
- * asked for), and `plan-state.json`, written again by every patch (what it changes). The two name one `id`.
+ * The plan as stored: `plan.json` and the rows file, written by a full build, and `plan-state.json`, written again by
+ * every patch (what it changes); the three name one `id`. A patch looks up a few posts of ten thousand, so
+ * `plan.json` holds only what it searches (every post's path and cache key, the output's paths) and where each row
+ * is; a post's or a document's row (a list, not an object: it parses faster) is read from the rows file when it is
+ * first asked for. (All of it in one JSON file took some 70 ms to read and parse at 10,000 posts.)
  */
 interface StoredPlan {
   readonly plan: typeof PLAN_FORMAT;
   readonly id: string;
   readonly salt: string;
   readonly records: string;
+  readonly rows: string;
   readonly paths: readonly string[];
-  readonly posts: readonly StoredPost[];
-  readonly docs: readonly StoredDoc[];
+  /** Each post's file (absolute) and cache key, in the listing's order. */
+  readonly abs: readonly string[];
+  readonly keys: readonly string[];
+  /** Where each row is in the rows file (byte offset, length), the posts' then the documents'. */
+  readonly at: readonly number[];
 }
 
 interface StoredState extends Omit<PlanState, 'numbers'> {
@@ -149,8 +157,9 @@ interface StoredState extends Omit<PlanState, 'numbers'> {
   readonly splits: Readonly<Record<string, Split>>;
 }
 
-type StoredPost = readonly [abs: string, path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
-  key: string, shown: string, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: NonNullable<PlanPost['relinked']> | 0];
+/** A post's row (its file and cache key are in plan.json; `shown` is 0 when it is the cache key, as for most posts). */
+type StoredPost = readonly [path: string, stem: string, nameDate: string | 0, bundle: SourceEntry['bundle'] | 0, linked: 0 | 1,
+  shown: string | 0, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: NonNullable<PlanPost['relinked']> | 0];
 type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: NonNullable<PlanDoc['split']> | 0];
 
 const PUBLISHED = 1;
@@ -162,35 +171,64 @@ export function readPlan(cacheDir: string): Plan | undefined {
     const stored = readJson(planPath(cacheDir)) as StoredPlan;
     const state = readJson(statePath(cacheDir)) as StoredState;
     if (stored?.plan !== PLAN_FORMAT || state?.plan !== PLAN_FORMAT || stored.id !== state.id) return undefined;
-    if (!Array.isArray(stored.posts) || !Array.isArray(stored.docs) || !Array.isArray(stored.paths)) return undefined;
+    if (![stored.abs, stored.keys, stored.at, stored.paths].every(Array.isArray) || stored.keys.length !== stored.abs.length) return undefined;
     const { plan: _format, id: _id, numbers, posts: _posts, splits, ...rest } = state;
+    const rows = new Rows(join(cacheDir, stored.rows), stored.at);
+    const docs = new Map<number, PlanDoc | undefined>();
+    const postCount = stored.abs.length;
     return {
-      ...rest, id: stored.id, splits, numbers: decodeNumbers(numbers), salt: stored.salt, records: stored.records, paths: stored.paths,
-      posts: new StoredPosts(stored.posts, state.posts),
-      docs: { at: (d) => decodeDoc(stored.docs[d], splits[d]) },
+      ...rest, id: stored.id, splits, numbers: decodeNumbers(numbers), salt: stored.salt, records: stored.records, rows: stored.rows,
+      paths: stored.paths,
+      posts: new StoredPosts(stored.abs, stored.keys, rows, state.posts),
+      docs: {
+        at: (d) => {
+          if (!docs.has(d)) {
+            const row = d >= 0 ? rows.at(postCount + d) : undefined;
+            docs.set(d, Array.isArray(row) ? decodeDoc(row as unknown as StoredDoc, splits[d]) : undefined);
+          }
+          return docs.get(d);
+        },
+      },
     };
   } catch {
     return undefined; // (missing, damaged, another format's: a full build)
   }
 }
 
-/** The posts of a stored plan, each made an object when first asked for, with what patches changed in it. */
+/** The rows of a plan's rows file, each read and parsed when asked for (undefined when it cannot be). */
+class Rows {
+  /** `places`: each row's byte offset and length, one after the other. */
+  constructor(private readonly path: string, private readonly places: readonly number[]) {}
+
+  at(j: number): unknown {
+    const offset = this.places[2 * j];
+    const length = this.places[2 * j + 1];
+    if (typeof offset !== 'number' || typeof length !== 'number') return undefined;
+    return readJsonAt(this.path, offset, length);
+  }
+}
+
+/** The posts of a stored plan, each read from its row when first asked for, with what patches changed in it. */
 class StoredPosts implements PlanPosts {
   private readonly made = new Map<number, PlanPost>();
 
   /** `changes`: what patches changed, by index (see StoredState). */
-  constructor(private readonly stored: readonly StoredPost[], readonly changes: StoredState['posts']) {}
+  constructor(private readonly abs: readonly string[], private readonly keys: readonly string[], private readonly rows: Rows,
+    readonly changes: StoredState['posts']) {}
 
   get length(): number {
-    return this.stored.length;
+    return this.abs.length;
   }
 
   at(i: number): PlanPost | undefined {
     let post = this.made.get(i);
     if (post === undefined) {
-      const row = this.stored[i];
-      if (row === undefined) return undefined;
-      const [abs, path, stem, nameDate, bundle, linked, key, shown, meta, offset, length, flags, docs, relinked] = row;
+      const row = i >= 0 && i < this.abs.length ? this.rows.at(i) as StoredPost | undefined : undefined;
+      if (!Array.isArray(row)) return undefined;
+      const [path, stem, nameDate, bundle, linked, storedShown, meta, offset, length, flags, docs, relinked] = row;
+      const abs = this.abs[i] as string;
+      const key = this.keys[i] as string;
+      const shown = storedShown === 0 ? key : storedShown;
       const patched = Object.hasOwn(this.changes, i) ? this.changes[i] : undefined;
       post = {
         entry: { abs, path, stem, ...(nameDate !== 0 && { nameDate }), ...(bundle !== 0 && { bundle }), ...(linked === 1 && { linked: true as const }) },
@@ -204,12 +242,12 @@ class StoredPosts implements PlanPosts {
 
   indexOf(abs: string): number | undefined {
     // (a patch asks for a few posts: a scan costs less than a map of ten thousand paths)
-    const i = this.stored.findIndex((row) => row[0] === abs);
+    const i = this.abs.indexOf(abs);
     return i < 0 ? undefined : i;
   }
 
   usesKey(key: string, except: (i: number) => boolean): boolean {
-    return this.stored.some((row, i) => !except(i) && (Object.hasOwn(this.changes, i) ? this.changes[i]?.[0] : row[6]) === key);
+    return this.keys.some((stored, i) => !except(i) && (Object.hasOwn(this.changes, i) ? this.changes[i]?.[0] : stored) === key);
   }
 }
 
@@ -235,26 +273,33 @@ export interface NewPlan extends PlanState {
 }
 
 /**
- * Keep `plan`, with each post's record text (`records`, in the order of its posts), and remove older records
- * files. The state goes last: a plan without its state is not read.
+ * Keep `plan`, with each post's record text (`records`, in the order of its posts), and remove older records and
+ * rows files. The state goes last: a plan without its state is not read.
  */
 export function writePlan(cacheDir: string, plan: NewPlan, records: readonly string[]): void {
   const id = randomBytes(6).toString('hex');
   const name = `plan-${id}.records`;
+  const rowsName = `plan-${id}.rows`;
   const { bytes, offsets } = packed(records);
   rmSync(statePath(cacheDir), { force: true });
   writeAtomic(join(cacheDir, name), bytes);
   const { salt, paths, posts, docs, ...state } = plan;
-  writeAtomic(planPath(cacheDir), asciiJsonBytes({
-    plan: PLAN_FORMAT, id, salt, records: name, paths,
-    posts: posts.map(({ entry: e, key, shown, meta, published, linksPosts, docs: carried, relinked }, i) => [
-      e.abs, e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, key, shown, meta, offsets[i]?.[0] ?? 0, offsets[i]?.[1] ?? 0,
+  const rows = packed([
+    ...posts.map(({ entry: e, key, shown, meta, published, linksPosts, docs: carried, relinked }, i) => JSON.stringify([
+      e.path, e.stem, e.nameDate ?? 0, e.bundle ?? 0, e.linked ? 1 : 0, shown === key ? 0 : shown, meta, offsets[i]?.[0] ?? 0, offsets[i]?.[1] ?? 0,
       (published ? PUBLISHED : 0) | (linksPosts ? LINKS_POSTS : 0), carried, relinked ?? 0,
-    ]),
-    docs: docs.map(({ fields, owner, items, split }) => [fields, owner, items, split ?? 0]),
+    ] satisfies StoredPost)),
+    ...docs.map(({ fields, owner, items, split }) => JSON.stringify([fields, owner, items, split ?? 0] satisfies StoredDoc)),
+  ]);
+  writeAtomic(join(cacheDir, rowsName), rows.bytes);
+  writeAtomic(planPath(cacheDir), asciiJsonBytes({
+    plan: PLAN_FORMAT, id, salt, records: name, rows: rowsName, paths,
+    abs: posts.map((p) => p.entry.abs), keys: posts.map((p) => p.key), at: rows.offsets.flat(),
   } satisfies StoredPlan));
   writeState(cacheDir, id, state, {}, {});
-  for (const file of readdirSync(cacheDir)) if (/^plan-[0-9a-f]+\.records$/.test(file) && file !== name) rmSync(join(cacheDir, file), { force: true });
+  for (const file of readdirSync(cacheDir)) {
+    if (/^plan-[0-9a-f]+\.(records|rows)$/.test(file) && file !== name && file !== rowsName) rmSync(join(cacheDir, file), { force: true });
+  }
 }
 
 /** Keep what a patch changed in `plan` (its records already appended: see appendRecords). */
@@ -324,12 +369,17 @@ export function appendRecords(cacheDir: string, plan: Plan, records: readonly st
 /** The record of a post (see PlanRecord); undefined when it cannot be read. */
 export function readRecord(cacheDir: string, plan: Plan, post: PlanPost): PlanRecord | undefined {
   const [offset, length] = post.at;
+  return readJsonAt(join(cacheDir, plan.records), offset, length) as PlanRecord | undefined;
+}
+
+/** The JSON text of `length` bytes at `offset` in the file at `path`, parsed; undefined when it cannot be read. */
+function readJsonAt(path: string, offset: number, length: number): unknown {
   try {
-    const fd = openSync(join(cacheDir, plan.records), 'r');
+    const fd = openSync(path, 'r');
     try {
       const bytes = Buffer.allocUnsafe(length);
       if (readSync(fd, bytes, 0, length, offset) !== length) return undefined;
-      return JSON.parse(bytes.toString('utf8')) as PlanRecord;
+      return JSON.parse(bytes.toString('utf8')) as unknown;
     } finally {
       closeSync(fd);
     }
