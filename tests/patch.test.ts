@@ -182,6 +182,30 @@ describe('a build after an edit of posts\' bodies', () => {
     expect(patched(damagedRows)).toMatch(/the plan's row of .*post-4\.md cannot be read/);
     await expectClean(root, damagedRows, 'damaged rows');
 
+    // A row that parses but is of the wrong shape (its feed documents a number): the build is a full one.
+    const plan = JSON.parse(await readFile(join(cache, 'plan.json'), 'utf8')) as { rows: string; abs: string[]; at: number[] };
+    const row = plan.abs.findIndex((abs) => abs.endsWith('post-4.md'));
+    const [offset, length] = [plan.at[2 * row] as number, plan.at[2 * row + 1] as number];
+    const rowsFile = join(cache, plan.rows);
+    const bytes = await readFile(rowsFile);
+    Buffer.from(JSON.stringify(['posts/post-4.md', 'post-4', 0, 0, 0, 0, 'meta', 0, 0, 1, 7, 0]).padEnd(length)).copy(bytes, offset);
+    await writeFile(rowsFile, bytes);
+    await appendFile(join(root, 'posts/post-4.md'), '\nEdited, a row misshapen.\n');
+    await age(root, ['posts/post-4.md'], 17);
+    const misshapen = await build(root);
+    expect(patched(misshapen)).toMatch(/^the patch failed: .*not iterable/);
+    await expectClean(root, misshapen, 'a misshapen row');
+
+    // A plan naming files outside the cache folder is not read (a patch appends to its records file).
+    const named = JSON.parse(await readFile(join(cache, 'plan.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(cache, 'plan.json'), JSON.stringify({ ...named, records: '../../outside.records' }));
+    await appendFile(join(root, 'posts/post-4.md'), '\nEdited, a plan pointing outside.\n');
+    await age(root, ['posts/post-4.md'], 18);
+    const outside = await build(root);
+    expect(patched(outside)).toBe('no plan of the last build');
+    await expectClean(root, outside, 'a plan pointing outside');
+    expect((await readdir(root, { recursive: true })).filter((f) => f.includes('outside'))).toEqual([]);
+
     await writeFile(join(cache, 'plan.json'), '{"plan": 1, "posts": "no"}');
     await appendFile(join(root, 'posts/post-4.md'), '\nEdited again.\n');
     await age(root, ['posts/post-4.md'], 20);

@@ -185,6 +185,11 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
         cache: disk, look, record, out: outPath, shownOut: outDir, postsDir: shownPostsDir(postsDir), config: resolved.config, now,
         strict: values.strict === true, as, onNote: note, ...(pool && { pool }),
       });
+    } catch (error) {
+      // (a damaged stored post or a bug in a stage is reported as in a full build; anything else the patch ran into,
+      // such as a plan's row of the wrong shape, is a full build's to do)
+      if (error instanceof StageError || error instanceof DamagedCacheError) throw error;
+      done = { refused: `the patch failed: ${(error as Error).message}` };
     } finally {
       // (not waited for: the thread stops while this one goes on, ~10 ms sooner)
       void pool?.close();

@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import { DamagedCacheError, StageError } from '../common/errors.js';
-import { appendPatch, cacheAsSaved, folderId, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type StoredEntry, type StoredStamp } from '../engine/cache.js';
+import { appendPatch, cacheAsSaved, folderId, journalHasRoom, patchFits, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type PatchChange, type StoredEntry, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import type { RenderPool } from '../engine/render-pool.js';
@@ -183,7 +183,13 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   try {
     done = await patchOutput(out, record, async (replace) => {
       const next = await remake(options, plan, record, renders, others, changed);
-      return 'refused' in next ? next : { ...next, touched: await replace(next.made) };
+      if ('refused' in next) return next;
+      // (the cache must take what the patch changes: asked before the output changes, so that its record of the
+      // output never falls behind it; the folders' mtimes are not known yet, their recorded ones stand in)
+      const before = new Map(next.made.map((f) => [folderOf(f.path), 0]));
+      record.dirs.forEach((dir, i) => before.has(dir) && before.set(dir, record.mtimes[i] ?? 0));
+      if (!patchFits(cache.dir, plan.state, cacheChange(options, plan, changed, files, next, before))) return refused('the cache\'s journal has no room for this patch');
+      return { ...next, touched: await replace(next.made) };
     }, { onNote: options.onNote });
   } catch (error) {
     // (a damaged stored post or a serializer's bug is the CLI's to handle, as in a full build; any other failure of the
@@ -194,16 +200,12 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   // (what a full build does with a folder changed since, or holding files feedwright did not write, it is run to do)
   if (!done) return refused('the output folder changed since the last build');
   if ('refused' in done) return done;
-  const { made, said, touched, vouched: { shownKeys, splits, checks } } = done;
+  const { said, touched, vouched: { splits, checks } } = done;
 
   // The cache, the plan and the record, each as a full build would leave them for the next build. Failing to keep
   // them never fails the build (the output is in place): the next build is then a full one.
   try {
-    const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => shownKeys.has(i)));
-    const saved = appendPatch(cache.dir, plan.state, {
-      files, made: changed.map(({ key, result: r }) => ({ key, result: r })), dropped,
-      out: { dir: out, files: Object.fromEntries(made.map((f) => [f.path, f.key as string])), dirs: Object.fromEntries(touched) },
-    });
+    const saved = appendPatch(cache.dir, plan.state, cacheChange(options, plan, changed, files, done, touched));
     if (!saved) dropPlan(cache.dir);
     else {
       const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
@@ -220,6 +222,22 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   }
   recordAgain(cache.dir, record, look, touched, now);
   return { ...said, rendered: changed.length };
+}
+
+/** The folder of an output path (`/`-separated; `''`: the output folder). */
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** What the patch changes in the cache (engine/cache.ts, appendPatch), its output's folders having `mtimes`. */
+function cacheChange({ out }: PatchOptions, plan: Plan, changed: readonly Rendered[], files: PatchChange['files'], { made, vouched }: Remade,
+  mtimes: ReadonlyMap<string, number>): PatchChange {
+  const dropped = changed.map((c) => (plan.posts.at(c.index) as PlanPost).key).filter((key) => !plan.posts.usesKey(key, (i) => vouched.shownKeys.has(i)));
+  return {
+    files, made: changed.map(({ key, result }) => ({ key, result })), dropped,
+    out: { dir: out, files: Object.fromEntries(made.map((f) => [f.path, f.key as string])), dirs: Object.fromEntries(mtimes) },
+  };
 }
 
 /** What a patch writes (its files made when written), and what it says (the last build's words). */

@@ -55,7 +55,7 @@ export function resultKey(salt: string, digests: Map<string, string>, contentHas
 const JOURNAL_SHARE = 0.5;
 /**
  * ... but a patch (cli/patch.ts), which cannot rewrite the index, may grow it to this (a small blog's index is a few
- * kilobytes, and the first patch after a full build can write a line as long): the next full build folds it.
+ * kilobytes, and a patch's line holds the edited posts' results, each a kilobyte or more): the next full build folds it.
  */
 const JOURNAL_FLOOR = 256 * 1024;
 
@@ -382,6 +382,35 @@ export class DiskCache implements PostCache {
  */
 export function appendPatch(dir: string, state: SavedState, change: PatchChange):
   { readonly state: SavedState; readonly entries: Readonly<Record<string, StoredEntry>> } | undefined {
+  const prepared = patchLine(dir, state, change, 0);
+  if (!prepared) return undefined;
+  const { entries, blobs, line } = prepared;
+  if (blobs.length > 0) {
+    mkdirSync(join(dir, 'packs'), { recursive: true });
+    writePack(dir, blobs, entries);
+  }
+  const written = line();
+  const text = `${checksum(encoder.encode(written))} ${written}\n`;
+  appendFileSync(join(dir, 'journal.jsonl'), text);
+  const after = stateOf(dir, state.id, state.lines + 1);
+  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries } : undefined;
+}
+
+/**
+ * Whether appendPatch would append `change` now: a patch asks before it changes the output, so that the cache's
+ * record of the output is never left behind it (its folders' new mtimes are not known yet: each is given room for
+ * a longer number).
+ */
+export function patchFits(dir: string, state: SavedState, change: PatchChange): boolean {
+  return patchLine(dir, state, change, 32 * Object.keys(change.out.dirs).length) !== undefined;
+}
+
+/**
+ * appendPatch's journal line (made when called: the HTML's references are set when the pack is written) and what it
+ * records, when the cache is as `state` says and the journal has room for it with `slack` more bytes.
+ */
+function patchLine(dir: string, state: SavedState, change: PatchChange, slack: number):
+  { entries: Record<string, StoredEntry>; blobs: { key: string; html: string }[]; line: () => string } | undefined {
   if (!cacheAsSaved(dir, state)) return undefined;
   const outId = folderId(change.out.dir);
   if (outId === undefined) return undefined;
@@ -405,16 +434,8 @@ export function appendPatch(dir: string, state: SavedState, change: PatchChange)
     outputs: { [outId]: { folder: change.out.dir, files: { set: change.out.files, drop: [] }, dirs: { set: change.out.dirs, drop: [] } } },
   } satisfies JournalLine);
   // (measured before the pack is written, with the HTML's references still to come: a line too long writes nothing)
-  if (state.lines >= JOURNAL_LINES || state.journalBytes + line().length + 100 * blobs.length >= journalLimit(state.indexBytes)) return undefined;
-  if (blobs.length > 0) {
-    mkdirSync(join(dir, 'packs'), { recursive: true });
-    writePack(dir, blobs, entries);
-  }
-  const written = line();
-  const text = `${checksum(encoder.encode(written))} ${written}\n`;
-  appendFileSync(join(dir, 'journal.jsonl'), text);
-  const after = stateOf(dir, state.id, state.lines + 1);
-  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries } : undefined;
+  const long = state.journalBytes + line().length + 100 * blobs.length + slack;
+  return state.lines >= JOURNAL_LINES || long >= journalLimit(state.indexBytes) ? undefined : { entries, blobs, line };
 }
 
 /**

@@ -162,6 +162,9 @@ type StoredPost = readonly [path: string, stem: string, nameDate: string | 0, bu
   shown: string | 0, meta: string, offset: number, length: number, flags: number, docs: readonly number[], relinked: NonNullable<PlanPost['relinked']> | 0];
 type StoredDoc = readonly [fields: string, owner: string, items: readonly number[], split: NonNullable<PlanDoc['split']> | 0];
 
+/** The names of a plan's records and rows files (see writePlan). */
+const OWN_FILE = /^plan-[0-9a-f]{12}\.(records|rows)$/;
+
 const PUBLISHED = 1;
 const LINKS_POSTS = 2;
 
@@ -172,6 +175,8 @@ export function readPlan(cacheDir: string): Plan | undefined {
     const state = readJson(statePath(cacheDir)) as StoredState;
     if (stored?.plan !== PLAN_FORMAT || state?.plan !== PLAN_FORMAT || stored.id !== state.id) return undefined;
     if (![stored.abs, stored.keys, stored.at, stored.paths].every(Array.isArray) || stored.keys.length !== stored.abs.length) return undefined;
+    // (files of this cache folder only: a foreign or damaged plan must not lead a patch to read or append elsewhere)
+    if (!OWN_FILE.test(String(stored.records)) || !OWN_FILE.test(String(stored.rows))) return undefined;
     const { plan: _format, id: _id, numbers, posts: _posts, splits, ...rest } = state;
     const rows = new Rows(join(cacheDir, stored.rows), stored.at);
     const docs = new Map<number, PlanDoc | undefined>();

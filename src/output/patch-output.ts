@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { safeRelative, type OutputFile } from './file.js';
 import { withLock } from './lock.js';
 import { foldersAsLeft, MANIFEST_FILE } from './owner.js';
@@ -61,27 +61,39 @@ async function replace(target: string, files: readonly OutputFile[]): Promise<Re
   if (paths.includes(MANIFEST_FILE)) throw new Error(`refusing to write ${MANIFEST_FILE}: that name is feedwright's own list of what it wrote`);
   const staging = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   mkdirSync(staging); // (not recursive: the output's parent is there, and nothing is written through what is in the way)
+  let keep = false;
   try {
     await writeNewFiles(staging, files.map((file, i) => ({ file, to: `${staging}/new-${i}` })));
-    const at = (i: number): string => `${target}/${paths[i]}`;
+    const at = (i: number): string => join(target, paths[i] ?? '');
     // The files replaced, kept aside (a link, or a copy where the file system has none) to be put back on a failure.
     for (let i = 0; i < paths.length; i++) keepAside(at(i), `${staging}/old-${i}`);
     let done = 0;
     try {
       for (; done < paths.length; done++) renameSync(`${staging}/new-${done}`, at(done));
     } catch (error) {
-      for (let i = done - 1; i >= 0; i--) renameSync(`${staging}/old-${i}`, at(i));
+      // Every file already replaced is put back; one that cannot be keeps its old bytes in the staging folder, which
+      // is then left for a later build to remove (recoverOutput), and the build that follows writes the output whole.
+      let restored = true;
+      for (let i = done - 1; i >= 0; i--) {
+        try {
+          renameSync(`${staging}/old-${i}`, at(i));
+        } catch {
+          restored = false;
+        }
+      }
+      if (!restored) keep = true;
       throw error;
     }
+    // (each file's folder as recorded: its `/`-separated path, whatever the system's separator)
     const mtimes = new Map<string, number>();
-    for (const path of paths) {
+    for (const { path } of files) {
       const slash = path.lastIndexOf('/');
       const dir = slash < 0 ? '' : path.slice(0, slash);
-      if (!mtimes.has(dir)) mtimes.set(dir, lstatSync(dir === '' ? target : `${target}/${dir}`).mtimeMs);
+      if (!mtimes.has(dir)) mtimes.set(dir, lstatSync(dir === '' ? target : join(target, dir)).mtimeMs);
     }
     return mtimes;
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    if (!keep) rmSync(staging, { recursive: true, force: true });
   }
 }
 

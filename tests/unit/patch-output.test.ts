@@ -7,12 +7,12 @@ import { foldersAsLeft } from '../../src/output/owner.js';
 import { writeOutput, type OutputFile } from '../../src/output/write.js';
 import { readTree, removeTempDirs, tempDir } from '../helpers/blog.js';
 
-// renameSync fails once, at the call `fail.at` (counted from 0 after it is set): a disk that fails mid-patch.
-const fail = vi.hoisted(() => ({ at: -1, calls: 0 }));
+// renameSync fails at the calls `fail.at` (counted from 0): a disk that fails mid-patch.
+const fail = vi.hoisted(() => ({ at: [] as number[], calls: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   const renameSync: typeof real.renameSync = (from, to) => {
-    if (fail.at >= 0 && fail.calls++ === fail.at) throw Object.assign(new Error(`EIO: i/o error, rename '${String(from)}'`), { code: 'EIO' });
+    if (fail.at.includes(fail.calls++)) throw Object.assign(new Error(`EIO: i/o error, rename '${String(from)}'`), { code: 'EIO' });
     real.renameSync(from, to);
   };
   return { ...real, default: { ...real, renameSync }, renameSync };
@@ -40,7 +40,7 @@ async function beside(out: string): Promise<string[]> {
 describe('patchOutput', () => {
   afterAll(removeTempDirs);
   afterEach(() => {
-    fail.at = -1;
+    fail.at = [];
     fail.calls = 0;
   });
 
@@ -86,7 +86,7 @@ describe('patchOutput', () => {
   it('puts back the files already replaced when a rename fails, and leaves nothing beside the output', async () => {
     const { out, record } = await output();
     const before = await readTree(out);
-    fail.at = 2; // the first two files are in place by then
+    fail.at = [2]; // the first two files are in place by then
     await expect(patchOutput(out, record, (replace) => replace([
       { path: 'posts/a/index.html', contents: 'a2', key: 'a2' },
       { path: 'posts/b/index.html', contents: 'b2', key: 'b2' },
@@ -95,6 +95,25 @@ describe('patchOutput', () => {
     expect(fail.calls).toBeGreaterThan(2);
     expect(await readTree(out)).toEqual(before);
     expect(await beside(out)).toEqual([]);
+  });
+
+  it('keeps the old bytes of a file it cannot put back, beside the output, for a later build to remove', async () => {
+    const { out, record } = await output();
+    fail.at = [2, 3]; // the third file's rename fails, and so does putting back the second
+    await expect(patchOutput(out, record, (replace) => replace([
+      { path: 'posts/a/index.html', contents: 'a2', key: 'a2' },
+      { path: 'posts/b/index.html', contents: 'b2', key: 'b2' },
+      { path: 'posts/c/index.html', contents: 'c2', key: 'c2' },
+    ]))).rejects.toThrow(/EIO/);
+    const tree = await readTree(out);
+    expect(tree.get('posts/a/index.html')?.toString()).toBe('a1'); // put back
+    expect(tree.get('posts/b/index.html')?.toString()).toBe('b2'); // could not be
+    const left = await beside(out);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^dist\.tmp-\d+-[0-9a-f]{8}$/);
+    expect(await readFile(join(dirname(out), left[0] as string, 'old-1'), 'utf8')).toBe('b1');
+    // (no longer running, its process's leftover is what recoverOutput removes: see tests/nothing-lost.test.ts)
+    expect(foldersAsLeft(out, record.dirs, record.mtimes)).toBe(false);
   });
 
   it('writes nothing when a file cannot be made, and refuses paths outside the output or its own list', async () => {
