@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { compareStrings } from '../common/util.js';
 
 /**
- * Which output folders feedwright may replace. It replaces its output folder as a whole, so it must never take
- * one that holds anything it did not write: every output carries a list of what feedwright wrote into it
+ * Which output folders feedwright may replace. It replaces its output folder as a whole (a patch, patch-output.ts,
+ * replaces a few of its files, and only in a folder found as the last write left it), so it must never take one
+ * that holds anything it did not write: every output carries a list of what feedwright wrote into it
  * (MANIFEST_FILE), and a folder is replaced only when everything in it is on that list.
  */
 
