@@ -175,10 +175,10 @@ async function run(command: 'build' | 'check', values: Flags, opts: RunOptions, 
   async function patched(): Promise<Replay | undefined> {
     if (!look || !disk || !resolved.config || config !== resolved.config || hasErrors(diagnostics) || (values.strict === true && diagnostics.length > 0)) return undefined;
     // A big blog's edited post is rendered in a thread started first: it loads the Markdown, YAML and HTML libraries
-    // while this one loads the patch's modules and reads the plan (render-pool.ts, warmThread; the full build that
-    // may follow starts its own).
-    const { RenderPool, warmThread } = await import('../engine/render-pool.js');
-    const pool = warmThread(look.numbers.length / 4) ? new RenderPool(resolved.config, 1) : undefined;
+    // while this one loads the patch's modules and reads the plan (render-pool.ts, warmThread; only when there is a
+    // plan: a first build has none; the full build that may follow starts its own).
+    const [{ RenderPool, warmThread }, { hasPlan }] = await Promise.all([import('../engine/render-pool.js'), import('../engine/plan.js')]);
+    const pool = warmThread(look.numbers.length / 4) && hasPlan(disk.dir) ? new RenderPool(resolved.config, 1) : undefined;
     let done: Patched | Refused;
     try {
       done = await (await import('./patch.js')).patch({

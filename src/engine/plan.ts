@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../common/diagnostics.js';
 import type { SourceEntry } from '../read/sources.js';
@@ -167,6 +167,11 @@ const OWN_FILE = /^plan-[0-9a-f]{12}\.(records|rows)$/;
 
 const PUBLISHED = 1;
 const LINKS_POSTS = 2;
+
+/** Whether `cacheDir` holds a plan at all (a look before starting anything for a patch: a first build has none). */
+export function hasPlan(cacheDir: string): boolean {
+  return existsSync(planPath(cacheDir));
+}
 
 /** The plan in `cacheDir`, when there is one of this format; undefined otherwise (nothing to patch from). */
 export function readPlan(cacheDir: string): Plan | undefined {
