@@ -2,7 +2,7 @@ import { lstatSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Diagnostic } from '../common/diagnostics.js';
 import { DamagedCacheError, StageError } from '../common/errors.js';
-import { appendPatch, cacheAsSaved, folderId, journalHasRoom, patchFits, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type PatchChange, type StoredEntry, type StoredStamp } from '../engine/cache.js';
+import { appendPatch, cacheAsSaved, folderId, folderTimes, journalHasRoom, roomForPack, storedEntry, storedPost, toolFingerprint, type DiskCache, type PatchChange, type StoredEntry, type StoredStamp } from '../engine/cache.js';
 import { keying, metaKeyOf, type PostKeys } from '../engine/fingerprint.js';
 import { salted } from '../engine/load-posts.js';
 import type { RenderPool } from '../engine/render-pool.js';
@@ -179,17 +179,16 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   }
   // Under the output's lock, once every folder of it is found as the record says (looked at while the posts render):
   // what the changed posts change is made and replaced where it is (output/patch-output.ts).
-  let done: (Remade & { readonly touched: ReadonlyMap<string, number> }) | Refused | undefined;
+  let done: (Remade & { readonly saved: Saved; readonly touched: ReadonlyMap<string, number> }) | Refused | undefined;
   try {
     done = await patchOutput(out, record, async (replace) => {
       const next = await remake(options, plan, record, renders, others, changed);
       if ('refused' in next) return next;
-      // (the cache must take what the patch changes: asked before the output changes, so that its record of the
-      // output never falls behind it; the folders' mtimes are not known yet, their recorded ones stand in)
-      const before = new Map(next.made.map((f) => [folderOf(f.path), 0]));
-      record.dirs.forEach((dir, i) => before.has(dir) && before.set(dir, record.mtimes[i] ?? 0));
-      if (!patchFits(cache.dir, plan.state, cacheChange(options, plan, changed, files, next, before))) return refused('the cache\'s journal has no room for this patch');
-      return { ...next, touched: await replace(next.made) };
+      // The cache takes what the patch changes before the output changes, its folders at mtime -1 (they match no
+      // folder: a patch stopped before the line that gives their mtimes leaves a record of the output no build trusts).
+      const saved = appendPatch(cache.dir, plan.state, cacheChange(options, plan, changed, files, next, new Map(next.made.map((f) => [folderOf(f.path), -1]))));
+      if (!saved) return refused('the cache\'s journal has no room for this patch, or changed');
+      return { ...next, saved, touched: await replace(next.made) };
     }, { onNote: options.onNote });
   } catch (error) {
     // (a damaged stored post or a serializer's bug is the CLI's to handle, as in a full build; any other failure of the
@@ -200,18 +199,18 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   // (what a full build does with a folder changed since, or holding files feedwright did not write, it is run to do)
   if (!done) return refused('the output folder changed since the last build');
   if ('refused' in done) return done;
-  const { said, touched, vouched: { splits, checks } } = done;
+  const { said, saved, touched, vouched: { splits, checks } } = done;
 
   // The cache, the plan and the record, each as a full build would leave them for the next build. Failing to keep
   // them never fails the build (the output is in place): the next build is then a full one.
   try {
-    const saved = appendPatch(cache.dir, plan.state, cacheChange(options, plan, changed, files, done, touched));
-    if (!saved) dropPlan(cache.dir);
+    const state = folderTimes(cache.dir, saved.state, out, Object.fromEntries(touched));
+    if (!state) dropPlan(cache.dir);
     else {
       const offsets = appendRecords(cache.dir, plan, changed.map(({ index, key }) => recordText(saved.entries[key] as StoredEntry, checks.get(index) ?? [])));
       replacePlanState(cache.dir, plan, {
         tool: plan.tool, shape: plan.shape, out, report: plan.report,
-        numbers: look.numbers, racy: look.racy, now, state: saved.state, outId: plan.outId,
+        numbers: look.numbers, racy: look.racy, now, state, outId: plan.outId,
       }, {
         posts: new Map(changed.map(({ index, key }, k) => [index, { key, at: offsets[k] as [number, number] }])),
         splits,
@@ -229,6 +228,9 @@ function folderOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
 }
+
+/** What the cache keeps of a patch's first journal line (engine/cache.ts, appendPatch). */
+type Saved = NonNullable<ReturnType<typeof appendPatch>>;
 
 /** What the patch changes in the cache (engine/cache.ts, appendPatch), its output's folders having `mtimes`. */
 function cacheChange({ out }: PatchOptions, plan: Plan, changed: readonly Rendered[], files: PatchChange['files'], { made, vouched }: Remade,

@@ -155,9 +155,9 @@ export interface PatchChange {
   /** Keys no post uses any more. */
   readonly dropped: readonly string[];
   /**
-   * The output folder (absolute), and what the patch changed in it (output/patch-output.ts): the new key of each file
-   * it replaced, and the new mtime of each folder holding one. The folder is the one the cache records (a patch
-   * changes no path, and the folder is not swapped): the rest of its record stays as it is.
+   * The output folder (absolute), and what the patch changes in it (output/patch-output.ts): the new key of each file
+   * it replaces, and the mtime of each folder holding one (-1 until they are changed: see folderTimes). The folder is
+   * the one the cache records (a patch changes no path, and the folder is not swapped): the rest of its record stays.
    */
   readonly out: { readonly dir: string; readonly files: Readonly<Record<string, string>>; readonly dirs: Readonly<Record<string, number>> };
 }
@@ -378,31 +378,44 @@ export class DiskCache implements PostCache {
  * index: the new results go into a pack of their own. Returns the state after it (with the entries made), or
  * undefined when the index or journal is no longer as `state` says or the journal is long enough to be folded into
  * the index (nothing is written then: a full build does it). The cache must record the output folder (the plan's
- * build left it so): the line changes that record.
+ * build left it so): the line changes that record. A patch appends it before it changes the output, with the
+ * folders it changes at mtime -1, and gives them their mtimes after (folderTimes).
  */
 export function appendPatch(dir: string, state: SavedState, change: PatchChange):
   { readonly state: SavedState; readonly entries: Readonly<Record<string, StoredEntry>> } | undefined {
-  const prepared = patchLine(dir, state, change, 0);
+  // (room for the second line, the folders' mtimes: see folderTimes)
+  const prepared = patchLine(dir, state, change, 100 + 40 * Object.keys(change.out.dirs).length);
   if (!prepared) return undefined;
   const { entries, blobs, line } = prepared;
   if (blobs.length > 0) {
     mkdirSync(join(dir, 'packs'), { recursive: true });
     writePack(dir, blobs, entries);
   }
-  const written = line();
-  const text = `${checksum(encoder.encode(written))} ${written}\n`;
-  appendFileSync(join(dir, 'journal.jsonl'), text);
-  const after = stateOf(dir, state.id, state.lines + 1);
-  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? { state: after, entries } : undefined;
+  const after = appendLine(dir, state, line());
+  return after && { state: after, entries };
 }
 
 /**
- * Whether appendPatch would append `change` now: a patch asks before it changes the output, so that the cache's
- * record of the output is never left behind it (its folders' new mtimes are not known yet: each is given room for
- * a longer number).
+ * Append a line that gives the output folder `outDir`'s folders `dirs` their mtimes (a patch's second line: its first,
+ * appendPatch, sets them to -1, matching no folder, before the output changes, so that a patch stopped between its
+ * renames and this line leaves a record that no build trusts). Returns the state after it, or undefined when the
+ * index or journal is no longer as `state` says (nothing is written then).
  */
-export function patchFits(dir: string, state: SavedState, change: PatchChange): boolean {
-  return patchLine(dir, state, change, 32 * Object.keys(change.out.dirs).length) !== undefined;
+export function folderTimes(dir: string, state: SavedState, outDir: string, dirs: Readonly<Record<string, number>>): SavedState | undefined {
+  const outId = folderId(outDir);
+  if (outId === undefined || state.lines >= JOURNAL_LINES || !cacheAsSaved(dir, state)) return undefined;
+  return appendLine(dir, state, JSON.stringify({
+    base: state.id, seq: state.lines, files: { set: {}, drop: [] }, entries: { set: {}, drop: [] },
+    outputs: { [outId]: { folder: outDir, files: { set: {}, drop: [] }, dirs: { set: dirs, drop: [] } } },
+  } satisfies JournalLine));
+}
+
+/** Append `line` to the journal of the index a save left in `state`; the state after it, if it is as expected. */
+function appendLine(dir: string, state: SavedState, line: string): SavedState | undefined {
+  const text = `${checksum(encoder.encode(line))} ${line}\n`;
+  appendFileSync(join(dir, 'journal.jsonl'), text);
+  const after = stateOf(dir, state.id, state.lines + 1);
+  return after?.indexBytes === state.indexBytes && after.journalBytes === state.journalBytes + Buffer.byteLength(text) ? after : undefined;
 }
 
 /**
@@ -435,7 +448,8 @@ function patchLine(dir: string, state: SavedState, change: PatchChange, slack: n
   } satisfies JournalLine);
   // (measured before the pack is written, with the HTML's references still to come: a line too long writes nothing)
   const long = state.journalBytes + line().length + 100 * blobs.length + slack;
-  return state.lines >= JOURNAL_LINES || long >= journalLimit(state.indexBytes) ? undefined : { entries, blobs, line };
+  // (and a line after it: see folderTimes)
+  return state.lines + 1 >= JOURNAL_LINES || long >= journalLimit(state.indexBytes) ? undefined : { entries, blobs, line };
 }
 
 /**
