@@ -5,7 +5,7 @@ import { safeRelative, type OutputFile } from './file.js';
 import { withLock } from './lock.js';
 import { foldersAsLeft, MANIFEST_FILE } from './owner.js';
 import { writeNewFiles } from './write-files.js';
-import { lockOptions, recoverUnlocked, type WriteOptions } from './write.js';
+import { lockOptions, NO_LINKS, recoverUnlocked, type WriteOptions } from './write.js';
 
 /**
  * The patch of an output (cli/patch.ts): a few files it holds, replaced where they are, each by a rename. A write
@@ -96,8 +96,6 @@ async function replace(target: string, files: readonly OutputFile[]): Promise<Re
     if (!keep) rmSync(staging, { recursive: true, force: true });
   }
 }
-
-const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /** A second name for the file at `path` (a hard link; a copy where the file system refuses links). */
 function keepAside(path: string, aside: string): void {

@@ -235,7 +235,8 @@ function heldIdentity(fd: number, dir: string): string | undefined {
   return identity === `${held.dev}:${held.ino}:${held.ctimeNs}` ? identity : undefined;
 }
 
-const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+/** Errors with which a file system refuses a hard link (then the file is copied). */
+export const NO_LINKS = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 /** Folder and link calls in flight at once: they wait on the disk, not the CPU, so several at a time finish sooner. */
 const IN_FLIGHT = 8;
 
