@@ -13,7 +13,7 @@ import { ItemTexts } from '../feeds/chunks.js';
 import type { FeedDoc } from '../feeds/doc.js';
 import { feedFiles } from '../feeds/files.js';
 import { patchOutput } from '../output/patch-output.js';
-import type { OutputFile } from '../output/write.js';
+import { parentOf, type OutputFile } from '../output/write.js';
 import { pageOf } from '../pages/page-of.js';
 import { toDisplayDate } from '../post/dates.js';
 import { postPage } from '../pages/pages.js';
@@ -129,6 +129,7 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
 
   // Which files changed since the plan's look: their numbers differ, or their stamps could not be trusted then.
   const suspects = new Set(plan.racy);
+  const racy = new Set(look.racy);
   for (let at = 0; at < look.numbers.length; at += 4) {
     if (look.numbers[at] !== plan.numbers[at] || look.numbers[at + 1] !== plan.numbers[at + 1]
       || look.numbers[at + 2] !== plan.numbers[at + 2] || look.numbers[at + 3] !== plan.numbers[at + 3]) suspects.add(at);
@@ -154,7 +155,7 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
     const key = cache.keyOf(salted(hash, raw), configJson);
     // (its stamp is the look's numbers at `at`: size, mtime, inode, change time)
     const n = look.numbers;
-    files[entry.abs] = look.racy.includes(at) ? null : [n[at] ?? 0, n[at + 1] ?? 0, n[at + 2] ?? 0, n[at + 3] ?? 0, hash];
+    files[entry.abs] = racy.has(at) ? null : [n[at] ?? 0, n[at + 1] ?? 0, n[at + 2] ?? 0, n[at + 3] ?? 0, hash];
     if (key === planned.key) continue; // (touched, or written with the same bytes)
     if (planned.linksPosts) return refused(`${entry.path} links another post's file`);
     // (rendered in the thread while this one reads what the post's documents carry)
@@ -186,7 +187,7 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
       if ('refused' in next) return next;
       // The cache takes what the patch changes before the output changes, its folders at mtime -1 (they match no
       // folder: a patch stopped before the line that gives their mtimes leaves a record of the output no build trusts).
-      const saved = appendPatch(cache.dir, plan.state, cacheChange(options, plan, changed, files, next, new Map(next.made.map((f) => [folderOf(f.path), -1]))));
+      const saved = appendPatch(cache.dir, plan.state, cacheChange(options, plan, changed, files, next, new Map(next.made.map((f) => [parentOf(f.path), -1]))));
       if (!saved) return refused('the cache\'s journal has no room for this patch, or changed');
       return { ...next, saved, touched: await replace(next.made) };
     }, { onNote: options.onNote });
@@ -221,12 +222,6 @@ async function patchWith(options: PatchOptions, changed: Rendered[]): Promise<Pa
   }
   recordAgain(cache.dir, record, look, touched, now);
   return { ...said, rendered: changed.length };
-}
-
-/** The folder of an output path (`/`-separated; `''`: the output folder). */
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /** What the cache keeps of a patch's first journal line (engine/cache.ts, appendPatch). */

@@ -59,3 +59,12 @@ export function safeRelative(path: string): string {
   }
   return normalized;
 }
+
+/**
+ * The folder holding a relative path (`''` for the top); string work only, as it runs for every output file. (A
+ * backslash is a separator only on Windows, where safeRelative gives one: it refuses them in paths elsewhere.)
+ */
+export function parentOf(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return slash < 0 ? '' : path.slice(0, slash);
+}

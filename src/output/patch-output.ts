@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, copyFileSync, linkSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { safeRelative, type OutputFile } from './file.js';
+import { parentOf, safeRelative, type OutputFile } from './file.js';
 import { withLock } from './lock.js';
 import { foldersAsLeft, MANIFEST_FILE } from './owner.js';
 import { writeNewFiles } from './write-files.js';
@@ -87,8 +87,7 @@ async function replace(target: string, files: readonly OutputFile[]): Promise<Re
     // (each file's folder as recorded: its `/`-separated path, whatever the system's separator)
     const mtimes = new Map<string, number>();
     for (const { path } of files) {
-      const slash = path.lastIndexOf('/');
-      const dir = slash < 0 ? '' : path.slice(0, slash);
+      const dir = parentOf(path);
       if (!mtimes.has(dir)) mtimes.set(dir, lstatSync(dir === '' ? target : join(target, dir)).mtimeMs);
     }
     return mtimes;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { safeRelative, type OutputFile } from './file.js';
+import { parentOf, safeRelative, type OutputFile } from './file.js';
 import { MANIFEST_FILE, manifestText, untouched, type OutputManifest } from './owner.js';
 
 /**
@@ -127,15 +127,6 @@ export function touch(touched: Set<string>, dir: string): void {
     touched.add(d);
     if (d === '') break;
   }
-}
-
-/**
- * The folder holding a relative path (`''` for the top); string work only, as it runs for every output file. (A
- * backslash is a separator only on Windows, where safeRelative gives one: it refuses them in paths elsewhere.)
- */
-function parentOf(path: string): string {
-  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /**

@@ -9,7 +9,7 @@ import { claimSpare, folderIdentity, manifestOf, prune, touch, type Spare } from
 import { writeNewFiles } from './write-files.js';
 
 export { MANIFEST_FILE, type OutputManifest } from './owner.js';
-export { safeRelative, type OutputFile, type OutputOrigin } from './file.js';
+export { parentOf, safeRelative, type OutputFile, type OutputOrigin } from './file.js';
 export type { Spare } from './spare.js';
 
 export interface WriteOptions {
